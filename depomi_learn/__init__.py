@@ -1,0 +1,37 @@
+"""DEPOMI Learn: learning and certification for the regional deployment of migration policies."""
+
+from flask import Flask
+
+from config import config_for
+
+
+def create_app(config_name: str | None = None, **overrides: object) -> Flask:
+    """Build the application: config, extensions, views, CLI, error pages."""
+    app = Flask(__name__, template_folder="../templates", static_folder="../static")
+    app.config.from_object(config_for(config_name))
+    app.config.update(overrides)
+    _refuse_weak_production_secret(app)
+
+    from . import cli, errors, i18n, security
+    from .extensions import babel, csrf, db, login_manager, migrate
+    from .views import register_blueprints
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(app.config["MIGRATIONS_DIR"]))
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=i18n.select_locale)
+    security.init_login(app, login_manager)
+    security.init_headers(app)
+    i18n.init_templates(app)
+    register_blueprints(app)
+    errors.register(app)
+    cli.register(app)
+    return app
+
+
+def _refuse_weak_production_secret(app: Flask) -> None:
+    if app.config["ENV_NAME"] == "production" and len(app.config.get("SECRET_KEY") or "") < 32:
+        raise RuntimeError(
+            "SECRET_KEY must be set to a random string of at least 32 characters in production "
+            '(python -c "import secrets; print(secrets.token_urlsafe(48))")'
+        )

@@ -1,0 +1,167 @@
+"""Enrolment, progress through modules, course completion and where to continue."""
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+
+from .extensions import db
+from .models import Course, CourseVersion, Enrolment, Module, ModuleProgress, User, utcnow
+
+
+@dataclass(frozen=True)
+class CourseProgress:
+    completed_keys: frozenset[str]
+    total: int
+
+    @property
+    def completed(self) -> int:
+        return len(self.completed_keys)
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.completed / self.total) if self.total else 0
+
+
+def find_enrolment(user: User, course_id: str) -> Enrolment | None:
+    return db.session.scalar(
+        sa.select(Enrolment).where(Enrolment.user_id == user.id, Enrolment.course_id == course_id)
+    )
+
+
+def enrol(user: User, course: Course) -> Enrolment:
+    """Enrol `user` in `course`; enrolling twice (double click, two tabs) returns the first."""
+    existing = find_enrolment(user, course.id)
+    if existing:
+        return existing
+    try:
+        with db.session.begin_nested():
+            enrolment = Enrolment(user_id=user.id, course_id=course.id)
+            db.session.add(enrolment)
+    except IntegrityError:  # a concurrent request enrolled first
+        return find_enrolment(user, course.id)
+    return enrolment
+
+
+def _progress_row(user: User, course_id: str, module_key: str) -> ModuleProgress:
+    """Return the progress row for a module, creating it once even under concurrent requests."""
+    query = sa.select(ModuleProgress).where(
+        ModuleProgress.user_id == user.id,
+        ModuleProgress.course_id == course_id,
+        ModuleProgress.module_key == module_key,
+    )
+    row = db.session.scalar(query)
+    if row:
+        return row
+    try:
+        with db.session.begin_nested():
+            row = ModuleProgress(user_id=user.id, course_id=course_id, module_key=module_key)
+            db.session.add(row)
+    except IntegrityError:
+        row = db.session.scalar(query)
+    return row
+
+
+def record_visit(user: User, enrolment: Enrolment, module: Module) -> None:
+    """Remember that the learner opened `module`, so they can come back to it."""
+    _progress_row(user, enrolment.course_id, module.key)
+    enrolment.last_module_key = module.key
+    enrolment.last_activity_at = utcnow()
+
+
+def mark_read(user: User, enrolment: Enrolment, module: Module) -> bool:
+    """Complete a lesson (a module without questions); return False for a quiz module."""
+    if module.has_quiz:
+        return False
+    row = _progress_row(user, enrolment.course_id, module.key)
+    if row.completed_at is None:
+        row.completed_at = utcnow()
+    enrolment.last_activity_at = utcnow()
+    update_course_completion(user, enrolment)
+    return True
+
+
+def completed_module_keys(user: User, version: CourseVersion) -> frozenset[str]:
+    """Return the keys of the version's modules the user has completed (aliases count)."""
+    rows = db.session.scalars(
+        sa.select(ModuleProgress.module_key).where(
+            ModuleProgress.user_id == user.id,
+            ModuleProgress.course_id == version.course_id,
+            ModuleProgress.completed_at.is_not(None),
+        )
+    )
+    done = set(rows)
+    return frozenset(m.key for m in version.modules if done & {m.key, *m.aliases})
+
+
+def course_progress(user: User, version: CourseVersion) -> CourseProgress:
+    return CourseProgress(completed_module_keys(user, version), len(version.modules))
+
+
+def update_course_completion(user: User, enrolment: Enrolment) -> None:
+    """Set the completion time when every module of the current version is complete."""
+    version = enrolment.course.current_version
+    progress = course_progress(user, version)
+    if progress.total and progress.completed == progress.total and not enrolment.completed_at:
+        enrolment.completed_at = utcnow()
+
+
+def next_module(version: CourseVersion, done: frozenset[str], after: str | None) -> Module | None:
+    """Return the first incomplete module after `after` (wrapping round), or None when all done."""
+    modules = version.modules
+    keys = [m.key for m in modules]
+    start = keys.index(after) + 1 if after in keys else 0
+    for module in modules[start:] + modules[:start]:
+        if module.key not in done:
+            return module
+    return None
+
+
+@dataclass(frozen=True)
+class ContinuePoint:
+    enrolment: Enrolment
+    version: CourseVersion
+    progress: CourseProgress
+    module: Module | None  # None: the course is complete
+
+
+def continue_points(user: User) -> list[ContinuePoint]:
+    """Return the learner's courses, most recently active first, each with where to continue."""
+    enrolments = db.session.scalars(
+        sa.select(Enrolment)
+        .join(Course)
+        .where(Enrolment.user_id == user.id, Course.current_version_id.is_not(None))
+        .order_by(
+            Enrolment.due_at.is_(None),
+            Enrolment.due_at,
+            Enrolment.last_activity_at.desc().nulls_last(),
+            Enrolment.enrolled_at.desc(),
+        )
+    )
+    points = []
+    for enrolment in enrolments:
+        version = enrolment.course.current_version
+        progress = course_progress(user, version)
+        resume_after = _module_before(version, enrolment.last_module_key, progress)
+        points.append(
+            ContinuePoint(
+                enrolment,
+                version,
+                progress,
+                next_module(version, progress.completed_keys, resume_after),
+            )
+        )
+    return points
+
+
+def _module_before(
+    version: CourseVersion, last_key: str | None, progress: CourseProgress
+) -> str | None:
+    """Resume at the last module seen if it is unfinished, otherwise just after it."""
+    keys = [m.key for m in version.modules]
+    if last_key not in keys:
+        return None
+    index = keys.index(last_key)
+    if last_key in progress.completed_keys:
+        return last_key
+    return keys[index - 1] if index > 0 else None

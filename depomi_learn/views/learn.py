@@ -1,0 +1,93 @@
+"""Reading modules: the module page, marking it read, and course images."""
+
+import sqlalchemy as sa
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from ..extensions import db
+from ..learning import course_progress, find_enrolment, mark_read, record_visit
+from ..models import CourseAsset, CourseVersion
+from .catalog import content_language_for, visible_course_or_404
+
+bp = Blueprint("learn", __name__)
+
+
+def _module_or_404(version: CourseVersion, module_key: str):
+    for index, module in enumerate(version.modules):
+        if module.key == module_key or module_key in module.aliases:
+            return index, module
+    abort(404)
+
+
+@bp.route("/courses/<course_id>/modules/<module_key>")
+@login_required
+def module(course_id: str, module_key: str):
+    course = visible_course_or_404(course_id)
+    version = course.current_version
+    index, module = _module_or_404(version, module_key)
+    if module.key != module_key:  # a former id: send bookmarks to the current one
+        return redirect(url_for("learn.module", course_id=course.id, module_key=module.key), 301)
+    enrolment = find_enrolment(current_user, course.id)
+    if enrolment is None:
+        flash(_("Enrol in the course to read its modules."), "info")
+        return redirect(url_for("catalog.course", course_id=course.id))
+    record_visit(current_user, enrolment, module)
+    db.session.commit()
+    language = content_language_for(version)
+    text = module.text_for(language)
+    modules = version.modules
+    return render_template(
+        "learn/module.html",
+        course=course,
+        version=version,
+        module=module,
+        text=text,
+        language=language,
+        fell_back=text.language != language,
+        progress=course_progress(current_user, version),
+        previous=modules[index - 1] if index > 0 else None,
+        next=modules[index + 1] if index + 1 < len(modules) else None,
+    )
+
+
+@bp.route("/courses/<course_id>/modules/<module_key>/read", methods=["POST"])
+@login_required
+def mark_module_read(course_id: str, module_key: str):
+    course = visible_course_or_404(course_id)
+    version = course.current_version
+    index, module = _module_or_404(version, module_key)
+    enrolment = find_enrolment(current_user, course.id)
+    if enrolment is None:
+        abort(403)
+    if not mark_read(current_user, enrolment, module):
+        abort(400)
+    db.session.commit()
+    following = version.modules[index + 1] if index + 1 < len(version.modules) else None
+    lang = request.args.get("lang")
+    if following is None:
+        flash(_("Module complete."), "success")
+        return redirect(url_for("catalog.course", course_id=course.id, lang=lang))
+    return redirect(
+        url_for("learn.module", course_id=course.id, module_key=following.key, lang=lang)
+    )
+
+
+@bp.route("/courses/<course_id>/assets/<sha256>/<path:filename>")
+def course_asset(course_id: str, sha256: str, filename: str):
+    asset = db.session.scalars(
+        sa.select(CourseAsset)
+        .join(CourseVersion)
+        .where(CourseVersion.course_id == course_id, CourseAsset.sha256 == sha256)
+        .limit(1)
+    ).first()
+    if asset is None:
+        abort(404)
+    visible_course_or_404(course_id)
+    response = Response(asset.data, mimetype=asset.media_type)
+    response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
+    if asset.media_type == "image/svg+xml":
+        response.headers["Content-Security-Policy"] = (
+            "default-src 'none'; style-src 'unsafe-inline'"
+        )
+    return response

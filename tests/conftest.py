@@ -1,0 +1,153 @@
+"""Shared fixtures: one app per test session, a clean database for every test."""
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import flask_migrate
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskClient
+
+from depomi_learn import create_app
+from depomi_learn.accounts import UserFields, create_user
+from depomi_learn.extensions import db
+from depomi_learn.models import Region, Role, User
+from depomi_learn.regions import load_reference_regions
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+PASSWORD = "correct horse battery staple"
+REFERENCE_TABLES = {"region", "province", "alembic_version"}
+CSRF_RE = re.compile(
+    r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"'
+)
+
+
+def _reset_schema(app: Flask) -> None:
+    """Drop everything and build the schema with the migrations, as production does."""
+    with app.app_context():
+        db.drop_all()
+        with db.engine.begin() as connection:
+            connection.execute(sa.text("DROP TABLE IF EXISTS alembic_version"))
+        flask_migrate.upgrade(directory=str(ROOT / "migrations"))
+        load_reference_regions()
+        db.session.commit()
+
+
+@pytest.fixture(scope="session")
+def app() -> Flask:
+    app = create_app("testing")
+    _reset_schema(app)
+    return app
+
+
+def _delete_rows(app: Flask) -> None:
+    with app.app_context():
+        db.session.remove()
+        with db.engine.begin() as connection:
+            # Break the course <-> version cycle before deleting in dependency order.
+            connection.execute(sa.text("UPDATE course SET current_version_id = NULL"))
+            for table in reversed(db.metadata.sorted_tables):
+                if table.name not in REFERENCE_TABLES:
+                    connection.execute(table.delete())
+
+
+@pytest.fixture(autouse=True)
+def _clean_database(request: pytest.FixtureRequest) -> Iterator[None]:
+    yield
+    if "app" in request.fixturenames:
+        _delete_rows(request.getfixturevalue("app"))
+
+
+@pytest.fixture
+def ctx(app: Flask) -> Iterator[Flask]:
+    """An application context for tests of domain functions (not for client requests)."""
+    with app.app_context():
+        yield app
+        db.session.rollback()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+def region_id(app: Flask, code: str) -> int:
+    with app.app_context():
+        return db.session.scalar(sa.select(Region.id).where(Region.code == code))
+
+
+def make_user(
+    app: Flask,
+    *,
+    email: str = "learner@example.ma",
+    role: Role = Role.LEARNER,
+    region: str | None = "souss-massa",
+    password: str = PASSWORD,
+    language: str = "fr",
+    name: str = "Fatima Zahra Alaoui",
+    name_ar: str = "فاطمة الزهراء العلوي",
+) -> int:
+    """Create a user in its own transaction and return its id."""
+    with app.app_context():
+        region_row = (
+            db.session.scalar(sa.select(Region).where(Region.code == region)) if region else None
+        )
+        user = create_user(
+            UserFields(
+                email=email,
+                name_latin=name,
+                name_arabic=name_ar,
+                role=role,
+                region=region_row,
+                password=password,
+                preferred_language=language,
+            )
+        )
+        db.session.commit()
+        return user.id
+
+
+def csrf_token(client: FlaskClient, path: str = "/login") -> str:
+    """Return the CSRF token of the form on `path`."""
+    html = client.get(path).get_data(as_text=True)
+    match = CSRF_RE.search(html)
+    assert match, f"no CSRF token on {path}"
+    return match.group(1) or match.group(2)
+
+
+class Auth:
+    """Sign in and out through the real forms, CSRF tokens included."""
+
+    def __init__(self, app: Flask, client: FlaskClient) -> None:
+        self.app, self.client = app, client
+
+    def login(self, email: str = "learner@example.ma", password: str = PASSWORD):
+        token = csrf_token(self.client)
+        return self.client.post(
+            "/login", data={"email": email, "password": password, "csrf_token": token}
+        )
+
+    def as_role(self, role: Role, region: str | None = "souss-massa", **kwargs: object) -> int:
+        email = f"{role.value}-{region or 'national'}@example.ma"
+        user_id = make_user(self.app, email=email, role=role, region=region, **kwargs)
+        response = self.login(email)
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return user_id
+
+    def logout(self):
+        return self.client.post("/logout", data={"csrf_token": csrf_token(self.client, "/")})
+
+
+@pytest.fixture
+def auth(app: Flask, client: FlaskClient) -> Auth:
+    return Auth(app, client)
+
+
+def get_user(app: Flask, user_id: int) -> User:
+    with app.app_context():
+        user = db.session.get(User, user_id)
+        db.session.expunge(user)
+        return user
