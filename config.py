@@ -54,6 +54,7 @@ class Config:
     PERMANENT_SESSION_LIFETIME = _env_int("DEPOMI_SESSION_HOURS", 12) * 3600
     PASSWORD_MIN_LENGTH = _env_int("DEPOMI_PASSWORD_MIN_LENGTH", 12)
     CATALOG_PAGE_SIZE = 20
+    QUIZ_GRACE_SECONDS = _env_int("DEPOMI_QUIZ_GRACE_SECONDS", 30)
     # argon2id parameters (RFC 9106 second recommended option, reduced memory for small servers)
     ARGON2_TIME_COST = _env_int("DEPOMI_ARGON2_TIME_COST", 3)
     ARGON2_MEMORY_KIB = _env_int("DEPOMI_ARGON2_MEMORY_KIB", 64 * 1024)
@@ -77,6 +78,7 @@ class TestConfig(Config):
     SECRET_KEY = "test-secret-key-not-for-production"  # noqa: S105 - tests only
     SQLALCHEMY_DATABASE_URI = os.environ.get("DEPOMI_TEST_DATABASE_URL", "sqlite://")
     WTF_CSRF_ENABLED = True
+    BABEL_DEFAULT_LOCALE = "en"  # tests read the source strings unless they choose a language
     # Cheap hashing keeps the suite fast; production parameters are tested in test_passwords.
     ARGON2_TIME_COST = 1
     ARGON2_MEMORY_KIB = 8

@@ -12,7 +12,7 @@ def create_app(config_name: str | None = None, **overrides: object) -> Flask:
     app.config.update(overrides)
     _refuse_weak_production_secret(app)
 
-    from . import cli, errors, i18n, security
+    from . import cli, database, errors, i18n, security  # noqa: F401 - database: engine events
     from .extensions import babel, csrf, db, login_manager, migrate
     from .views import register_blueprints
 

@@ -6,7 +6,16 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from .extensions import db
-from .models import Course, CourseVersion, Enrolment, Module, ModuleProgress, User, utcnow
+from .models import (
+    Course,
+    CourseVersion,
+    Enrolment,
+    Module,
+    ModuleProgress,
+    QuizAttempt,
+    User,
+    utcnow,
+)
 
 
 @dataclass(frozen=True)
@@ -73,12 +82,20 @@ def mark_read(user: User, enrolment: Enrolment, module: Module) -> bool:
     """Complete a lesson (a module without questions); return False for a quiz module."""
     if module.has_quiz:
         return False
-    row = _progress_row(user, enrolment.course_id, module.key)
-    if row.completed_at is None:
-        row.completed_at = utcnow()
-    enrolment.last_activity_at = utcnow()
-    update_course_completion(user, enrolment)
+    complete_module(user, enrolment.course_id, module.key)
     return True
+
+
+def complete_module(user: User, course_id: str, module_key: str) -> None:
+    """Record a module as complete (once) and complete the course when it was the last one."""
+    row = _progress_row(user, course_id, module_key)
+    now = utcnow()
+    if row.completed_at is None:
+        row.completed_at = now
+    enrolment = find_enrolment(user, course_id)
+    if enrolment is not None:
+        enrolment.last_activity_at = now
+        update_course_completion(user, enrolment)
 
 
 def completed_module_keys(user: User, version: CourseVersion) -> frozenset[str]:
@@ -99,11 +116,31 @@ def course_progress(user: User, version: CourseVersion) -> CourseProgress:
 
 
 def update_course_completion(user: User, enrolment: Enrolment) -> None:
-    """Set the completion time when every module of the current version is complete."""
+    """Set the completion time and score when every module of the current version is complete."""
     version = enrolment.course.current_version
     progress = course_progress(user, version)
     if progress.total and progress.completed == progress.total and not enrolment.completed_at:
         enrolment.completed_at = utcnow()
+        enrolment.score = course_score(user, version)
+
+
+def course_score(user: User, version: CourseVersion) -> float | None:
+    """Return the mean of the learner's best result in each quiz module (None: no quiz)."""
+    quiz_keys = [m.key for m in version.modules if m.has_quiz]
+    if not quiz_keys:
+        return None
+    best = (
+        sa.select(QuizAttempt.module_key, sa.func.max(QuizAttempt.percent).label("best"))
+        .where(
+            QuizAttempt.user_id == user.id,
+            QuizAttempt.course_id == version.course_id,
+            QuizAttempt.module_key.in_(quiz_keys),
+            QuizAttempt.submitted_at.is_not(None),
+        )
+        .group_by(QuizAttempt.module_key)
+    )
+    scores = {row.module_key: row.best for row in db.session.execute(best)}
+    return round(sum(scores.get(key) or 0 for key in quiz_keys) / len(quiz_keys), 2)
 
 
 def next_module(version: CourseVersion, done: frozenset[str], after: str | None) -> Module | None:

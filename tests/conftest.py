@@ -28,19 +28,25 @@ CSRF_RE = re.compile(
 def _reset_schema(app: Flask) -> None:
     """Drop everything and build the schema with the migrations, as production does."""
     with app.app_context():
-        db.drop_all()
         with db.engine.begin() as connection:
-            connection.execute(sa.text("DROP TABLE IF EXISTS alembic_version"))
+            if connection.dialect.name == "postgresql":
+                connection.execute(sa.text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+            else:
+                db.metadata.drop_all(connection)
+                connection.execute(sa.text("DROP TABLE IF EXISTS alembic_version"))
         flask_migrate.upgrade(directory=str(ROOT / "migrations"))
         load_reference_regions()
         db.session.commit()
 
 
 @pytest.fixture(scope="session")
-def app() -> Flask:
+def app() -> Iterator[Flask]:
     app = create_app("testing")
     _reset_schema(app)
-    return app
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()  # close pooled connections before the interpreter does
 
 
 def _delete_rows(app: Flask) -> None:
@@ -86,7 +92,7 @@ def make_user(
     role: Role = Role.LEARNER,
     region: str | None = "souss-massa",
     password: str = PASSWORD,
-    language: str = "fr",
+    language: str = "en",
     name: str = "Fatima Zahra Alaoui",
     name_ar: str = "فاطمة الزهراء العلوي",
 ) -> int:

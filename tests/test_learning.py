@@ -129,7 +129,7 @@ def test_quiz_module_cannot_be_marked_read(app, client, auth):
 
 def test_module_in_arabic_is_rtl_inside_french_interface(app, client, auth):
     make_course(app)
-    make_user(app)
+    make_user(app, language="fr")
     auth.login()
     _enrol(client)
     html = client.get("/courses/demo-course/modules/intro?lang=ar").get_data(as_text=True)

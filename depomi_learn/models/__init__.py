@@ -4,6 +4,7 @@ from .audit import AuditEvent
 from .content import Course, CourseAsset, CourseVersion, Module, ModuleText, Question
 from .learning import Enrolment, ModuleProgress
 from .people import Institution, Province, Region, Role, User
+from .quizzes import QuizAttempt
 from .types import UTCDateTime, utcnow
 
 __all__ = [
@@ -18,6 +19,7 @@ __all__ = [
     "ModuleText",
     "Province",
     "Question",
+    "QuizAttempt",
     "Region",
     "Role",
     "UTCDateTime",

@@ -26,6 +26,7 @@ class Enrolment(db.Model):
     last_module_key: Mapped[str | None] = mapped_column(sa.String(63))
     last_activity_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    score: Mapped[float | None]  # mean of the best quiz results, set at completion
 
     user: Mapped[User] = relationship(foreign_keys=[user_id])
     course: Mapped[Course] = relationship()

@@ -4,7 +4,7 @@ from flask import Flask
 
 
 def register_blueprints(app: Flask) -> None:
-    from . import admin, auth, catalog, coordinate, learn
+    from . import admin, auth, catalog, coordinate, learn, quiz
 
-    for module in (auth, catalog, learn, coordinate, admin):
+    for module in (auth, catalog, learn, quiz, coordinate, admin):
         app.register_blueprint(module.bp)

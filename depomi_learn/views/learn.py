@@ -5,15 +5,23 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from ..database import writes_on_get
 from ..extensions import db
 from ..learning import course_progress, find_enrolment, mark_read, record_visit
 from ..models import CourseAsset, CourseVersion
+from ..quizzes import quiz_state
 from .catalog import content_language_for, visible_course_or_404
 
 bp = Blueprint("learn", __name__)
 
 
-def _module_or_404(version: CourseVersion, module_key: str):
+@bp.before_request
+def _module_page_records_the_visit() -> None:
+    if request.endpoint == "learn.module":
+        writes_on_get()  # the page remembers where the learner is, for "continue"
+
+
+def find_module_or_404(version: CourseVersion, module_key: str):
     for index, module in enumerate(version.modules):
         if module.key == module_key or module_key in module.aliases:
             return index, module
@@ -25,7 +33,7 @@ def _module_or_404(version: CourseVersion, module_key: str):
 def module(course_id: str, module_key: str):
     course = visible_course_or_404(course_id)
     version = course.current_version
-    index, module = _module_or_404(version, module_key)
+    index, module = find_module_or_404(version, module_key)
     if module.key != module_key:  # a former id: send bookmarks to the current one
         return redirect(url_for("learn.module", course_id=course.id, module_key=module.key), 301)
     enrolment = find_enrolment(current_user, course.id)
@@ -33,11 +41,11 @@ def module(course_id: str, module_key: str):
         flash(_("Enrol in the course to read its modules."), "info")
         return redirect(url_for("catalog.course", course_id=course.id))
     record_visit(current_user, enrolment, module)
-    db.session.commit()
+    quiz = quiz_state(current_user, course.id, module) if module.has_quiz else None
     language = content_language_for(version)
     text = module.text_for(language)
     modules = version.modules
-    return render_template(
+    page = render_template(
         "learn/module.html",
         course=course,
         version=version,
@@ -46,9 +54,12 @@ def module(course_id: str, module_key: str):
         language=language,
         fell_back=text.language != language,
         progress=course_progress(current_user, version),
+        quiz=quiz,
         previous=modules[index - 1] if index > 0 else None,
         next=modules[index + 1] if index + 1 < len(modules) else None,
     )
+    db.session.commit()
+    return page
 
 
 @bp.route("/courses/<course_id>/modules/<module_key>/read", methods=["POST"])
@@ -56,7 +67,7 @@ def module(course_id: str, module_key: str):
 def mark_module_read(course_id: str, module_key: str):
     course = visible_course_or_404(course_id)
     version = course.current_version
-    index, module = _module_or_404(version, module_key)
+    index, module = find_module_or_404(version, module_key)
     enrolment = find_enrolment(current_user, course.id)
     if enrolment is None:
         abort(403)

@@ -1,0 +1,47 @@
+"""Engine settings: SQLite in WAL mode with a busy timeout, and write transactions that lock first.
+
+SQLite upgrades a read transaction to a write transaction only if no other process wrote in
+between; otherwise it fails at once with "database is locked", whatever the busy timeout. So on
+SQLite every transaction that may write starts with BEGIN IMMEDIATE: it waits its turn for the
+write lock (up to the busy timeout) before reading anything. Safe reads (GET pages) keep plain
+deferred transactions so readers never wait. PostgreSQL needs none of this.
+"""
+
+from flask import g, has_request_context, request
+from sqlalchemy import event
+from sqlalchemy.engine import Connection, Engine
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+BUSY_TIMEOUT_MS = 30_000
+
+
+def _transaction_may_write() -> bool:
+    if not has_request_context():
+        return True  # command line and background work
+    return request.method not in SAFE_METHODS or g.get("writes_on_get", False)
+
+
+@event.listens_for(Engine, "connect")
+def _configure_sqlite(dbapi_connection, _record) -> None:
+    if type(dbapi_connection).__module__.split(".")[0] not in {"sqlite3", "pysqlite2"}:
+        return
+    # Let SQLAlchemy's begin event below decide how each transaction starts.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA foreign_keys = ON")
+    if cursor.execute("PRAGMA journal_mode").fetchone()[0] != "memory":
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA synchronous = NORMAL")
+    cursor.close()
+
+
+@event.listens_for(Engine, "begin")
+def _begin_sqlite(connection: Connection) -> None:
+    if connection.dialect.name == "sqlite":
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if _transaction_may_write() else "BEGIN")
+
+
+def writes_on_get() -> None:
+    """Mark the current GET request as one that writes (call before the first query)."""
+    g.writes_on_get = True

@@ -1,0 +1,111 @@
+"""Taking quizzes: start or resume an attempt, autosave, submit once, see the result."""
+
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from ..extensions import db
+from ..i18n import pick_content_language
+from ..models import QuizAttempt, utcnow
+from ..quizzes import QuizRefused, save_answers, start_attempt, submit_attempt
+from .catalog import content_language_for, visible_course_or_404
+from .learn import find_module_or_404
+
+bp = Blueprint("quiz", __name__)
+
+REFUSALS = {
+    "not_enrolled": lambda: _("Enrol in the course to take its quizzes."),
+    "no_quiz": lambda: _("This module has no quiz."),
+    "no_attempts_left": lambda: _("You have used all your attempts at this quiz."),
+}
+
+
+def _own_attempt_or_404(attempt_id: int) -> QuizAttempt:
+    attempt = db.session.get(QuizAttempt, attempt_id)
+    if attempt is None or attempt.user_id != current_user.id:
+        abort(404)  # other people's attempts do not exist for you
+    return attempt
+
+
+def answers_from_form(attempt: QuizAttempt) -> dict[str, object]:
+    """Read the answers of an attempt's questions from the submitted form."""
+    raw: dict[str, object] = {}
+    for question in attempt.questions:
+        name = f"q-{question['key']}"
+        if question["type"] == "multiple":
+            if request.form.get(f"{name}-shown"):  # an unticked box is an answer too
+                raw[question["key"]] = request.form.getlist(name)
+        elif name in request.form:
+            raw[question["key"]] = request.form.get(name, "")
+    return raw
+
+
+@bp.route("/courses/<course_id>/modules/<module_key>/quiz", methods=["POST"])
+@login_required
+def start(course_id: str, module_key: str):
+    course = visible_course_or_404(course_id)
+    _index, module = find_module_or_404(course.current_version, module_key)
+    language = content_language_for(course.current_version)
+    try:
+        attempt = start_attempt(current_user, module, language)
+    except QuizRefused as refusal:
+        db.session.commit()  # attempts whose time ran out were closed meanwhile
+        flash(REFUSALS[refusal.reason](), "error")
+        return redirect(url_for("learn.module", course_id=course.id, module_key=module.key))
+    db.session.commit()
+    return redirect(url_for("quiz.attempt", attempt_id=attempt.id))
+
+
+@bp.route("/quiz/attempts/<int:attempt_id>")
+@login_required
+def attempt(attempt_id: int):
+    attempt = _own_attempt_or_404(attempt_id)
+    version = attempt.version
+    language = pick_content_language(version.languages, version.default_language, attempt.language)
+    template = "quiz/attempt.html" if attempt.is_open else "quiz/result.html"
+    if attempt.is_open and attempt.deadline_at and utcnow() > attempt.deadline_at:
+        template = "quiz/time_up.html"
+    module = next((m for m in version.modules if m.key == attempt.module_key), None)
+    return render_template(
+        template,
+        attempt=attempt,
+        module_title=module.text_for(language).title if module else attempt.module_key,
+        version=version,
+        language=language,
+        default_language=version.default_language,
+        attempts_used=attempt.number,
+    )
+
+
+@bp.route("/quiz/attempts/<int:attempt_id>/save", methods=["POST"])
+@login_required
+def save(attempt_id: int):
+    attempt = _own_attempt_or_404(attempt_id)
+    saved = save_answers(attempt, answers_from_form(attempt))
+    db.session.commit()
+    if request.accept_mimetypes.best == "application/json":
+        return jsonify(
+            saved=saved,
+            saved_at=attempt.answers_saved_at.isoformat() if attempt.answers_saved_at else None,
+        ), (200 if saved else 409)
+    if saved:
+        flash(_("Your answers are saved."), "success")
+    return redirect(url_for("quiz.attempt", attempt_id=attempt.id))
+
+
+@bp.route("/quiz/attempts/<int:attempt_id>/submit", methods=["POST"])
+@login_required
+def submit(attempt_id: int):
+    attempt = _own_attempt_or_404(attempt_id)
+    submit_attempt(attempt, answers_from_form(attempt))
+    db.session.commit()
+    return redirect(url_for("quiz.attempt", attempt_id=attempt.id))
