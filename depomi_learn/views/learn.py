@@ -1,5 +1,7 @@
 """Reading modules: the module page, marking it read, and course images."""
 
+import re
+
 import sqlalchemy as sa
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -13,6 +15,7 @@ from ..quizzes import quiz_state
 from .catalog import content_language_for, visible_course_or_404
 
 bp = Blueprint("learn", __name__)
+LEADING_TITLE = re.compile(r"^\s*<h1[^>]*>.*?</h1>\s*", re.DOTALL)
 
 
 @bp.before_request
@@ -51,6 +54,8 @@ def module(course_id: str, module_key: str):
         version=version,
         module=module,
         text=text,
+        # Authors start modules with "# Title"; the page prints the title above the objectives.
+        body_html=LEADING_TITLE.sub("", text.html, count=1),
         language=language,
         fell_back=text.language != language,
         progress=course_progress(current_user, version),

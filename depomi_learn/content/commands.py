@@ -1,0 +1,69 @@
+"""flask courses validate|import: check course folders and import them into the database."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from ..extensions import db
+from .findings import findings_to_json, format_findings_text, has_errors
+from .importer import import_course, plan_import
+from .validate import load_tree
+
+courses_cli = AppGroup("courses", help="Validate and import courses written in the course format.")
+
+DIRECTORY = click.Path(exists=True, file_okay=False, path_type=Path)
+
+
+def _root_and_display(directory: Path | None) -> tuple[Path, str]:
+    root = directory or Path(current_app.config["COURSES_DIR"])
+    if not root.is_dir():
+        raise click.ClickException(f"{root} is not a folder (see COURSES_DIR)")
+    shown = root.as_posix()
+    if root.is_absolute() and root.resolve().is_relative_to(Path.cwd().resolve()):
+        # Paths relative to where the command runs are shorter and clickable in editors.
+        shown = os.path.relpath(root.resolve(), Path.cwd().resolve())
+    return root, shown
+
+
+@courses_cli.command("validate")
+@click.argument("directory", required=False, type=DIRECTORY)
+@click.option(
+    "--format", "output", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+def validate_command(directory: Path | None, output: str) -> None:
+    """Check a course folder or a folder of courses; exit 1 when there are errors."""
+    root, shown = _root_and_display(directory)
+    _, findings = load_tree(root, display=shown)
+    click.echo(findings_to_json(findings) if output == "json" else format_findings_text(findings))
+    sys.exit(1 if has_errors(findings) else 0)
+
+
+@courses_cli.command("import")
+@click.argument("directory", required=False, type=DIRECTORY)
+@click.option("--dry-run", is_flag=True, help="Validate and tell what would change; write nothing.")
+def import_command(directory: Path | None, dry_run: bool) -> None:
+    """Import every course of a folder as new versions; nothing at all when any error is found."""
+    root, shown = _root_and_display(directory)
+    courses, findings = load_tree(root, display=shown)
+    if has_errors(findings):
+        click.echo(format_findings_text(findings), err=True)
+        click.echo("nothing was imported", err=True)
+        sys.exit(1)
+    if findings:
+        click.echo(format_findings_text(findings), err=True)
+    for course in courses:
+        if dry_run:
+            result = plan_import(course)
+            action = f"would create version {result.version_number}"
+        else:
+            result = import_course(course)
+            action = f"created version {result.version_number}"
+        click.echo(f"{course.id}: {action if result.created else 'unchanged'}")
+    if not dry_run:
+        db.session.commit()

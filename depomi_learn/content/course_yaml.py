@@ -1,0 +1,238 @@
+"""course.yaml: the course's metadata, languages and module order."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from .fields import (
+    Scope,
+    check_unknown_keys,
+    describe,
+    get_bool,
+    get_id,
+    get_id_list,
+    get_int,
+    get_text,
+    get_text_list,
+    is_valid_id,
+    line_of,
+    raw_of,
+    trap_hint,
+)
+from .findings import Findings
+from .source import CourseSource, decode_text
+from .yamlmarks import MarkedDict, MarkedList, YamlProblem, load_marked
+
+SCHEMA = 1
+COURSE_KEYS = (
+    "schema",
+    "id",
+    "version",
+    "default_language",
+    "languages",
+    "title",
+    "summary",
+    "level",
+    "duration_minutes",
+    "audience",
+    "prerequisites",
+    "modules",
+    "certificate",
+)
+REQUIRED_KEYS = (
+    "id",
+    "version",
+    "default_language",
+    "languages",
+    "title",
+    "summary",
+    "level",
+    "duration_minutes",
+    "modules",
+)
+CERTIFICATE_KEYS = ("enabled", "validity_months")
+LEVELS = ("beginner", "intermediate", "advanced")
+LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+LABEL_MAX = 40
+
+
+def parse_course_yaml(folder: Path, display: str, findings: Findings) -> CourseSource | None:
+    """Read and check course.yaml; None when it is missing or not a YAML mapping."""
+    shown = f"{display}/course.yaml"
+    data = _load(folder / "course.yaml", shown, findings)
+    if data is None:
+        return None
+    text, meta = data
+    scope = Scope(findings, shown, "E008", "W004")
+    check_unknown_keys(scope, meta, COURSE_KEYS)
+    for key in REQUIRED_KEYS:
+        if key not in meta:
+            scope.add("E007", meta.line, f"required key '{key}' is missing")
+    _check_schema(scope, meta)
+    course_id = _course_id(scope, meta, folder)
+    languages, default = _languages(scope, meta)
+    course = CourseSource(
+        folder=folder,
+        display=display,
+        id=course_id,
+        label=_label(scope, meta),
+        default_language=default,
+        languages=languages,
+        title=_translations(scope, meta, "title", languages, default),
+        summary=_translations(scope, meta, "summary", languages, default),
+        level=_level(scope, meta),
+        duration_minutes=get_int(scope, meta, "duration_minutes", minimum=1) or 0,
+        audience=get_text_list(scope, meta, "audience"),
+        prerequisites=get_id_list(scope, meta, "prerequisites", "E004", "prerequisite course id"),
+        certificate_enabled=False,
+        validity_months=None,
+        source_yaml=text,
+    )
+    _certificate(scope, meta, course)
+    _modules(scope, meta, course)
+    prerequisites = meta.get("prerequisites")
+    for index, item in enumerate(prerequisites if isinstance(prerequisites, list) else []):
+        course.prerequisite_lines.setdefault(str(item), line_of(prerequisites, index) or 1)
+    return course
+
+
+def _load(path: Path, shown: str, findings: Findings) -> tuple[str, MarkedDict] | None:
+    if not path.is_file():
+        findings.add("E001", shown, None, "course.yaml is missing")
+        return None
+    text = decode_text(path.read_bytes(), shown, "E015", findings)
+    if text is None:
+        return None
+    try:
+        meta = load_marked(text)
+    except YamlProblem as problem:
+        findings.add("E003" if problem.is_tab else "E002", shown, problem.line, problem.message)
+        return None
+    if not isinstance(meta, MarkedDict):
+        findings.add("E002", shown, 1, "course.yaml must be 'key: value' lines (schema, id...)")
+        return None
+    return text, meta
+
+
+def _check_schema(scope: Scope, meta: MarkedDict) -> None:
+    schema = meta.get("schema")
+    if schema is None:
+        scope.add("E006", meta.line, "'schema' is missing")
+    elif schema != SCHEMA or isinstance(schema, bool):
+        shown = describe(schema, raw_of(meta, "schema"))
+        scope.add("E006", meta.line_of("schema"), f"schema {shown} is not supported (use {SCHEMA})")
+
+
+def _course_id(scope: Scope, meta: MarkedDict, folder: Path) -> str:
+    folder_name = folder.resolve().name
+    if "id" not in meta:
+        return folder_name
+    course_id = get_id(scope, meta, "id", "E004", "course id")
+    if course_id and course_id != folder_name:
+        message = f"course id '{course_id}' differs from its folder name '{folder_name}'"
+        scope.add("E005", meta.line_of("id"), message)
+    return course_id or folder_name
+
+
+def _label(scope: Scope, meta: MarkedDict) -> str:
+    label = get_text(scope, meta, "version") or ""
+    if len(label) > LABEL_MAX:
+        scope.add(
+            "E008", meta.line_of("version"), f"'version' is longer than {LABEL_MAX} characters"
+        )
+    return label[:LABEL_MAX]
+
+
+def _languages(scope: Scope, meta: MarkedDict) -> tuple[list[str], str]:
+    value = meta.get("languages")
+    languages: list[str] = []
+    if "languages" in meta and (not isinstance(value, MarkedList) or not value):
+        scope.add("E010", meta.line_of("languages"), "'languages' must be a non-empty list")
+    for index, item in enumerate(value if isinstance(value, MarkedList) else []):
+        if not isinstance(item, str) or not LANGUAGE_CODE.match(item):
+            raw = raw_of(value, index)
+            message = f"language code {describe(item, raw)} is not valid"
+            scope.add("E010", value.line_of(index), message, trap_hint(item, raw))
+        elif item in languages:
+            scope.add("E010", value.line_of(index), f"language '{item}' is listed twice")
+        else:
+            languages.append(item)
+    default = get_text(scope, meta, "default_language") or ""
+    if default and languages and default not in languages:
+        message = f"default_language '{default}' is not in languages ({', '.join(languages)})"
+        scope.add("E011", meta.line_of("default_language"), message)
+    return languages, default
+
+
+def _translations(
+    scope: Scope, meta: MarkedDict, key: str, languages: list[str], default: str
+) -> dict[str, str]:
+    value = meta.get(key)
+    if key not in meta:
+        return {}
+    if not isinstance(value, MarkedDict):
+        scope.add("E008", meta.line_of(key), f"'{key}' must map languages to texts: {{fr: ...}}")
+        return {}
+    texts = {}
+    for language, text in value.items():
+        if language not in languages:
+            scope.add(
+                "W004",
+                value.line_of(language),
+                f"'{key}' has a text in '{language}', which is not in languages",
+            )
+        elif not isinstance(text, str) or not text.strip():
+            shown = describe(text, raw_of(value, language))
+            scope.add(
+                "E008", value.line_of(language), f"'{key}.{language}' must be text, not {shown}"
+            )
+        else:
+            texts[language] = text
+    for language in languages:
+        if language in value:
+            continue
+        line = meta.line_of(key)
+        if language == default:
+            scope.add("E007", line, f"'{key}' has no text in the default language '{default}'")
+        else:
+            scope.add("W002", line, f"'{key}' has no '{language}' text; '{default}' is shown")
+    return texts
+
+
+def _level(scope: Scope, meta: MarkedDict) -> str:
+    level = meta.get("level")
+    if "level" in meta and level not in LEVELS:
+        shown = describe(level, raw_of(meta, "level"))
+        scope.add("E009", meta.line_of("level"), f"level {shown} is not one of {', '.join(LEVELS)}")
+        return ""
+    return level or ""
+
+
+def _certificate(scope: Scope, meta: MarkedDict, course: CourseSource) -> None:
+    value = meta.get("certificate")
+    if value is None:
+        return
+    if not isinstance(value, MarkedDict):
+        scope.add("E008", meta.line_of("certificate"), "'certificate' must be a mapping")
+        return
+    check_unknown_keys(scope, value, CERTIFICATE_KEYS)
+    course.certificate_enabled = get_bool(scope, value, "enabled", False)
+    course.validity_months = get_int(scope, value, "validity_months", minimum=1)
+
+
+def _modules(scope: Scope, meta: MarkedDict, course: CourseSource) -> None:
+    value = meta.get("modules")
+    if "modules" in meta and (not isinstance(value, MarkedList) or not value):
+        scope.add("E008", meta.line_of("modules"), "'modules' must list at least one module id")
+        return
+    for index, item in enumerate(value or []):
+        line = value.line_of(index)
+        if not is_valid_id(item):
+            shown = describe(item, raw_of(value, index))
+            scope.add("E012", line, f"module id {shown} is not valid")
+        elif item in course.module_lines:
+            first = course.module_lines[item]
+            scope.add("E013", line, f"module '{item}' is already listed at line {first}")
+        else:
+            course.module_lines[item] = line

@@ -1,0 +1,184 @@
+"""Import parsed courses into the database as new, immutable course versions.
+
+Domain functions only add and flush; the CLI command (or a view) commits once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote
+
+import sqlalchemy as sa
+from flask import current_app, has_app_context
+
+from ..extensions import db
+from ..models import Course, CourseAsset, CourseVersion, Module, ModuleText, Question
+from .findings import Finding, has_errors
+from .render import render_markdown, render_question_text
+from .source import CourseModule, CourseSource, ModuleSource
+from .validate import load_tree
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    course_id: str
+    created: bool  # False: the latest version already has this content
+    version_number: int
+
+
+def latest_version(course_id: str) -> CourseVersion | None:
+    """Return the most recently imported version of a course."""
+    return db.session.scalars(
+        sa.select(CourseVersion)
+        .where(CourseVersion.course_id == course_id)
+        .order_by(CourseVersion.number.desc())
+        .limit(1)
+    ).first()
+
+
+def plan_import(source: CourseSource) -> ImportResult:
+    """Tell what importing would do, without writing anything."""
+    latest = latest_version(source.id)
+    if latest is not None and latest.content_hash == source.content_hash:
+        return ImportResult(source.id, False, latest.number)
+    return ImportResult(source.id, True, latest.number + 1 if latest else 1)
+
+
+def import_course(source: CourseSource, *, imported_by_id: int | None = None) -> ImportResult:
+    """Add a new version of a course (and the course itself if new), unless nothing changed."""
+    plan = plan_import(source)
+    if not plan.created:
+        return plan
+    course = db.session.get(Course, source.id)
+    if course is None:
+        course = Course(id=source.id)
+        db.session.add(course)
+    version = _new_version(source, course, plan.version_number, imported_by_id)
+    urls = _Urls(source)
+    for module in source.modules:
+        version.modules.append(_new_module(module, urls))
+    version.assets.extend(
+        CourseAsset(path=a.path, media_type=a.media_type, sha256=a.sha256, data=a.data)
+        for a in source.assets
+    )
+    db.session.add(version)
+    db.session.flush()
+    course.current_version = version
+    db.session.flush()
+    return plan
+
+
+def import_tree(
+    root: Path, *, imported_by_id: int | None = None, display: str | None = None
+) -> tuple[list[ImportResult], list[Finding]]:
+    """Validate every course under `root`; import them all, or none when any error is found."""
+    courses, findings = load_tree(root, display=display)
+    if has_errors(findings):
+        return [], findings
+    results = [import_course(course, imported_by_id=imported_by_id) for course in courses]
+    return results, findings
+
+
+def _new_version(
+    source: CourseSource, course: Course, number: int, imported_by_id: int | None
+) -> CourseVersion:
+    return CourseVersion(
+        course=course,
+        number=number,
+        label=source.label,
+        content_hash=source.content_hash,
+        default_language=source.default_language,
+        languages=list(source.languages),
+        title=dict(source.title),
+        summary=dict(source.summary),
+        level=source.level,
+        duration_minutes=source.duration_minutes,
+        audience=list(source.audience),
+        prerequisites=list(source.prerequisites),
+        certificate_enabled=source.certificate_enabled,
+        validity_months=source.validity_months,
+        source_yaml=source.source_yaml,
+        imported_by_id=imported_by_id,
+    )
+
+
+def _new_module(module: CourseModule, urls: _Urls) -> Module:
+    default = module.default
+    row = Module(
+        key=module.id,
+        position=module.position,
+        duration_minutes=default.duration_minutes,
+        aliases=list(default.aliases),
+        quiz_settings=module.quiz_settings,
+    )
+    row.texts.extend(_new_text(module, text, urls) for text in module.texts.values())
+    for position, question in enumerate(module.questions):
+        texts = {
+            language: render_question_text(text, language=language, asset_url=urls.asset)
+            for language, text in question.texts.items()
+        }
+        row.questions.append(
+            Question(
+                key=question.id,
+                position=position,
+                type=question.type,
+                points=question.points,
+                answer_key=question.answer_key,
+                texts=texts,
+            )
+        )
+    return row
+
+
+def _new_text(module: CourseModule, text: ModuleSource, urls: _Urls) -> ModuleText:
+    rendered = render_markdown(
+        text.body, language=text.language, asset_url=urls.asset, module_url=urls.module
+    )
+    # Only translations remember their source; the default-language file is never stale.
+    translated_from = text.translated_from if text is not module.default else None
+    return ModuleText(
+        language=text.language,
+        title=text.title or "",
+        objectives=list(text.objectives),
+        source_markdown=text.text,
+        html=rendered.html,
+        toc=rendered.toc,
+        translated_from=translated_from,
+        stale=translated_from is not None and not module.default.is_source_of(translated_from),
+    )
+
+
+class _Urls:
+    """Build the URLs that rendered HTML uses for a course's assets and modules."""
+
+    def __init__(self, source: CourseSource) -> None:
+        self.course_id = source.id
+        self.sha256 = {asset.path: asset.sha256 for asset in source.assets}
+        self.module_keys = {
+            text.relpath: module.id for module in source.modules for text in module.texts.values()
+        }
+
+    def asset(self, path: str) -> str | None:
+        sha256 = self.sha256.get(path)
+        if sha256 is None:
+            return None
+        values = {"course_id": self.course_id, "sha256": sha256, "filename": path}
+        fallback = f"/courses/{quote(self.course_id)}/assets/{sha256}/{quote(path)}"
+        return _build("learn.course_asset", values, fallback)
+
+    def module(self, relpath: str) -> str | None:
+        key = self.module_keys.get(relpath)
+        if key is None:
+            return None
+        values = {"course_id": self.course_id, "module_key": key}
+        return _build("learn.module", values, f"/courses/{quote(self.course_id)}/modules/{key}")
+
+
+def _build(endpoint: str, values: dict, fallback: str) -> str:
+    # A URL map adapter builds paths without a request (url_for would need SERVER_NAME here).
+    if not has_app_context() or endpoint not in current_app.view_functions:
+        return fallback
+    script_name = current_app.config.get("APPLICATION_ROOT") or "/"
+    adapter = current_app.url_map.bind("localhost", script_name=script_name)
+    return adapter.build(endpoint, values)

@@ -1,0 +1,128 @@
+"""Links and images in module Markdown: find them with their lines, check where they point.
+
+Paths are resolved the way a Markdown viewer resolves them, relative to the module file in its
+language folder, so a course reads the same on GitHub and on the platform.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from dataclasses import dataclass
+from urllib.parse import unquote
+
+from .findings import Findings
+from .source import ModuleSource
+
+INLINE = re.compile(r"(!?)\[(?:[^\[\]]|\[[^\[\]]*\])*\]\(\s*(<[^>]*>|[^)\s]*)")
+REFERENCE = re.compile(r"^ {0,3}\[(?!\^)[^\]]+\]:\s*(<[^>]*>|\S+)")
+RAW_HTML = re.compile(
+    r"<(img|a|source)\b[^>]*?\s(?:src|href)\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s>]+))",
+    re.IGNORECASE,
+)
+CODE_SPAN = re.compile(r"(`+).*?\1")
+FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
+ALLOWED_SCHEMES = ("http", "https", "mailto")
+
+
+@dataclass
+class Link:
+    line: int
+    target: str
+    is_image: bool
+
+
+def find_links(lines: list[tuple[int, str]]) -> list[Link]:
+    """Return the links and images of Markdown lines, skipping code blocks and code spans."""
+    links = []
+    fence: str | None = None
+    for number, text in lines:
+        match = FENCE.match(text)
+        if fence is not None:
+            if match and match.group(1)[0] == fence[0] and len(match.group(1)) >= len(fence):
+                fence = None
+            continue
+        if match:
+            fence = match.group(1)
+            continue
+        text = CODE_SPAN.sub("", text)
+        for found in INLINE.finditer(text):
+            links.append(Link(number, found.group(2).strip("<>"), found.group(1) == "!"))
+        if found := REFERENCE.match(text):
+            links.append(Link(number, found.group(1).strip("<>"), False))
+        for found in RAW_HTML.finditer(text):
+            target = found.group(2) or found.group(3) or found.group(4) or ""
+            links.append(Link(number, target, found.group(1).lower() == "img"))
+    return links
+
+
+def is_absolute_path(target: str) -> bool:
+    """Return True for file paths that only work on the author's machine."""
+    return (
+        target.startswith(("/", "\\", "~"))
+        or bool(re.match(r"^[A-Za-z]:[\\/]", target))
+        or target.lower().startswith("file:")
+    )
+
+
+def resolve(target: str, language: str) -> str | None:
+    """Return a relative target as a path inside the course folder, or None for URLs."""
+    if not target or target.startswith("#") or SCHEME.match(target) or is_absolute_path(target):
+        return None
+    path = unquote(target.split("#", 1)[0].split("?", 1)[0])
+    return posixpath.normpath(posixpath.join(language, path)) if path else None
+
+
+def check_links(
+    module: ModuleSource, findings: Findings, files: set[str] | None, languages: list[str]
+) -> None:
+    """Check every link and image; `files` (course-relative paths) None skips existence checks."""
+    for link in find_links(module.body_lines):
+        _check_link(module, link, findings, files, languages)
+
+
+def _check_link(
+    module: ModuleSource, link: Link, findings: Findings, files: set[str] | None, languages: list
+) -> None:
+    target, add = link.target, _adder(findings, module.path, link.line)
+    what = "image" if link.is_image else "link"
+    if is_absolute_path(target):
+        add("E403", f"{what} '{target}' is an absolute path")
+        return
+    scheme = SCHEME.match(target)
+    if scheme:
+        if scheme.group(1).lower() not in ALLOWED_SCHEMES:
+            add("E406", f"{what} '{target[:60]}' uses the '{scheme.group(1)}:' scheme")
+        elif link.is_image:
+            add("W402", f"image '{target}' is loaded from another site")
+        return
+    path = resolve(target, module.language)
+    if path is None:
+        return
+    if path == ".." or path.startswith("../"):
+        add("E404", f"{what} '{target}' points outside the course folder")
+    elif files is not None:
+        _check_course_path(path, target, link.is_image, add, files, languages)
+
+
+def _check_course_path(
+    path: str, target: str, is_image: bool, add, files: set[str], languages: list
+) -> None:
+    if path not in files:
+        add(
+            "E401" if is_image else "E402",
+            f"{'image' if is_image else 'link'} '{target}' points to a missing file ({path})",
+        )
+        return
+    in_assets = path.startswith("assets/")
+    is_module = path.endswith(".md") and path.count("/") == 1 and path.split("/")[0] in languages
+    if (is_image and not in_assets) or not (in_assets or is_module):
+        add("E407", f"'{target}' is neither in assets/ nor a module file")
+
+
+def _adder(findings: Findings, path: str, line: int):
+    def add(code: str, message: str) -> None:
+        findings.add(code, path, line, message)
+
+    return add

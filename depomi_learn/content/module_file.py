@@ -1,0 +1,159 @@
+"""One module file: front matter, Markdown body and quiz blocks, checked on their own."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+from .fields import (
+    Scope,
+    check_unknown_keys,
+    get_id,
+    get_id_list,
+    get_int,
+    get_text,
+    get_text_list,
+    raw_of,
+)
+from .findings import Findings
+from .quiz import QuizBlock, parse_question, parse_quiz_settings, question_id_of, split_quiz_blocks
+from .source import ModuleSource, decode_text, split_lines
+from .yamlmarks import MarkedDict, YamlProblem, load_marked
+
+FRONT_MATTER_KEYS = (
+    "id",
+    "title",
+    "duration_minutes",
+    "objectives",
+    "aliases",
+    "quiz",
+    "translated_from",
+)
+HASH_PATTERN = re.compile(r"^[0-9a-f]{7,64}$")
+TITLE_MAX = 300
+
+
+def parse_module(
+    data: bytes | str, *, path: str, relpath: str, language: str, findings: Findings
+) -> ModuleSource | None:
+    """Parse one module file (bytes from disk or text from an editor) and check it alone."""
+    if isinstance(data, str):
+        text: str | None = data.removeprefix("\ufeff")
+        data = data.encode("utf-8")
+    else:
+        text = decode_text(data, path, "E101", findings)
+    if text is None:
+        return None
+    lines = split_lines(text)
+    front = _front_matter(lines, path, findings)
+    if front is None:
+        return None
+    matter, end = front
+    module = ModuleSource(
+        path=path,
+        relpath=relpath,
+        language=language,
+        text=text,
+        sha256=hashlib.sha256(data).hexdigest(),
+        id=None,
+        title=None,
+    )
+    _read_front_matter(module, matter, Scope(findings, path, "E105", "W102"))
+    blocks = _read_body(
+        module, [(n + 1, line) for n, line in enumerate(lines) if n > end], findings
+    )
+    _check_quiz_presence(module, blocks, matter, findings)
+    return module
+
+
+def _front_matter(lines: list[str], path: str, findings: Findings) -> tuple[MarkedDict, int] | None:
+    if lines[0].strip() != "---":
+        findings.add("E102", path, 1, "the file must start with front matter between '---' lines")
+        return None
+    end = next((i for i, line in enumerate(lines) if i and line.strip() in ("---", "...")), None)
+    if end is None:
+        findings.add("E102", path, 1, "the front matter is never closed by a '---' line")
+        return None
+    try:
+        matter = load_marked("\n".join(lines[1:end]), 2)
+    except YamlProblem as problem:
+        code = "E104" if problem.is_tab else "E103"
+        findings.add(code, path, problem.line, f"front matter: {problem.message}")
+        return None
+    if not isinstance(matter, MarkedDict):
+        findings.add("E103", path, 1, "the front matter must be 'key: value' lines (id, title...)")
+        return None
+    return matter, end
+
+
+def _read_front_matter(module: ModuleSource, matter: MarkedDict, scope: Scope) -> None:
+    check_unknown_keys(scope, matter, FRONT_MATTER_KEYS)
+    module.front_matter_line = matter.line
+    module.front_lines = dict(matter.key_lines)
+    module.id = get_id(scope, matter, "id", "E106", "module id")
+    module.title = get_text(scope, matter, "title", missing_code="E108")
+    if module.title and len(module.title) > TITLE_MAX:
+        scope.add("E105", matter.line_of("title"), f"title is longer than {TITLE_MAX} characters")
+    module.duration_minutes = get_int(scope, matter, "duration_minutes", minimum=0) or 0
+    module.objectives = get_text_list(scope, matter, "objectives")
+    module.aliases = get_id_list(scope, matter, "aliases", "E110", "alias")
+    if module.id in module.aliases:
+        scope.add("E110", matter.line_of("aliases"), f"alias '{module.id}' is the module's own id")
+    if "quiz" in matter:
+        line = matter.line_of("quiz")
+        module.quiz_settings = parse_quiz_settings(scope, matter["quiz"], line) or {}
+    if "translated_from" in matter:
+        value = raw_of(matter, "translated_from") or matter["translated_from"]
+        if isinstance(value, str) and HASH_PATTERN.match(value.strip().lower()):
+            module.translated_from = value.strip().lower()
+        else:
+            line = matter.line_of("translated_from")
+            scope.add("E105", line, f"translated_from '{value}' is not a short hash")
+
+
+def _read_body(
+    module: ModuleSource, lines: list[tuple[int, str]], findings: Findings
+) -> list[QuizBlock]:
+    prose, blocks = split_quiz_blocks(lines)
+    seen: dict[str, int] = {}
+    for block in blocks:
+        block_id = question_id_of(block)
+        if block_id:
+            module.quiz_ids.add(block_id)
+        if not block.closed:
+            findings.add("E201", module.path, block.line, "the quiz block is never closed")
+            continue
+        question = parse_question(block, module.path, findings)
+        if question is None:
+            continue
+        if question.id in seen:
+            message = f"question id '{question.id}' is also used at line {seen[question.id]}"
+            findings.add("E205", module.path, question.line, message)
+            continue
+        seen[question.id] = question.line
+        module.questions.append(question)
+    module.body_lines = prose
+    module.body = "\n".join(text for _, text in prose)
+    return blocks
+
+
+def _check_quiz_presence(
+    module: ModuleSource, blocks: list[QuizBlock], matter: MarkedDict, findings: Findings
+) -> None:
+    settings = module.quiz_settings
+    if "quiz" in matter and not blocks:
+        line = matter.line_of("quiz")
+        findings.add("W104", module.path, line, "'quiz:' is set but there are no questions")
+    if blocks and "quiz" not in matter:
+        findings.add(
+            "W105",
+            module.path,
+            module.front_matter_line,
+            "the module has questions but no 'quiz:' settings; pass_mark 70 applies",
+        )
+    draw = (settings or {}).get("draw")
+    if draw and blocks and draw > len(blocks):
+        message = f"draw {draw} is more than the {len(blocks)} questions"
+        findings.add("E109", module.path, matter["quiz"].line_of("draw"), message)
+    if not blocks and not module.body.strip():
+        findings.add("W103", module.path, module.front_matter_line, "the module has no text")

@@ -1,0 +1,103 @@
+"""Checks between the language versions of a module: same quizzes, same answer key, fresh texts."""
+
+from __future__ import annotations
+
+from .findings import Findings
+from .source import CourseModule, ModuleSource, ParsedQuestion
+
+KEY_FIELDS = (
+    "type",
+    "points",
+    "options",
+    "correct",
+    "scoring",
+    "answer",
+    "tolerance",
+    "range",
+    "case_sensitive",
+)
+
+
+def check_module_translations(module: CourseModule, findings: Findings) -> None:
+    """Compare each translation of a module with its default-language file."""
+    default = module.default
+    if default.translated_from:
+        line = default.front_lines.get("translated_from")
+        findings.add("W305", default.path, line, "the default-language file has translated_from")
+    for language, translation in module.texts.items():
+        if language != module.default_language:
+            _check_freshness(default, translation, findings)
+            _check_settings(default, translation, findings)
+            _check_questions(default, translation, findings)
+
+
+def _check_freshness(default: ModuleSource, translation: ModuleSource, findings: Findings) -> None:
+    expected = f"translated_from: {default.digest}"
+    if translation.translated_from is None:
+        message = f"no translated_from: cannot tell whether {default.relpath} changed since"
+        findings.add(
+            "W303", translation.path, translation.front_matter_line, message, f"add '{expected}'"
+        )
+    elif not default.is_source_of(translation.translated_from):
+        message = f"{default.relpath} changed since this translation (translated_from differs)"
+        hint = f"revise the translation, then write '{expected}'"
+        line = translation.front_lines.get("translated_from")
+        findings.add("W302", translation.path, line, message, hint)
+
+
+def _check_settings(default: ModuleSource, translation: ModuleSource, findings: Findings) -> None:
+    if translation.quiz_settings is None or translation.quiz_settings == default.quiz_settings:
+        return
+    line = translation.front_lines.get("quiz")
+    findings.add("W304", translation.path, line, f"quiz settings differ from {default.relpath}")
+
+
+def _check_questions(default: ModuleSource, translation: ModuleSource, findings: Findings) -> None:
+    translated = {question.id: question for question in translation.questions}
+    for question in default.questions:
+        if question.id not in translation.quiz_ids:
+            message = f"quiz '{question.id}' ({default.relpath}:{question.line}) is missing here"
+            findings.add("E303", translation.path, None, message)
+        elif question.id in translated:
+            _compare_keys(default, question, translation, translated[question.id], findings)
+    for question_id in sorted(translation.quiz_ids - default.quiz_ids):
+        line = next((q.line for q in translation.questions if q.id == question_id), None)
+        message = f"quiz '{question_id}' is not in {default.relpath}"
+        findings.add("E304", translation.path, line, message)
+
+
+def _compare_keys(
+    default: ModuleSource,
+    original: ParsedQuestion,
+    translation: ModuleSource,
+    translated: ParsedQuestion,
+    findings: Findings,
+) -> None:
+    first, second = _key_values(original), _key_values(translated)
+    differing = [field for field in KEY_FIELDS if first.get(field) != second.get(field)]
+    if not differing:
+        return
+    ours = ", ".join(f"{field}={_shown(first.get(field))}" for field in differing)
+    theirs = ", ".join(f"{field}={_shown(second.get(field))}" for field in differing)
+    message = (
+        f"quiz '{original.id}': answer key differs from {default.relpath} "
+        f"({default.language}: {ours}; {translation.language}: {theirs})"
+    )
+    line = translated.key_lines.get(differing[0]) or translated.line
+    findings.add("E302", translation.path, line, message)
+
+
+def _key_values(question: ParsedQuestion) -> dict:
+    return {"type": question.type, "points": question.points, **question.answer_key}
+
+
+def _shown(value: object) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, float):
+        return f"{value:g}"
+    if isinstance(value, list):
+        return ",".join(_shown(item) for item in value) or "none"
+    return str(value)

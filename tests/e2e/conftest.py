@@ -1,0 +1,114 @@
+"""End-to-end fixtures: the real app on a local port with a file database, and headless Chromium.
+
+Playwright never downloads a browser here: it drives Debian's chromium at /usr/bin/chromium.
+"""
+
+import os
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import flask_migrate
+import pytest
+from werkzeug.serving import make_server
+
+from depomi_learn import create_app
+from depomi_learn.accounts import UserFields, create_user
+from depomi_learn.content.importer import import_tree
+from depomi_learn.extensions import db
+from depomi_learn.models import Role
+from depomi_learn.regions import load_reference_regions
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = os.environ.get("DEPOMI_CHROMIUM", "/usr/bin/chromium")
+ARTIFACTS = ROOT / "test-artifacts"
+PASSWORD = "a long e2e password"
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "tests/e2e/" in str(item.fspath).replace(os.sep, "/"):
+            item.add_marker(pytest.mark.e2e)
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Serve the app, migrated and loaded with the bundled courses, on a free local port."""
+    database = tmp_path_factory.mktemp("e2e") / "e2e.sqlite3"
+    app = create_app(
+        "testing", SQLALCHEMY_DATABASE_URI=f"sqlite:///{database}", BABEL_DEFAULT_LOCALE="fr"
+    )
+    with app.app_context():
+        flask_migrate.upgrade(directory=str(ROOT / "migrations"))
+        load_reference_regions()
+        results, findings = import_tree(ROOT / "courses")
+        assert results, findings
+        import_tree(ROOT / "tests" / "fixtures" / "quiz-course")
+        create_user(
+            UserFields(
+                email="amina@souss.ma",
+                name_latin="Amina Ait Ali",
+                name_arabic="أمينة آيت علي",
+                role=Role.LEARNER,
+                password=PASSWORD,
+                preferred_language="fr",
+            )
+        )
+        db.session.commit()
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.port}"
+    server.shutdown()
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    if not Path(CHROMIUM).exists():
+        message = f"Debian's chromium is not installed at {CHROMIUM} (apt install chromium)"
+        if os.environ.get("DEPOMI_REQUIRE_E2E"):
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, request: pytest.FixtureRequest) -> Iterator[object]:
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="fr-FR")
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    if request.node.rep_call.failed if hasattr(request.node, "rep_call") else False:
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"failed-{request.node.name}.png"), full_page=True)
+    context.close()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
+    report = yield
+    setattr(item, f"rep_{report.when}", report)
+    return report
+
+
+def screenshot(page, name: str) -> None:
+    """Save a screenshot of a key page as a CI artefact."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
