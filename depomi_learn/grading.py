@@ -19,6 +19,7 @@ _ARABIC_MARKS = re.compile("[\u0640\u064b-\u065f\u0670\u06d6-\u06ed]")
 # unify them, and doing so would merge words ("كتابة" writing / "كتابه" his book, "على" / "علي").
 _ALEF_FORMS = str.maketrans(dict.fromkeys("أإآٱ", "ا"))
 
+_BIDI_MARKS = re.compile("[\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069]")
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "0123456789" * 2)
 _SEPARATORS = str.maketrans(
     {
@@ -83,7 +84,10 @@ def normalise_text(text: str, *, case_sensitive: bool = False) -> str:
     normal = unicodedata.normalize("NFKC", text)  # also turns Arabic presentation forms to letters
     if not case_sensitive:
         normal = normal.casefold()
-    normal = _ARABIC_MARKS.sub("", normal).translate(_ALEF_FORMS)
+    # Digits are digits in any script ("١٩٥٦" is "1956"), and invisible direction marks that
+    # phones insert around mixed Arabic and Latin text are not part of the answer.
+    normal = _ARABIC_MARKS.sub("", normal).translate(_ALEF_FORMS).translate(_DIGITS)
+    normal = _BIDI_MARKS.sub("", normal)
     # Casefolding and removing marks can leave sequences NFKC would compose: compose them once
     # more so normalising twice changes nothing.
     normal = unicodedata.normalize("NFKC", normal)

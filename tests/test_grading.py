@@ -532,3 +532,8 @@ def test_attempt_percent_stays_between_0_and_100(drawn: list) -> None:
     assert 0.0 <= attempt.points <= attempt.max_points
     assert 0.0 <= attempt.percent <= 100.0
     assert attempt == grade_attempt(items)
+
+
+def test_short_answers_match_whatever_the_digits_and_direction_marks():
+    assert normalise_text("القانون ٠٢.٠٣") == normalise_text("القانون 02.03")
+    assert normalise_text("\u200fSNIA\u200e") == "snia"

@@ -10,19 +10,29 @@ from pathlib import Path
 
 import flask_migrate
 import pytest
+import sqlalchemy as sa
 from werkzeug.serving import make_server
 
 from depomi_learn import create_app
 from depomi_learn.accounts import UserFields, create_user
 from depomi_learn.content.importer import import_tree
 from depomi_learn.extensions import db
-from depomi_learn.models import Role
+from depomi_learn.models import Region, Role
 from depomi_learn.regions import load_reference_regions
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("DEPOMI_CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = ROOT / "test-artifacts"
 PASSWORD = "a long e2e password"
+# email, role, region code, Latin name, Arabic name; all share PASSWORD
+E2E_ACCOUNTS = (
+    ("amina@souss.ma", Role.LEARNER, "souss-massa", "Amina Ait Ali", "أمينة آيت علي"),
+    ("karim@oriental.ma", Role.LEARNER, "oriental", "Karim Benali", "كريم بنعلي"),
+    ("coord@souss.ma", Role.COORDINATOR, "souss-massa", "Said Coordinateur", "سعيد المنسق"),
+    ("national@depomi.ma", Role.COORDINATOR, None, "Nadia Nationale", "نادية الوطنية"),
+    ("trainer@depomi.ma", Role.TRAINER, None, "Karim Formateur", "كريم المكون"),
+    ("admin@depomi.ma", Role.ADMIN, None, "Amal Admin", "أمل المسؤولة"),
+)
 CHROMIUM_FLAGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -54,16 +64,20 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         results, findings = import_tree(ROOT / "courses")
         assert results, findings
         import_tree(ROOT / "tests" / "fixtures" / "quiz-course")
-        create_user(
-            UserFields(
-                email="amina@souss.ma",
-                name_latin="Amina Ait Ali",
-                name_arabic="أمينة آيت علي",
-                role=Role.LEARNER,
-                password=PASSWORD,
-                preferred_language="fr",
+        for email, role, region, name, name_ar in E2E_ACCOUNTS:
+            create_user(
+                UserFields(
+                    email=email,
+                    name_latin=name,
+                    name_arabic=name_ar,
+                    role=role,
+                    region=db.session.scalar(sa.select(Region).where(Region.code == region))
+                    if region
+                    else None,
+                    password=PASSWORD,
+                    preferred_language="fr",
+                )
             )
-        )
         db.session.commit()
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
