@@ -61,7 +61,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     with app.app_context():
         flask_migrate.upgrade(directory=str(ROOT / "migrations"))
         load_reference_regions()
-        results, findings = import_tree(ROOT / "courses")
+        results, findings = import_tree(ROOT / "courses" / "snia-foundations")
         assert results, findings
         import_tree(ROOT / "tests" / "fixtures" / "quiz-course")
         for email, role, region, name, name_ar in E2E_ACCOUNTS:
