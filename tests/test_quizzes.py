@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from depomi_learn.content.importer import import_tree
 from depomi_learn.extensions import db
-from depomi_learn.models import Enrolment, ModuleProgress, QuizAttempt, utcnow
+from depomi_learn.models import Course, Enrolment, ModuleProgress, QuizAttempt, utcnow
 from tests.conftest import FIXTURES, csrf_token, make_user
 
 QUIZ_COURSE = FIXTURES / "quiz-course"
@@ -321,3 +321,24 @@ def test_history_lists_attempts_on_the_module_page(app, client, learner):
     assert "100%" in html
     assert "Not passed" in html
     assert "1 attempt left" in html
+
+
+def test_reimport_removing_a_question_with_attempts_needs_a_flag(app, client, learner, tmp_path):
+    submit(client, start(client), RIGHT)
+    edited = tmp_path / "quiz-course"
+    shutil.copytree(QUIZ_COURSE, edited)
+    for lang in ("fr", "ar"):
+        path = edited / lang / "02-evaluation.md"
+        text = path.read_text("utf-8")
+        start_at = text.index("```quiz\nid: q-numeric")
+        path.write_text(text[:start_at], "utf-8")
+    runner = app.test_cli_runner()
+    refused = runner.invoke(args=["courses", "import", str(edited)])
+    assert refused.exit_code == 1
+    assert "q-numeric of module 'evaluation' have learner attempts" in refused.output
+    with app.app_context():
+        assert db.session.get(Course, "quiz-course").current_version.number == 1
+    accepted = runner.invoke(args=["courses", "import", "--allow-removals", str(edited)])
+    assert accepted.exit_code == 0, accepted.output
+    with app.app_context():
+        assert db.session.get(Course, "quiz-course").current_version.number == 2

@@ -10,9 +10,10 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from ..audit import record
 from ..extensions import db
 from .findings import findings_to_json, format_findings_text, has_errors
-from .importer import import_course, plan_import
+from .importer import import_course, plan_import, removals_with_learner_work
 from .validate import load_tree
 
 courses_cli = AppGroup("courses", help="Validate and import courses written in the course format.")
@@ -47,7 +48,12 @@ def validate_command(directory: Path | None, output: str) -> None:
 @courses_cli.command("import")
 @click.argument("directory", required=False, type=DIRECTORY)
 @click.option("--dry-run", is_flag=True, help="Validate and tell what would change; write nothing.")
-def import_command(directory: Path | None, dry_run: bool) -> None:
+@click.option(
+    "--allow-removals",
+    is_flag=True,
+    help="Accept removing modules or questions that learners have worked on.",
+)
+def import_command(directory: Path | None, dry_run: bool, allow_removals: bool) -> None:
     """Import every course of a folder as new versions; nothing at all when any error is found."""
     root, shown = _root_and_display(directory)
     courses, findings = load_tree(root, display=shown)
@@ -57,6 +63,16 @@ def import_command(directory: Path | None, dry_run: bool) -> None:
         sys.exit(1)
     if findings:
         click.echo(format_findings_text(findings), err=True)
+    removals = [found for course in courses for found in removals_with_learner_work(course)]
+    for removal in removals:
+        click.echo(removal, err=True)
+    if removals and not allow_removals:
+        click.echo(
+            "nothing was imported: past attempts are kept either way; "
+            "run again with --allow-removals if these removals are intended",
+            err=True,
+        )
+        sys.exit(1)
     for course in courses:
         if dry_run:
             result = plan_import(course)
@@ -65,5 +81,7 @@ def import_command(directory: Path | None, dry_run: bool) -> None:
             result = import_course(course)
             action = f"created version {result.version_number}"
         click.echo(f"{course.id}: {action if result.created else 'unchanged'}")
+        if result.created and not dry_run:
+            record("course_imported", actor=None, target=course.id, version=result.version_number)
     if not dry_run:
         db.session.commit()

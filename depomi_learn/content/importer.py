@@ -13,7 +13,16 @@ import sqlalchemy as sa
 from flask import current_app, has_app_context
 
 from ..extensions import db
-from ..models import Course, CourseAsset, CourseVersion, Module, ModuleText, Question
+from ..models import (
+    Course,
+    CourseAsset,
+    CourseVersion,
+    Module,
+    ModuleProgress,
+    ModuleText,
+    Question,
+    QuizAttempt,
+)
 from .findings import Finding, has_errors
 from .render import render_markdown, render_question_text
 from .source import CourseModule, CourseSource, ModuleSource
@@ -70,14 +79,80 @@ def import_course(source: CourseSource, *, imported_by_id: int | None = None) ->
 
 
 def import_tree(
-    root: Path, *, imported_by_id: int | None = None, display: str | None = None
+    root: Path,
+    *,
+    imported_by_id: int | None = None,
+    display: str | None = None,
+    allow_removals: bool = False,
 ) -> tuple[list[ImportResult], list[Finding]]:
-    """Validate every course under `root`; import them all, or none when any error is found."""
+    """Validate every course under `root`; import them all, or none when any error is found.
+
+    Removing a module or question that learners have worked on is refused unless
+    `allow_removals`: their past attempts stay intact either way, but the trainer must mean it.
+    """
     courses, findings = load_tree(root, display=display)
     if has_errors(findings):
         return [], findings
+    if not allow_removals:
+        removals = [found for course in courses for found in removals_with_learner_work(course)]
+        if removals:
+            raise RemovalRefused(removals)
     results = [import_course(course, imported_by_id=imported_by_id) for course in courses]
     return results, findings
+
+
+class RemovalRefused(Exception):
+    """The import would remove modules or questions that learners have progress or attempts on."""
+
+    def __init__(self, removals: list[str]) -> None:
+        super().__init__("; ".join(removals))
+        self.removals = removals
+
+
+def removals_with_learner_work(source: CourseSource) -> list[str]:
+    """Describe the modules and questions of the current version that `source` drops and that
+    learners have already worked on."""
+    latest = latest_version(source.id)
+    if latest is None:
+        return []
+    kept_modules = {m.id: m for m in source.modules}
+    kept_modules.update({alias: m for m in source.modules for alias in m.default.aliases})
+    found = []
+    for module in latest.modules:
+        new = kept_modules.get(module.key)
+        if new is None:
+            if _has_learner_work(source.id, module.key):
+                found.append(f"{source.id}: module '{module.key}' has learner progress")
+            continue
+        kept_questions = {q.id for q in new.questions}
+        dropped = [q.key for q in module.questions if q.key not in kept_questions]
+        if dropped and _has_attempts(source.id, module.key):
+            found.append(
+                f"{source.id}: questions {', '.join(dropped)} of module '{module.key}' "
+                "have learner attempts"
+            )
+    return found
+
+
+def _has_attempts(course_id: str, module_key: str) -> bool:
+    return db.session.scalar(
+        sa.select(
+            sa.exists().where(
+                QuizAttempt.course_id == course_id, QuizAttempt.module_key == module_key
+            )
+        )
+    )
+
+
+def _has_learner_work(course_id: str, module_key: str) -> bool:
+    progress = db.session.scalar(
+        sa.select(
+            sa.exists().where(
+                ModuleProgress.course_id == course_id, ModuleProgress.module_key == module_key
+            )
+        )
+    )
+    return progress or _has_attempts(course_id, module_key)
 
 
 def _new_version(
