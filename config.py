@@ -3,6 +3,7 @@
 import os
 from pathlib import Path
 from typing import ClassVar
+from urllib.parse import urlsplit
 
 BASE_DIR = Path(__file__).resolve().parent
 INSTANCE_DIR = BASE_DIR / "instance"
@@ -18,6 +19,10 @@ def _env_bool(name: str, default: bool) -> bool:
     if value is None or value == "":
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _env_list(name: str) -> list[str]:
+    return [item.strip() for item in os.environ.get(name, "").split(",") if item.strip()]
 
 
 def _database_url() -> str:
@@ -55,9 +60,38 @@ class Config:
     PASSWORD_MIN_LENGTH = _env_int("DEPOMI_PASSWORD_MIN_LENGTH", 12)
     CATALOG_PAGE_SIZE = 20
     QUIZ_GRACE_SECONDS = _env_int("DEPOMI_QUIZ_GRACE_SECONDS", 30)
+    # Certificates: the address printed in QR codes, and the Ed25519 key that signs credentials
+    # (base64 of the 32-byte private key; `flask certificates keygen` makes one).
+    PUBLIC_URL = os.environ.get("DEPOMI_PUBLIC_URL", "http://127.0.0.1:5000").rstrip("/")
+    SIGNING_KEY = os.environ.get("DEPOMI_SIGNING_KEY", "")
+    SIGNING_KEY_FILE = INSTANCE_DIR / "signing-key"
+    VERIFY_RATE_LIMIT = _env_int("DEPOMI_VERIFY_RATE_LIMIT", 30)  # lookups per address per minute
+    # Sessions: signed out after this many idle minutes, and PERMANENT_SESSION_LIFETIME after
+    # signing in whatever the activity.
+    SESSION_IDLE_MINUTES = _env_int("DEPOMI_SESSION_IDLE_MINUTES", 30)  # staff
+    LEARNER_SESSION_IDLE_MINUTES = _env_int("DEPOMI_LEARNER_SESSION_IDLE_MINUTES", 120)
+    # Sign-in throttling, counted in the database by every worker: failed attempts allowed per
+    # address in a minute and per account in 15 minutes; the next ones get 429 until they age out.
+    SIGN_IN_LIMIT_PER_ADDRESS = _env_int("DEPOMI_SIGN_IN_LIMIT_PER_ADDRESS", 5)
+    SIGN_IN_LIMIT_PER_ACCOUNT = _env_int("DEPOMI_SIGN_IN_LIMIT_PER_ACCOUNT", 10)
+    # Roles that must enrol a two-factor app before using any page.
+    TWO_FACTOR_REQUIRED_ROLES: ClassVar[tuple[str, ...]] = ("admin", "coordinator")
+    RESET_LINK_HOURS = _env_int("DEPOMI_RESET_LINK_HOURS", 24)
+    # Outgoing mail for password reset links; none is sent while DEPOMI_SMTP_HOST is empty.
+    SMTP_HOST = os.environ.get("DEPOMI_SMTP_HOST", "")
+    SMTP_PORT = _env_int("DEPOMI_SMTP_PORT", 587)
+    SMTP_SECURITY = os.environ.get("DEPOMI_SMTP_SECURITY", "starttls")  # starttls | tls | none
+    SMTP_USER = os.environ.get("DEPOMI_SMTP_USER", "")
+    SMTP_PASSWORD = os.environ.get("DEPOMI_SMTP_PASSWORD", "")
+    SMTP_FROM = os.environ.get("DEPOMI_SMTP_FROM", "DEPOMI Learn <no-reply@localhost>")
+    # Host names this site answers to (others get 400); None accepts any (development).
+    TRUSTED_HOSTS = _env_list("DEPOMI_TRUSTED_HOSTS") or None
+    PROXY_HOPS = _env_int("DEPOMI_PROXY_HOPS", 0)  # reverse proxies in front that set X-Forwarded-*
+    PG_BIN_DIR = os.environ.get("DEPOMI_PG_BIN_DIR", "")  # where pg_dump and pg_restore are
     # argon2id parameters (RFC 9106 second recommended option, reduced memory for small servers)
     ARGON2_TIME_COST = _env_int("DEPOMI_ARGON2_TIME_COST", 3)
     ARGON2_MEMORY_KIB = _env_int("DEPOMI_ARGON2_MEMORY_KIB", 64 * 1024)
+    LOG_FORMAT = os.environ.get("DEPOMI_LOG_FORMAT", "text")  # text | json (one object per line)
 
 
 class ProductionConfig(Config):
@@ -67,7 +101,18 @@ class ProductionConfig(Config):
     SECRET_KEY = os.environ.get("SECRET_KEY", "")
     SESSION_COOKIE_SECURE = _env_bool("DEPOMI_SECURE_COOKIES", True)
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    # The __Host- prefix binds the cookie to this exact host over HTTPS (browsers refuse it
+    # otherwise), so a sibling subdomain can neither read nor plant it.
+    SESSION_COOKIE_NAME = "__Host-session" if SESSION_COOKIE_SECURE else "session"
+    REMEMBER_COOKIE_NAME = "__Host-remember" if SESSION_COOKIE_SECURE else "remember_token"
+    # By default the host of DEPOMI_PUBLIC_URL, plus the local names a health check may use.
+    TRUSTED_HOSTS = _env_list("DEPOMI_TRUSTED_HOSTS") or [
+        urlsplit(Config.PUBLIC_URL).hostname or "localhost",
+        "localhost",
+        "127.0.0.1",
+    ]
     PREFERRED_URL_SCHEME = "https"
+    LOG_FORMAT = os.environ.get("DEPOMI_LOG_FORMAT", "json")
 
 
 class TestConfig(Config):
@@ -79,6 +124,7 @@ class TestConfig(Config):
     SQLALCHEMY_DATABASE_URI = os.environ.get("DEPOMI_TEST_DATABASE_URL", "sqlite://")
     WTF_CSRF_ENABLED = True
     BABEL_DEFAULT_LOCALE = "en"  # tests read the source strings unless they choose a language
+    SIGNING_KEY_FILE = None  # an ephemeral signing key per test app
     # Cheap hashing keeps the suite fast; production parameters are tested in test_passwords.
     ARGON2_TIME_COST = 1
     ARGON2_MEMORY_KIB = 8

@@ -1,4 +1,10 @@
-"""gunicorn settings for production; override with GUNICORN_CMD_ARGS or environment variables."""
+"""gunicorn settings for production; override with GUNICORN_CMD_ARGS or environment variables.
+
+Restarts without dropping a request: `kill -HUP <master pid>` starts new workers with the new
+code and configuration, then stops the old ones gracefully (each finishes its requests, for up
+to graceful_timeout). `kill -USR2` then `-WINCH`/`-QUIT` on the old master swaps the master too
+(a gunicorn upgrade). `kill -TERM` stops gracefully. The pid is in DEPOMI_PIDFILE when set.
+"""
 
 import multiprocessing
 import os
@@ -11,5 +17,32 @@ timeout = 60
 graceful_timeout = 30
 max_requests = 2000
 max_requests_jitter = 200
-accesslog = "-"
+# The application logs one line per request itself, with its request id and duration
+# (depomi_learn/logs.py); gunicorn's own lines are JSON too when the application's are.
+accesslog = os.environ.get("DEPOMI_ACCESS_LOG") or None
+pidfile = os.environ.get("DEPOMI_PIDFILE") or None
+production = os.environ.get("DEPOMI_ENV") == "production"
+if (os.environ.get("DEPOMI_LOG_FORMAT") or ("json" if production else "text")) == "json":
+    logconfig_dict = {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {"json": {"()": "depomi_learn.logs.JsonFormatter"}},
+        "handlers": {
+            "console": {
+                "class": "logging.StreamHandler",
+                "formatter": "json",
+                "stream": "ext://sys.stdout",
+            },
+            "error_console": {
+                "class": "logging.StreamHandler",
+                "formatter": "json",
+                "stream": "ext://sys.stderr",
+            },
+        },
+        "root": {"level": "INFO", "handlers": []},
+        "loggers": {
+            "gunicorn.error": {"level": "INFO", "handlers": ["error_console"], "propagate": False},
+            "gunicorn.access": {"level": "INFO", "handlers": ["console"], "propagate": False},
+        },
+    }
 forwarded_allow_ips = os.environ.get("DEPOMI_FORWARDED_ALLOW_IPS", "127.0.0.1")

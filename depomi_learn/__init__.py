@@ -12,17 +12,21 @@ def create_app(config_name: str | None = None, **overrides: object) -> Flask:
     app.config.update(overrides)
     _refuse_weak_production_secret(app)
 
-    from . import cli, database, errors, i18n, security  # noqa: F401 - database: engine events
+    from . import assets, cli, database, errors, i18n, logs, security  # noqa: F401 - database: engine events
     from .extensions import babel, csrf, db, login_manager, migrate
     from .views import register_blueprints
 
+    logs.init_app(app)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(app.config["MIGRATIONS_DIR"]))
     csrf.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale)
     security.init_login(app, login_manager)
+    security.init_sessions(app)
     security.init_headers(app)
+    security.init_proxy(app)
     i18n.init_templates(app)
+    assets.init_app(app)
     register_blueprints(app)
     errors.register(app)
     cli.register(app)

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
 
+from .assignments import apply_open_assignments
 from .extensions import db
 from .models import Institution, Province, Region, Role, User
 from .passwords import hash_password, password_problem, unusable_password
@@ -110,6 +111,7 @@ def create_user(fields: UserFields) -> User:
     )
     db.session.add(user)
     db.session.flush()
+    apply_open_assignments(user)
     return user
 
 

@@ -3,10 +3,10 @@
 import unicodedata
 from dataclasses import dataclass
 
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import Load, QueryableAttribute, defer, selectinload, undefer
 
 from .extensions import db
-from .models import Course, CourseVersion, User
+from .models import Course, CourseVersion, Module, ModuleText, User
 from .permissions import courses_visible_to
 
 LEVELS = ("beginner", "intermediate", "advanced")
@@ -44,30 +44,52 @@ def _matches(version: CourseVersion, filters: CatalogFilters) -> bool:
     return True
 
 
-def find_courses(user: User | None, filters: CatalogFilters) -> list[CourseVersion]:
-    """Return the current versions of the courses `user` may see that match `filters`.
-
-    The catalogue holds tens of courses, and Arabic-aware matching is simpler in Python than
-    portable across SQLite and PostgreSQL, so the filtering happens here on the visible set.
-    """
+def visible_versions(user: User | None) -> list[CourseVersion]:
+    """Return the current versions of the courses `user` may see, with their modules, by id."""
     courses = db.session.scalars(
         courses_visible_to(user).options(
             selectinload(Course.current_version).selectinload(CourseVersion.modules)
         )
     ).all()
-    versions = [c.current_version for c in courses if _matches(c.current_version, filters)]
-    return sorted(versions, key=lambda v: v.course_id)
+    return sorted((c.current_version for c in courses), key=lambda v: v.course_id)
 
 
-def filter_values(user: User | None) -> dict[str, list[str]]:
-    """Return the languages and audience tags present in the visible courses, for the filters."""
-    courses = db.session.scalars(
-        courses_visible_to(user).options(selectinload(Course.current_version))
-    ).all()
-    languages = sorted({lang for c in courses for lang in c.current_version.languages})
-    audience = sorted({tag for c in courses for tag in c.current_version.audience})
+def find_courses(versions: list[CourseVersion], filters: CatalogFilters) -> list[CourseVersion]:
+    """Return the versions (from `visible_versions`) that match `filters`.
+
+    The catalogue holds tens of courses, and Arabic-aware matching is simpler in Python than
+    portable across SQLite and PostgreSQL, so the filtering happens here on the visible set.
+    """
+    return [version for version in versions if _matches(version, filters)]
+
+
+def filter_values(versions: list[CourseVersion]) -> dict[str, list[str]]:
+    """Return the languages and audience tags present in `versions`, for the filters."""
+    languages = sorted({lang for v in versions for lang in v.languages})
+    audience = sorted({tag for v in versions for tag in v.audience})
     return {"languages": languages, "audience": audience, "levels": list(LEVELS)}
 
 
-def get_course(course_id: str) -> Course | None:
-    return db.session.get(Course, course_id)
+def with_outline(*path: QueryableAttribute) -> Load:
+    """Loader option for pages that list a course's modules: its current version, the modules
+    with their number of questions, and their titles, in three queries whatever the number of
+    modules.
+
+    The texts' HTML and Markdown and the questions stay unloaded (a module page then reads its
+    own HTML in one more query). `path` leads to the course (e.g. `Enrolment.course`);
+    empty when loading courses themselves.
+    """
+    option = None
+    for relationship in (*path, Course.current_version, CourseVersion.modules):
+        option = selectinload(relationship) if option is None else option.selectinload(relationship)
+    return option.options(
+        selectinload(Module.texts).options(
+            defer(ModuleText.html), defer(ModuleText.source_markdown), defer(ModuleText.toc)
+        ),
+        undefer(Module.question_count),
+    )
+
+
+def get_course(course_id: str, *, outline: bool = False) -> Course | None:
+    """Return the course; with `outline`, its modules too (see `with_outline`)."""
+    return db.session.get(Course, course_id, options=[with_outline()] if outline else [])

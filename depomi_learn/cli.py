@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
+from . import audit
 from .accounts import AccountError, UserFields, create_user, find_user_by_email, import_users_csv
 from .extensions import db
 from .models import Province, Region, Role
@@ -37,10 +38,22 @@ DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 - development only; refused i
 
 def register(app: Flask) -> None:
     app.cli.add_command(users_cli)
+    from flask_migrate.cli import db as db_cli
+
+    from .backups import backup_command, restore_command
+
+    db_cli.add_command(backup_command)  # flask db backup PATH, flask db restore PATH
+    db_cli.add_command(restore_command)
     app.cli.add_command(regions_cli)
     from .content.commands import courses_cli
 
     app.cli.add_command(courses_cli)
+    from .demo_commands import demo_cli
+
+    app.cli.add_command(demo_cli)
+    from .certificate_commands import certificates_cli
+
+    app.cli.add_command(certificates_cli)
 
 
 @regions_cli.command("load")
@@ -114,6 +127,7 @@ def users_import(csv_file: Path, dry_run: bool) -> None:
     if dry_run:
         click.echo(f"dry run: {len(report.created)} accounts would be created")
         return
+    audit.record("users_imported", actor=None, target=csv_file.name, count=len(report.created))
     db.session.commit()
     click.echo(f"{len(report.created)} accounts created")
     if report.without_password:

@@ -11,6 +11,8 @@ from flask import g, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
 
+from .extensions import db
+
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 BUSY_TIMEOUT_MS = 30_000
 
@@ -36,6 +38,17 @@ def _configure_sqlite(dbapi_connection, _record) -> None:
     cursor.close()
 
 
+@event.listens_for(Engine, "connect")
+def _configure_postgresql(dbapi_connection, _record) -> None:
+    """Turn PostgreSQL's JIT off: on report aggregates over 100,000 learners it spent 0.6 s
+    compiling a plan that then ran in 0.15 s, and this application has no query that gains."""
+    if type(dbapi_connection).__module__.split(".")[0] != "psycopg":
+        return
+    with dbapi_connection.cursor() as cursor:
+        cursor.execute("SET jit = off")
+    dbapi_connection.commit()
+
+
 @event.listens_for(Engine, "begin")
 def _begin_sqlite(connection: Connection) -> None:
     if connection.dialect.name == "sqlite":
@@ -43,5 +56,26 @@ def _begin_sqlite(connection: Connection) -> None:
 
 
 def writes_on_get() -> None:
-    """Mark the current GET request as one that writes (call before the first query)."""
+    """Mark the current GET request as one that writes (call before the first query).
+
+    GET requests change no state that matters: the two that write are bookkeeping, idempotent,
+    and give another site nothing to forge. The module page remembers where the learner is
+    ("continue where you left off"; a forged visit only moves that pointer, and the SameSite=Lax
+    cookie is not sent with another site's images or scripts), and public verification counts
+    lookups for its rate limit. Both stay on GET so that pages work without JavaScript.
+    """
     g.writes_on_get = True
+
+
+def commit_keeping_objects() -> None:
+    """Commit without expiring what the session loaded, so nothing is read again afterwards.
+
+    For a request that ends a read transaction before writing (a module page remembering where
+    the learner is) or that has finished its work: what it read is what it shows.
+    """
+    session = db.session()
+    session.expire_on_commit = False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = True

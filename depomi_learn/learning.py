@@ -1,10 +1,13 @@
 """Enrolment, progress through modules, course completion and where to continue."""
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
+from .catalog import with_outline
+from .certificates import issue_certificate, learning_cycle_start
 from .extensions import db
 from .models import (
     Course,
@@ -71,6 +74,17 @@ def _progress_row(user: User, course_id: str, module_key: str) -> ModuleProgress
     return row
 
 
+VISIT_REFRESH = timedelta(minutes=5)
+
+
+def visit_is_news(enrolment: Enrolment, module: Module) -> bool:
+    """Tell whether opening `module` changes where the learner is (worth a write)."""
+    last = enrolment.last_activity_at
+    return (
+        enrolment.last_module_key != module.key or last is None or utcnow() - last > VISIT_REFRESH
+    )
+
+
 def record_visit(user: User, enrolment: Enrolment, module: Module) -> None:
     """Remember that the learner opened `module`, so they can come back to it."""
     _progress_row(user, enrolment.course_id, module.key)
@@ -100,14 +114,27 @@ def complete_module(user: User, course_id: str, module_key: str) -> None:
 
 def completed_module_keys(user: User, version: CourseVersion) -> frozenset[str]:
     """Return the keys of the version's modules the user has completed (aliases count)."""
-    rows = db.session.scalars(
-        sa.select(ModuleProgress.module_key).where(
+    return _completed_in(
+        version, _completed_by_course(user, [version.course_id])[version.course_id]
+    )
+
+
+def _completed_by_course(user: User, course_ids: list[str]) -> dict[str, set[str]]:
+    """Return the module keys the user has completed in each course, in one query."""
+    rows = db.session.execute(
+        sa.select(ModuleProgress.course_id, ModuleProgress.module_key).where(
             ModuleProgress.user_id == user.id,
-            ModuleProgress.course_id == version.course_id,
+            ModuleProgress.course_id.in_(course_ids),
             ModuleProgress.completed_at.is_not(None),
         )
     )
-    done = set(rows)
+    done: dict[str, set[str]] = {course_id: set() for course_id in course_ids}
+    for course_id, module_key in rows:
+        done[course_id].add(module_key)
+    return done
+
+
+def _completed_in(version: CourseVersion, done: set[str]) -> frozenset[str]:
     return frozenset(m.key for m in version.modules if done & {m.key, *m.aliases})
 
 
@@ -122,6 +149,7 @@ def update_course_completion(user: User, enrolment: Enrolment) -> None:
     if progress.total and progress.completed == progress.total and not enrolment.completed_at:
         enrolment.completed_at = utcnow()
         enrolment.score = course_score(user, version)
+        issue_certificate(user, enrolment, version)  # same transaction: no completion without it
 
 
 def course_score(user: User, version: CourseVersion) -> float | None:
@@ -139,6 +167,9 @@ def course_score(user: User, version: CourseVersion) -> float | None:
         )
         .group_by(QuizAttempt.module_key)
     )
+    cycle_start = learning_cycle_start(user.id, version.course_id)
+    if cycle_start is not None:  # a renewal: only attempts made since count
+        best = best.where(QuizAttempt.started_at >= cycle_start)
     scores = {row.module_key: row.best for row in db.session.execute(best)}
     return round(sum(scores.get(key) or 0 for key in quiz_keys) / len(quiz_keys), 2)
 
@@ -163,7 +194,10 @@ class ContinuePoint:
 
 
 def continue_points(user: User) -> list[ContinuePoint]:
-    """Return the learner's courses, most recently active first, each with where to continue."""
+    """Return the learner's courses, most recently active first, each with where to continue.
+
+    A constant number of queries however many courses the learner follows.
+    """
     enrolments = db.session.scalars(
         sa.select(Enrolment)
         .join(Course)
@@ -174,11 +208,15 @@ def continue_points(user: User) -> list[ContinuePoint]:
             Enrolment.last_activity_at.desc().nulls_last(),
             Enrolment.enrolled_at.desc(),
         )
-    )
+        .options(with_outline(Enrolment.course))
+    ).all()
+    done = _completed_by_course(user, [enrolment.course_id for enrolment in enrolments])
     points = []
     for enrolment in enrolments:
         version = enrolment.course.current_version
-        progress = course_progress(user, version)
+        progress = CourseProgress(
+            _completed_in(version, done[version.course_id]), len(version.modules)
+        )
         resume_after = _module_before(version, enrolment.last_module_key, progress)
         points.append(
             ContinuePoint(

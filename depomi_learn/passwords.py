@@ -1,6 +1,14 @@
-"""Password hashing with argon2id; hashes are upgraded when the parameters change."""
+"""Password hashing with argon2id (upgraded when the parameters change), and password rules.
 
+Passwords are normalised to Unicode NFKC before hashing, so the same Arabic or accented password
+typed on two different keyboards (precomposed or combining forms, presentation forms) matches.
+"""
+
+import re
 import secrets
+import unicodedata
+from functools import cache
+from importlib import resources
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -8,6 +16,7 @@ from flask import current_app
 from flask_babel import gettext as _
 
 UNUSABLE_PREFIX = "!"  # no argon2 hash starts with "!", so nothing can verify against it
+TRAILING_DIGITS_AND_SYMBOLS = re.compile(r"[\d\W_]+$")
 
 
 def _hasher() -> PasswordHasher:
@@ -18,9 +27,13 @@ def _hasher() -> PasswordHasher:
     )
 
 
+def _normalise(password: str) -> str:
+    return unicodedata.normalize("NFKC", password)
+
+
 def hash_password(password: str) -> str:
     """Return an argon2id hash of `password`."""
-    return _hasher().hash(password)
+    return _hasher().hash(_normalise(password))
 
 
 def unusable_password() -> str:
@@ -33,10 +46,15 @@ def verify_password(stored_hash: str, password: str) -> bool:
     if stored_hash.startswith(UNUSABLE_PREFIX):
         _hasher().hash(password)  # spend the same time as a real check
         return False
-    try:
-        return _hasher().verify(stored_hash, password)
-    except (VerificationError, InvalidHashError):
-        return False
+    normalised = _normalise(password)
+    candidates = [normalised] if normalised == password else [normalised, password]
+    for candidate in candidates:  # the raw form matches hashes made before normalisation
+        try:
+            if _hasher().verify(stored_hash, candidate):
+                return True
+        except (VerificationError, InvalidHashError):
+            continue
+    return False
 
 
 def needs_rehash(stored_hash: str) -> bool:
@@ -50,4 +68,26 @@ def password_problem(password: str) -> str | None:
         return _("must be at least %(count)d characters", count=minimum)
     if password.strip() != password:
         return _("must not start or end with spaces")
+    if is_common(password):
+        return _("is too common: it appears in lists that attackers try first")
+    if len(set(_normalise(password).casefold())) < 4:
+        return _("repeats too few different characters")
     return None
+
+
+@cache
+def common_passwords() -> frozenset[str]:
+    """Return the shipped list of common passwords (data/common-passwords.txt), lower case."""
+    text = resources.files("depomi_learn").joinpath("data/common-passwords.txt").read_text("utf-8")
+    return frozenset(
+        line.strip() for line in text.splitlines() if line.strip() and not line.startswith("# ")
+    )
+
+
+def is_common(password: str) -> bool:
+    """Return whether `password` (or it without spaces or trailing digits) is a common one."""
+    folded = _normalise(password).casefold().strip()
+    squeezed = "".join(folded.split())
+    stem = TRAILING_DIGITS_AND_SYMBOLS.sub("", squeezed)
+    listed = common_passwords()
+    return folded in listed or squeezed in listed or (len(stem) >= 4 and stem in listed)

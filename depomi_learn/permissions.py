@@ -7,7 +7,8 @@ import sqlalchemy as sa
 from flask import abort
 from flask_login import current_user, login_required
 
-from .models import Course, Role, User
+from .extensions import db
+from .models import Assignment, Course, CourseAuthor, Role, User
 
 STAFF_ROLES = (Role.TRAINER, Role.COORDINATOR, Role.ADMIN)
 
@@ -49,6 +50,72 @@ def can_view_learner(user: User, learner: User) -> bool:
     return False
 
 
+def users_manageable_by(user: User) -> sa.Select:
+    """Return a select of the accounts `user` may administer (the filter face).
+
+    Admins manage every account; coordinators manage the learners of their region (every
+    region for a national coordinator), never staff nor erased accounts.
+    """
+    query = sa.select(User)
+    if user.role == Role.ADMIN:
+        return query
+    if user.role == Role.COORDINATOR:
+        query = query.where(User.role == Role.LEARNER, User.erased_at.is_(None))
+        return query if user.region_id is None else query.where(User.region_id == user.region_id)
+    return query.where(sa.false())
+
+
+def can_manage_user(user: User, target: User) -> bool:
+    """Return whether `user` may administer `target`'s account (the check face)."""
+    if user.role == Role.ADMIN:
+        return True
+    if user.role == Role.COORDINATOR:
+        return (
+            target.role == Role.LEARNER
+            and target.erased_at is None
+            and (user.region_id is None or target.region_id == user.region_id)
+        )
+    return False
+
+
+def assignable_roles(user: User) -> tuple[Role, ...]:
+    """Return the roles `user` may give: never one with rights that `user` does not have."""
+    if user.role == Role.ADMIN:
+        return tuple(Role)
+    if user.role == Role.COORDINATOR:
+        return (Role.LEARNER,)
+    return ()
+
+
+def may_place_in_region(user: User, region_id: int | None) -> bool:
+    """Return whether `user` may give an account this region (None: national)."""
+    if user.role == Role.ADMIN or (user.role == Role.COORDINATOR and user.region_id is None):
+        return True
+    return user.role == Role.COORDINATOR and region_id == user.region_id
+
+
+def is_national(user: User) -> bool:
+    """Return whether `user` follows every region (an admin or a coordinator without one)."""
+    return user.role == Role.ADMIN or (user.role == Role.COORDINATOR and user.region_id is None)
+
+
+def assignments_visible_to(user: User) -> sa.Select:
+    """Return a select of the assignments `user` may see and follow (the filter face)."""
+    query = sa.select(Assignment)
+    if is_national(user):
+        return query
+    if user.role == Role.COORDINATOR:
+        return query.where(Assignment.region_id == user.region_id)
+    return query.where(sa.false())
+
+
+def can_view_assignment(user: User, assignment: Assignment) -> bool:
+    """Return whether `user` may see `assignment` and its learners (the check face)."""
+    if is_national(user):
+        return True
+    return user.role == Role.COORDINATOR and assignment.region_id == user.region_id
+
+
 def courses_visible_to(user: User | None) -> sa.Select:
     """Return a select of the courses `user` may find in the catalogue."""
     query = sa.select(Course).where(Course.current_version_id.is_not(None))
@@ -64,3 +131,37 @@ def can_view_course(user: User | None, course: Course) -> bool:
     if course.archived:
         return user is not None and user.is_authenticated and user.role in STAFF_ROLES
     return True
+
+
+def courses_editable_by(user: User) -> sa.Select:
+    """Return a select of the courses `user` may author: all for admins, a trainer's own."""
+    query = sa.select(Course)
+    if user.role == Role.ADMIN:
+        return query
+    if user.role == Role.TRAINER:
+        authored = sa.select(CourseAuthor.course_id).where(CourseAuthor.user_id == user.id)
+        return query.where(Course.id.in_(authored))
+    return query.where(sa.false())
+
+
+def can_edit_course(user: User, course: Course) -> bool:
+    """Return whether `user` may read and change `course`'s drafts, versions and statistics."""
+    if user.role == Role.ADMIN:
+        return True
+    return user.role == Role.TRAINER and _author_row(user, course) is not None
+
+
+def can_manage_authors(user: User, course: Course) -> bool:
+    """Return whether `user` may add and remove `course`'s authors: its owners and admins."""
+    if user.role == Role.ADMIN:
+        return True
+    row = _author_row(user, course) if user.role == Role.TRAINER else None
+    return row is not None and row.is_owner
+
+
+def _author_row(user: User, course: Course) -> CourseAuthor | None:
+    return db.session.scalars(
+        sa.select(CourseAuthor).where(
+            CourseAuthor.course_id == course.id, CourseAuthor.user_id == user.id
+        )
+    ).first()

@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
+from .certificates import learning_cycle_start
 from .extensions import db
 from .grading import GradingItem, grade_attempt
 from .learning import complete_module, find_enrolment
@@ -67,20 +68,28 @@ class QuizState:
     passed: bool
 
 
-def quiz_state(user: User, course_id: str, module: Module) -> QuizState:
-    """Summarise the learner's attempts at `module`, closing any whose time ran out."""
+def quiz_state(
+    user: User, course_id: str, module: Module, *, close_expired: bool = True
+) -> QuizState:
+    """Summarise the learner's attempts at `module`.
+
+    With `close_expired`, attempts whose time ran out are graded now with what was saved in
+    time; pages that only read (GET) leave that to the next submission or start.
+    """
     attempts = attempts_for(user, course_id, module.key)
-    for attempt in attempts:
+    for attempt in attempts if close_expired else ():
         if attempt.is_open and _expired(attempt, utcnow()):
             submit_attempt(attempt, None)
     settings = quiz_settings(module)
-    used = len(attempts)
+    # After a certificate renewal, earlier attempts stay in the history but no longer count.
+    cycle_start = learning_cycle_start(user.id, course_id)
+    counted = [a for a in attempts if cycle_start is None or a.started_at >= cycle_start]
     limit = settings["max_attempts"]
     return QuizState(
         attempts=attempts,
         open_attempt=next((a for a in attempts if a.is_open), None),
-        attempts_left=None if limit is None else max(limit - used, 0),
-        passed=any(a.passed for a in attempts),
+        attempts_left=None if limit is None else max(limit - len(counted), 0),
+        passed=any(a.passed for a in counted),
     )
 
 

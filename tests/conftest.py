@@ -5,6 +5,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import flask_migrate
+import pyotp
 import pytest
 import sqlalchemy as sa
 from flask import Flask
@@ -13,12 +14,14 @@ from flask.testing import FlaskClient
 from depomi_learn import create_app
 from depomi_learn.accounts import UserFields, create_user
 from depomi_learn.extensions import db
-from depomi_learn.models import Region, Role, User
+from depomi_learn.models import Region, Role, User, utcnow
 from depomi_learn.regions import load_reference_regions
+from depomi_learn.two_factor import is_required_for
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 PASSWORD = "correct horse battery staple"
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # the two-factor secret staff get in tests
 REFERENCE_TABLES = {"region", "province", "alembic_version"}
 CSRF_RE = re.compile(
     r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"'
@@ -124,17 +127,52 @@ def csrf_token(client: FlaskClient, path: str = "/login") -> str:
     return match.group(1) or match.group(2)
 
 
+def totp_code(app: Flask, email: str) -> str:
+    """Return a code that the account's two-factor app would show now (and may be used now)."""
+    with app.app_context():
+        user = db.session.scalar(sa.select(User).where(User.email == email))
+        user.totp_last_counter = None  # helpers sign in repeatedly within one 30-second step
+        db.session.commit()
+        return pyotp.TOTP(user.totp_secret).now()
+
+
+def enrol_two_factor(app: Flask, email: str, secret: str = TOTP_SECRET) -> None:
+    """Turn two-factor on for `email` with a known secret, as if scanned and confirmed."""
+    with app.app_context():
+        user = db.session.scalar(sa.select(User).where(User.email == email))
+        user.totp_secret, user.totp_enabled_at = secret, utcnow()
+        db.session.commit()
+
+
 class Auth:
-    """Sign in and out through the real forms, CSRF tokens included."""
+    """Sign in and out through the real forms, CSRF tokens and two-factor codes included.
+
+    Staff whose role requires two-factor authentication are enrolled with TOTP_SECRET first, and
+    the code step is passed with a current code, so `login` ends signed in for every role.
+    """
 
     def __init__(self, app: Flask, client: FlaskClient) -> None:
         self.app, self.client = app, client
 
     def login(self, email: str = "learner@example.ma", password: str = PASSWORD):
+        with self.app.app_context():
+            user = db.session.scalar(sa.select(User).where(User.email == email.lower()))
+            must_enrol = user is not None and is_required_for(user) and not user.totp_enabled
+        if must_enrol:
+            enrol_two_factor(self.app, email.lower())
         token = csrf_token(self.client)
-        return self.client.post(
+        response = self.client.post(
             "/login", data={"email": email, "password": password, "csrf_token": token}
         )
+        if response.status_code == 302 and response.headers["Location"] == "/login/code":
+            response = self.client.post(
+                "/login/code",
+                data={
+                    "code": totp_code(self.app, email.lower()),
+                    "csrf_token": csrf_token(self.client, "/login/code"),
+                },
+            )
+        return response
 
     def as_role(self, role: Role, region: str | None = "souss-massa", **kwargs: object) -> int:
         email = f"{role.value}-{region or 'national'}@example.ma"

@@ -118,6 +118,11 @@ PAGES = [
     ("/coordinate/", Role.COORDINATOR),
     ("/coordinate/learners/{learner}", Role.COORDINATOR),
     ("/admin/users", Role.ADMIN),
+    ("/admin/users/{learner}", Role.ADMIN),
+    ("/admin/users/new", Role.COORDINATOR),
+    ("/admin/import", Role.ADMIN),
+    ("/admin/audit", Role.ADMIN),
+    ("/account/two-factor", Role.LEARNER),
     ("/no-such-page", None),
 ]
 

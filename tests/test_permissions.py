@@ -8,7 +8,12 @@ from depomi_learn.models import Role, User
 from depomi_learn.permissions import can_view_learner, learners_visible_to
 from tests.conftest import make_user
 
-STAFF_PAGES = {"/coordinate/": (Role.COORDINATOR, Role.ADMIN), "/admin/users": (Role.ADMIN,)}
+STAFF_PAGES = {
+    "/coordinate/": (Role.COORDINATOR, Role.ADMIN),
+    "/admin/users": (Role.COORDINATOR, Role.ADMIN),  # coordinators manage their learners
+    "/admin/import": (Role.ADMIN,),
+    "/admin/audit": (Role.ADMIN,),
+}
 SIGNED_IN_PAGES = ["/profile", "/coordinate/", "/admin/users"]
 
 
@@ -75,6 +80,6 @@ def test_coordinator_cannot_open_learner_of_other_region(app, client, auth):
     auth.login("c@souss.ma")
     assert client.get(f"/coordinate/learners/{ids['souss']}").status_code == 200
     assert client.get(f"/coordinate/learners/{ids['oriental']}").status_code == 404
-    listing = client.get("/coordinate/").get_data(as_text=True)
+    listing = client.get("/coordinate/learners").get_data(as_text=True)
     assert "a@souss.ma" in listing
     assert "b@oriental.ma" not in listing

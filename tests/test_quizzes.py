@@ -236,15 +236,17 @@ def test_submission_within_grace_counts_fully(app, client, learner):
     assert (attempt.late, attempt.percent) == (False, 100)
 
 
-def test_expired_attempt_is_closed_when_the_learner_comes_back(app, client, learner):
+def test_expired_attempt_is_closed_when_the_learner_starts_again(app, client, learner):
     chrono = "/courses/quiz-course/modules/chrono"
     attempt_id = start(client, module=chrono)
     _move_deadline(app, attempt_id, seconds_ago=3600)
-    client.get(chrono)
+    assert "Time is up" in client.get(f"/quiz/attempts/{attempt_id}").get_data(as_text=True)
+    client.get(chrono)  # reading pages never writes a grade
+    assert attempt_row(app, attempt_id).submitted_at is None
+    assert start(client, module=chrono) != attempt_id  # the second and last attempt
     attempt = attempt_row(app, attempt_id)
     assert attempt.submitted_at is not None
     assert attempt.late is True
-    assert start(client, module=chrono) != attempt_id  # the second and last attempt
 
 
 def test_other_learners_attempts_are_invisible(app, client, learner, auth):
@@ -342,3 +344,18 @@ def test_reimport_removing_a_question_with_attempts_needs_a_flag(app, client, le
     assert accepted.exit_code == 0, accepted.output
     with app.app_context():
         assert db.session.get(Course, "quiz-course").current_version.number == 2
+
+
+def test_answers_sent_after_the_session_ended_are_kept(app, client, learner):
+    attempt_id = start(client)
+    token = csrf_token(client, "/courses")
+    with client.session_transaction() as session:
+        session["seen_at"] = 0  # idle for decades
+    response = client.post(
+        f"/quiz/attempts/{attempt_id}/submit",
+        data={"csrf_token": token, "q-q-short": "sniax", "q-q-single": "a"},
+    )
+    assert "/login" in response.headers["Location"]
+    attempt = attempt_row(app, attempt_id)
+    assert attempt.submitted_at is None  # not graded behind the learner's back
+    assert attempt.answers == {"q-short": "sniax", "q-single": "a"}

@@ -11,7 +11,11 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from ..audit import record
+from ..authoring.folder import write_folder
+from ..authoring.versions import version_by_number, version_files
 from ..extensions import db
+from ..models import Course
+from .assets import visible_files
 from .findings import findings_to_json, format_findings_text, has_errors
 from .importer import import_course, plan_import, removals_with_learner_work
 from .validate import load_tree
@@ -85,3 +89,31 @@ def import_command(directory: Path | None, dry_run: bool, allow_removals: bool) 
             record("course_imported", actor=None, target=course.id, version=result.version_number)
     if not dry_run:
         db.session.commit()
+
+
+@courses_cli.command("export")
+@click.argument("course_id")
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--version", "number", type=int, help="Version number (default: the current one).")
+@click.option("--force", is_flag=True, help="Replace the files of an existing course folder.")
+def export_command(course_id: str, directory: Path, number: int | None, force: bool) -> None:
+    """Write a course version as the course folder DIRECTORY/COURSE_ID, byte for byte."""
+    course = db.session.get(Course, course_id)
+    version = None
+    if course is not None:
+        version = version_by_number(course_id, number) if number else course.current_version
+    if version is None:
+        raise click.ClickException(f"{course_id}: no such course or version")
+    target = directory / course_id
+    existing = visible_files(target) if target.is_dir() else []
+    if existing and not force:
+        raise click.ClickException(f"{target} is not empty (--force replaces its files)")
+    for file in existing:  # hidden files (.git) stay
+        file.unlink()
+    for folder in sorted((p for p in target.rglob("*") if p.is_dir()), reverse=True):
+        hidden = any(part.startswith(".") for part in folder.relative_to(target).parts)
+        if not hidden and not any(folder.iterdir()):
+            folder.rmdir()
+    files = version_files(version)
+    write_folder(files, target)
+    click.echo(f"{course_id}: version {version.number} written to {target} ({len(files)} files)")

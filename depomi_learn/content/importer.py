@@ -5,6 +5,7 @@ Domain functions only add and flush; the CLI command (or a view) commits once.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
@@ -22,6 +23,7 @@ from ..models import (
     ModuleText,
     Question,
     QuizAttempt,
+    SourceFile,
 )
 from .findings import Finding, has_errors
 from .render import render_markdown, render_question_text
@@ -72,6 +74,7 @@ def import_course(source: CourseSource, *, imported_by_id: int | None = None) ->
         for a in source.assets
     )
     db.session.add(version)
+    db.session.add_all(_source_files(source, version))
     db.session.flush()
     course.current_version = version
     db.session.flush()
@@ -176,6 +179,15 @@ def _new_version(
         source_yaml=source.source_yaml,
         imported_by_id=imported_by_id,
     )
+
+
+def _source_files(source: CourseSource, version: CourseVersion) -> list[SourceFile]:
+    # Everything but assets/ (stored as CourseAsset): export writes back exactly these bytes.
+    return [
+        SourceFile(version=version, path=path, data=data, sha256=hashlib.sha256(data).hexdigest())
+        for path, data in source.file_data.items()
+        if not path.startswith("assets/")
+    ]
 
 
 def _new_module(module: CourseModule, urls: _Urls) -> Module:

@@ -10,12 +10,21 @@ from .source import CourseSource
 
 
 def check_prerequisites(
-    courses: list[CourseSource], findings: Findings, *, siblings_of: Path | None = None
+    courses: list[CourseSource],
+    findings: Findings,
+    *,
+    siblings_of: Path | None = None,
+    others: dict[str, list[str]] | None = None,
 ) -> None:
-    """Report unknown prerequisites and cycles; a lone course is checked against its siblings."""
+    """Report unknown prerequisites and cycles; a lone course is checked against its siblings.
+
+    `others` maps the ids of courses known elsewhere (the database) to their prerequisites.
+    """
     graph = {course.id: list(course.prerequisites) for course in courses}
     if siblings_of is not None:
         graph.update(_sibling_graph(siblings_of, set(graph)))
+    for course_id, prerequisites in (others or {}).items():
+        graph.setdefault(course_id, list(prerequisites))
     for course in courses:
         shown = f"{course.display}/course.yaml"
         for prerequisite in course.prerequisites:

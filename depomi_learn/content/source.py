@@ -167,6 +167,7 @@ class CourseSource:
     module_lines: dict[str, int] = field(default_factory=dict)  # listed module id -> line
     prerequisite_lines: dict[str, int] = field(default_factory=dict)
     files: set[str] = field(default_factory=set)  # course-relative paths of all visible files
+    file_data: dict[str, bytes] = field(default_factory=dict)  # those files' bytes, as hashed
     modules: list[CourseModule] = field(default_factory=list)
     assets: list[AssetSource] = field(default_factory=list)
     content_hash: str = ""

@@ -25,9 +25,12 @@ def load_course(
     course = parse_course_yaml(folder, display, findings)
     if course is None:
         return None, sort_findings(findings)
-    files = visible_files(folder)
-    course.files = {file.relative_to(folder).as_posix() for file in files}
-    course.content_hash = content_hash(folder, files)
+    # Read once: the bytes hashed are the bytes a version keeps, whatever happens to the folder.
+    course.file_data = {
+        file.relative_to(folder).as_posix(): file.read_bytes() for file in visible_files(folder)
+    }
+    course.files = set(course.file_data)
+    course.content_hash = hash_files(course.file_data)
     course.assets = load_assets(folder, display, findings)
     by_language = _load_language_folders(course, findings)
     _assemble(course, by_language, findings)
@@ -113,10 +116,15 @@ def validate_module_source(
 
 def content_hash(folder: Path, files: list[Path] | None = None) -> str:
     """Return the SHA-256 over the sorted relative paths and bytes of a course's files."""
+    files = files if files is not None else visible_files(folder)
+    return hash_files({file.relative_to(folder).as_posix(): file.read_bytes() for file in files})
+
+
+def hash_files(files: dict[str, bytes]) -> str:
+    """Return the content hash of course files given as {relative path: bytes}."""
     digest = hashlib.sha256()
-    for file in files if files is not None else visible_files(folder):
-        data = file.read_bytes()
-        relative = file.relative_to(folder).as_posix().encode()
+    for path in sorted(files, key=lambda path: path.split("/")):  # the order of sorted Paths
+        data, relative = files[path], path.encode()
         digest.update(b"%d:%s:%d:" % (len(relative), relative, len(data)))
         digest.update(data)
     return digest.hexdigest()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
 from ..extensions import db
 from .types import UTCDateTime, utcnow
@@ -86,6 +86,8 @@ class Module(db.Model):
 
     @property
     def has_quiz(self) -> bool:
+        if "question_count" not in sa.inspect(self).unloaded:  # loaded with the outline
+            return self.question_count > 0
         return bool(self.questions)
 
     def text_for(self, language: str) -> ModuleText:
@@ -129,6 +131,17 @@ class Question(db.Model):
     texts: Mapped[dict[str, dict]] = mapped_column(sa.JSON)
 
     module: Mapped[Module] = relationship(back_populates="questions")
+
+
+# How many questions a module has, counted by the query that loads the module when a page asks
+# for it (`undefer`), so that listing a course's modules does not load every question.
+Module.question_count = column_property(
+    sa.select(sa.func.count(Question.id))
+    .where(Question.module_id == Module.id)
+    .correlate_except(Question)
+    .scalar_subquery(),
+    deferred=True,
+)
 
 
 class CourseAsset(db.Model):

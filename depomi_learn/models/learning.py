@@ -14,7 +14,12 @@ from .types import UTCDateTime, utcnow
 
 
 class Enrolment(db.Model):
-    __table_args__ = (sa.UniqueConstraint("user_id", "course_id"),)
+    __table_args__ = (
+        sa.UniqueConstraint("user_id", "course_id"),
+        # Reports: completions over time, and who is overdue.
+        sa.Index("ix_enrolment_course_completed", "course_id", "completed_at"),
+        sa.Index("ix_enrolment_due_open", "due_at", "completed_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"), index=True)
@@ -22,6 +27,7 @@ class Enrolment(db.Model):
     enrolled_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     assigned_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    assignment_id: Mapped[int | None] = mapped_column(sa.ForeignKey("assignment.id"), index=True)
     # Where the learner was last: "continue where you left off" points here.
     last_module_key: Mapped[str | None] = mapped_column(sa.String(63))
     last_activity_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)

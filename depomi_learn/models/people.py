@@ -78,6 +78,12 @@ class User(UserMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Two-factor (TOTP): a secret alone is an enrolment in progress; enabled_at makes it required
+    # at sign-in. The last accepted time step is kept so that a code is never accepted twice.
+    totp_secret: Mapped[str | None] = mapped_column(sa.String(64))
+    totp_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    totp_last_counter: Mapped[int | None] = mapped_column(sa.BigInteger)
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # pseudonymised on request
 
     region: Mapped[Region | None] = relationship()
     province: Mapped[Province | None] = relationship()
@@ -89,6 +95,10 @@ class User(UserMixin, db.Model):
 
     def get_id(self) -> str:
         return f"{self.id}:{self.session_version}"
+
+    @property
+    def totp_enabled(self) -> bool:
+        return self.totp_enabled_at is not None
 
     def has_role(self, *roles: Role) -> bool:
         return self.role in roles

@@ -4,7 +4,17 @@ from flask import Flask
 
 
 def register_blueprints(app: Flask) -> None:
-    from . import admin, auth, catalog, coordinate, learn, quiz
+    from . import admin, api, auth, catalog, coordinate, learn, ops, quiz
 
-    for module in (auth, catalog, learn, quiz, coordinate, admin):
+    for module in (auth, catalog, learn, quiz, coordinate, admin, api, ops):
         app.register_blueprint(module.bp)
+    from . import certificates, verify
+
+    app.register_blueprint(certificates.bp)
+    app.register_blueprint(verify.bp)
+    from . import author
+
+    app.register_blueprint(author.bp)
+    from . import account
+
+    app.register_blueprint(account.bp)

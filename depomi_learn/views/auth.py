@@ -1,4 +1,7 @@
-"""Signing in and out, the profile page, and the language switcher."""
+"""Signing in (password, then a two-factor code when enrolled) and out, password reset links,
+the profile page, and the language switcher."""
+
+import time
 
 import sqlalchemy as sa
 from flask import (
@@ -6,6 +9,7 @@ from flask import (
     abort,
     current_app,
     flash,
+    make_response,
     redirect,
     render_template,
     request,
@@ -13,18 +17,29 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, login_user
 
-from .. import audit
-from ..accounts import find_user_by_email, institution_named
+from .. import audit, throttle, two_factor
+from ..accounts import AccountError, find_user_by_email, institution_named, normalise_email
+from ..administration import account_target
+from ..assignments import apply_open_assignments
 from ..extensions import db
-from ..forms import LoginForm, PasswordChangeForm, ProfileForm
+from ..forms import (
+    LoginForm,
+    PasswordChangeForm,
+    ProfileForm,
+    ResetPasswordForm,
+    TwoFactorCodeForm,
+)
 from ..i18n import LANGUAGE_NAMES, current_language
-from ..models import Province, Region, utcnow
+from ..models import Province, Region, User, utcnow
 from ..passwords import hash_password, needs_rehash, password_problem, verify_password
-from ..security import client_address, safe_next_url
+from ..resets import find_reset, use_reset
+from ..security import client_address, end_session, safe_next_url, start_session
 
 bp = Blueprint("auth", __name__)
+PENDING = "two_factor"  # session key: password checked, code still to come
+PENDING_SECONDS = 300
 
 # Verifying against this when the email is unknown makes both failures take the same time.
 _DUMMY_HASH: dict[str, str] = {}
@@ -36,31 +51,119 @@ def _dummy_hash() -> str:
     return _DUMMY_HASH["value"]
 
 
+def _too_many(template: str, form, retry_after: int):
+    response = make_response(
+        render_template(template, form=form, retry_after=retry_after, throttled=True), 429
+    )
+    response.headers["Retry-After"] = str(retry_after)
+    return response
+
+
+def _throttled_attempt(account: str) -> tuple[throttle.Attempt, int | None]:
+    """Record a sign-in attempt and count it with every worker's (a commit in between)."""
+    attempt = throttle.start(client_address(), account)
+    db.session.commit()
+    retry_after = throttle.retry_after(attempt)
+    if retry_after is not None:
+        throttle.forget(attempt)  # refused untried: it does not extend the wait
+        db.session.commit()
+    return attempt, retry_after
+
+
+def _complete_sign_in(user: User, method: str) -> None:
+    start_session(user)
+    user.last_login_at = utcnow()
+    audit.record(
+        "sign_in", actor=user, target=account_target(user), ip=client_address(), method=method
+    )
+
+
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("catalog.home"))
     form = LoginForm()
-    if form.validate_on_submit():
-        user = find_user_by_email(form.email.data)
-        password_ok = verify_password(
-            user.password_hash if user else _dummy_hash(), form.password.data
-        )
-        if user and password_ok and user.active:
-            if needs_rehash(user.password_hash):
-                user.password_hash = hash_password(form.password.data)
-            session.clear()  # a fresh session on sign-in: no fixation
-            login_user(user)
-            user.last_login_at = utcnow()
-            audit.record("sign_in", actor=user, target=user.email, ip=client_address())
-            db.session.commit()
-            return redirect(safe_next_url(request.args.get("next"), url_for("catalog.home")))
-        audit.record(
-            "sign_in_failed", actor=None, target=form.email.data[:200], ip=client_address()
-        )
+    if not form.validate_on_submit():
+        return render_template("auth/login.html", form=form)
+    email = normalise_email(form.email.data)
+    attempt, retry_after = _throttled_attempt(email)
+    if retry_after is not None:
+        return _too_many("auth/login.html", form, retry_after)
+    user = find_user_by_email(email)
+    password_ok = verify_password(user.password_hash if user else _dummy_hash(), form.password.data)
+    if not (user and password_ok and user.active):
+        target = account_target(user) if user else email[:200]
+        audit.record("sign_in_failed", actor=None, target=target, ip=client_address())
         db.session.commit()
         flash(_("Email or password is incorrect."), "error")
-    return render_template("auth/login.html", form=form)
+        return render_template("auth/login.html", form=form)
+    throttle.forget(attempt)
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(form.password.data)
+    next_url = safe_next_url(request.args.get("next"), url_for("catalog.home"))
+    if user.totp_enabled:
+        end_session()  # nothing of an earlier session survives into the code step
+        session[PENDING] = {
+            "user": user.id,
+            "version": user.session_version,
+            "at": int(time.time()),
+            "next": next_url,
+        }
+        db.session.commit()
+        return redirect(url_for("auth.enter_code"))
+    _complete_sign_in(user, "password")
+    db.session.commit()
+    return redirect(next_url)
+
+
+def _pending_user() -> User | None:
+    pending = session.get(PENDING)
+    if not isinstance(pending, dict) or time.time() - pending.get("at", 0) > PENDING_SECONDS:
+        return None
+    user = db.session.get(User, pending.get("user"))
+    if user is None or not user.active or not user.totp_enabled:
+        return None
+    return user if user.session_version == pending.get("version") else None
+
+
+@bp.route("/login/code", methods=["GET", "POST"])
+def enter_code():
+    user = _pending_user()
+    if user is None:
+        session.pop(PENDING, None)
+        flash(_("Please sign in again."), "info")
+        return redirect(url_for("auth.login"))
+    form = TwoFactorCodeForm()
+    if form.validate_on_submit():
+        attempt, retry_after = _throttled_attempt(user.email)
+        if retry_after is not None:
+            return _too_many("auth/two_factor.html", form, retry_after)
+        if two_factor.accept_code(user, form.code.data):
+            method = "totp"
+        elif two_factor.use_recovery_code(user, form.code.data):
+            method = "recovery_code"
+        else:
+            audit.record(
+                "two_factor_failed", actor=None, target=account_target(user), ip=client_address()
+            )
+            db.session.commit()
+            form.code.errors.append(_("This code is not correct, or it was already used."))
+            return render_template("auth/two_factor.html", form=form)
+        throttle.forget(attempt)
+        next_url = safe_next_url(session[PENDING].get("next"), url_for("catalog.home"))
+        _complete_sign_in(user, method)
+        db.session.commit()
+        if method == "recovery_code":
+            flash(
+                _(
+                    "You signed in with a recovery code; %(count)d left. Make new ones on "
+                    "your two-factor page.",
+                    count=two_factor.recovery_codes_left(user),
+                ),
+                "info",
+            )
+        return redirect(next_url)
+    return render_template("auth/two_factor.html", form=form)
 
 
 @bp.route("/logout", methods=["POST"])
@@ -68,15 +171,36 @@ def login():
 def logout():
     user = current_user._get_current_object()
     user.session_version += 1  # every copy of this user's session cookies stops working
-    audit.record("sign_out", actor=user, target=user.email, ip=client_address())
+    audit.record("sign_out", actor=user, target=account_target(user), ip=client_address())
     db.session.commit()
-    logout_user()
-    language = session.get("language")
-    session.clear()
-    if language:
-        session["language"] = language
+    end_session()
     flash(_("You are signed out."), "info")
     return redirect(url_for("auth.login"))
+
+
+@bp.route("/reset/<token>", methods=["GET", "POST"])
+def reset_password(token: str):
+    reset = find_reset(token)
+    if reset is None:
+        return render_template("auth/reset_invalid.html"), 404
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            user = use_reset(reset, form.new_password.data)
+        except AccountError as error:
+            if error.field == "token":
+                return render_template("auth/reset_invalid.html"), 404
+            form.new_password.errors.append(error.message)
+        else:
+            audit.record(
+                "password_reset", actor=user, target=account_target(user), ip=client_address()
+            )
+            db.session.commit()
+            if current_user.is_authenticated:
+                end_session()
+            flash(_("Your password is set. Sign in with it."), "success")
+            return redirect(url_for("auth.login"))
+    return render_template("auth/reset.html", form=form, user=reset.user)
 
 
 @bp.route("/language", methods=["POST"])
@@ -123,6 +247,7 @@ def profile():
             user.job_function = (form.job_function.data or "").strip()
             user.preferred_language = form.preferred_language.data
             session["language"] = user.preferred_language
+            apply_open_assignments(user)  # a learner who moved gets the new place's assignments
             db.session.commit()
             flash(_("Your profile is saved."), "success")
             return redirect(url_for("auth.profile"))
@@ -147,18 +272,23 @@ def _profile_defaults(user):
 def change_password():
     user = current_user._get_current_object()
     form = PasswordChangeForm(prefix="pw")
-    if not form.validate_on_submit() or not verify_password(
-        user.password_hash, form.current_password.data
-    ):
+    if not form.validate_on_submit():
+        abort(400)
+    attempt, retry_after = _throttled_attempt(user.email)
+    if retry_after is not None:
+        flash(_("Too many attempts. Wait a moment and try again."), "error")
+        return redirect(url_for("auth.profile"))
+    if not verify_password(user.password_hash, form.current_password.data):
         flash(_("The current password is not correct."), "error")
         return redirect(url_for("auth.profile"))
+    throttle.forget(attempt)
     problem = password_problem(form.new_password.data)
     if problem:
         flash(_("New password: %(problem)s", problem=problem), "error")
         return redirect(url_for("auth.profile"))
     user.password_hash = hash_password(form.new_password.data)
     user.session_version += 1  # other devices are signed out
-    audit.record("password_changed", actor=user, target=user.email, ip=client_address())
+    audit.record("password_changed", actor=user, target=account_target(user), ip=client_address())
     db.session.commit()
     login_user(user)  # keep this device signed in with the new session version
     flash(_("Your password is changed; other devices are signed out."), "success")

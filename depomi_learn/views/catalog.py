@@ -4,7 +4,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ..catalog import CatalogFilters, filter_values, find_courses, get_course
+from ..catalog import CatalogFilters, filter_values, find_courses, get_course, visible_versions
 from ..extensions import db
 from ..i18n import current_language, pick_content_language
 from ..learning import continue_points, course_progress, enrol, find_enrolment, next_module
@@ -29,12 +29,12 @@ def courses():
         level=args.get("level", ""),
         audience=args.get("audience", ""),
     )
-    user = current_user if current_user.is_authenticated else None
+    visible = visible_versions(current_user if current_user.is_authenticated else None)
     return render_template(
         "catalog/courses.html",
-        versions=find_courses(user, filters),
+        versions=find_courses(visible, filters),
         filters=filters,
-        values=filter_values(user),
+        values=filter_values(visible),
     )
 
 
@@ -45,8 +45,8 @@ def content_language_for(version) -> str:
     return pick_content_language(version.languages, version.default_language, preferred)
 
 
-def visible_course_or_404(course_id: str):
-    course = get_course(course_id)
+def visible_course_or_404(course_id: str, *, outline: bool = False):
+    course = get_course(course_id, outline=outline)
     user = current_user if current_user.is_authenticated else None
     if course is None or not can_view_course(user, course):
         abort(404)
@@ -55,7 +55,7 @@ def visible_course_or_404(course_id: str):
 
 @bp.route("/courses/<course_id>")
 def course(course_id: str):
-    course = visible_course_or_404(course_id)
+    course = visible_course_or_404(course_id, outline=True)
     version = course.current_version
     language = content_language_for(version)
     enrolment = progress = resume = None

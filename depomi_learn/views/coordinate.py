@@ -1,49 +1,336 @@
-"""Coordinators: the learners of their region (or of the country) and their progress."""
+"""Coordinators: the dashboard of their scope, drill-downs, learner pages, exports, assignments."""
+
+from collections.abc import Iterator
+from datetime import date
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, render_template, request
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
+from sqlalchemy.orm import selectinload
 
+from ..assignments import AssignmentError, AssignmentTarget, create_assignment
 from ..extensions import db
-from ..models import Enrolment, Role, User
-from ..permissions import can_view_learner, learners_visible_to, role_required
+from ..forms import AssignmentForm
+from ..i18n import current_language, direction
+from ..models import (
+    Assignment,
+    Certificate,
+    Course,
+    Enrolment,
+    ModuleProgress,
+    QuizAttempt,
+    Role,
+    User,
+    utcnow,
+)
+from ..permissions import (
+    assignments_visible_to,
+    can_view_learner,
+    is_national,
+    learners_visible_to,
+    role_required,
+)
+from ..reports.charts import dashboard_charts
+from ..reports.drilldown import METRICS, PAGE_SIZE, count_rows, drilldown, parse_sort, sort_keys
+from ..reports.exports import csv_chunks, write_xlsx
+from ..reports.filters import FilterError, ReportFilters, filter_choices, parse_filters
+from ..reports.queries import DIMENSIONS, assignment_progress
+from ..reports.tables import (
+    TABLE_NAMES,
+    breakdown_table,
+    cell_text,
+    dashboard_tables,
+    drilldown_table,
+    report_table,
+)
 
 bp = Blueprint("coordinate", __name__, url_prefix="/coordinate")
-PAGE_SIZE = 50
+bp.add_app_template_filter(cell_text, "report_cell")
+COORDINATORS = (Role.COORDINATOR, Role.ADMIN)
+DASHBOARD_ROWS = 10  # the largest groups; the breakdown page and the exports have them all
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def request_filters() -> ReportFilters:
+    """Parse the report filters of the request: 400 when malformed, 404 when out of scope."""
+    try:
+        return parse_filters(current_user, request.args)
+    except FilterError as error:
+        abort(error.status)
+
+
+def request_metric() -> str:
+    metric = request.args.get("metric", "learners")
+    if metric not in METRICS:
+        abort(404)
+    return metric
+
+
+def dimensions_for(user: User) -> tuple[str, ...]:
+    """Return the breakdowns `user` may see: regions only for a national view."""
+    return DIMENSIONS if is_national(user) else tuple(d for d in DIMENSIONS if d != "region")
 
 
 @bp.route("/")
-@role_required(Role.COORDINATOR, Role.ADMIN)
-def learners():
-    page = max(request.args.get("page", 1, type=int), 1)
-    visible = learners_visible_to(current_user).where(User.role == Role.LEARNER).subquery()
-    counts = (
-        sa.select(
-            visible.c.id,
-            visible.c.name_latin,
-            visible.c.name_arabic,
-            visible.c.email,
-            sa.func.count(Enrolment.id).label("enrolled"),
-            sa.func.count(Enrolment.completed_at).label("completed"),
-        )
-        .outerjoin(Enrolment, Enrolment.user_id == visible.c.id)
-        .group_by(visible.c.id, visible.c.name_latin, visible.c.name_arabic, visible.c.email)
-        .order_by(visible.c.name_latin, visible.c.id)
-    )
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(visible))
-    rows = db.session.execute(counts.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
+@role_required(*COORDINATORS)
+def dashboard():
+    filters = request_filters()
+    language = current_language()
+    tables = dashboard_tables(current_user, filters, language, dimensions_for(current_user))
+    largest = {
+        by: sorted(tables[by].rows, key=lambda row: -row["learners"])[:DASHBOARD_ROWS]
+        for by in DIMENSIONS
+        if by in tables and by != "region"
+    }
     return render_template(
-        "coordinate/learners.html", rows=rows, page=page, total=total, page_size=PAGE_SIZE
+        "coordinate/dashboard.html",
+        largest=largest,
+        filters=filters,
+        tables=tables,
+        charts=dashboard_charts(tables, rtl=direction(language) == "rtl"),
+        choices=filter_choices(current_user, language),
+        national=is_national(current_user),
+    )
+
+
+@bp.route("/breakdown/<by>")
+@role_required(*COORDINATORS)
+def breakdown(by: str):
+    if by not in DIMENSIONS:
+        abort(404)
+    if by not in dimensions_for(current_user):
+        abort(403)
+    filters = request_filters()
+    language = current_language()
+    return render_template(
+        "coordinate/breakdown.html",
+        by=by,
+        filters=filters,
+        table=breakdown_table(current_user, filters, by, language),
+        choices=filter_choices(current_user, language),
+        national=is_national(current_user),
+    )
+
+
+@bp.route("/learners")
+@role_required(*COORDINATORS)
+def learners():
+    filters = request_filters()
+    metric = request_metric()
+    sort = parse_sort(metric, request.args.get("sort", ""))
+    page = max(request.args.get("page", 1, type=int), 1)
+    total = count_rows(drilldown(current_user, filters, metric, sort))
+    table = drilldown_table(current_user, filters, metric, sort, current_language(), page)
+    return render_template(
+        "coordinate/learners.html",
+        filters=filters,
+        metric=metric,
+        sort=sort,
+        sortable=sort_keys(metric),
+        table=table,
+        page=page,
+        total=total,
+        page_size=PAGE_SIZE,
+        choices=filter_choices(current_user, current_language()),
+        national=is_national(current_user),
     )
 
 
 @bp.route("/learners/<int:user_id>")
-@role_required(Role.COORDINATOR, Role.ADMIN)
+@role_required(*COORDINATORS)
 def learner(user_id: int):
     learner = db.session.get(User, user_id)
     if learner is None or not can_view_learner(current_user, learner):
         abort(404)  # never confirm that someone exists in another region
     enrolments = db.session.scalars(
-        sa.select(Enrolment).where(Enrolment.user_id == learner.id).order_by(Enrolment.enrolled_at)
+        sa.select(Enrolment)
+        .where(Enrolment.user_id == learner.id)
+        .options(selectinload(Enrolment.course).selectinload(Course.current_version))
+        .order_by(Enrolment.due_at.is_(None), Enrolment.due_at, Enrolment.enrolled_at)
     ).all()
-    return render_template("coordinate/learner.html", learner=learner, enrolments=enrolments)
+    done = dict(
+        db.session.execute(
+            sa.select(ModuleProgress.course_id, sa.func.count())
+            .where(ModuleProgress.user_id == learner.id, ModuleProgress.completed_at.is_not(None))
+            .group_by(ModuleProgress.course_id)
+        ).all()
+    )
+    attempts = db.session.scalars(
+        sa.select(QuizAttempt)
+        .where(QuizAttempt.user_id == learner.id, QuizAttempt.submitted_at.is_not(None))
+        .order_by(QuizAttempt.submitted_at.desc())
+        .limit(200)
+    ).all()
+    certificates = db.session.scalars(
+        sa.select(Certificate)
+        .where(Certificate.user_id == learner.id)
+        .order_by(Certificate.issued_at.desc())
+    ).all()
+    return render_template(
+        "coordinate/learner.html",
+        learner=learner,
+        enrolments=enrolments,
+        done=done,
+        attempts=attempts,
+        certificates=certificates,
+        now=utcnow(),
+    )
+
+
+@bp.route("/export/<name>.<fmt>")
+@role_required(*COORDINATORS)
+def export(name: str, fmt: str):
+    if fmt not in ("csv", "xlsx") or name not in (*TABLE_NAMES, "dashboard"):
+        abort(404)
+    if name == "region" and not is_national(current_user):
+        abort(403)
+    if name == "dashboard" and fmt != "xlsx":
+        abort(404)
+    filters = request_filters()
+    metric = request_metric()
+    sort = parse_sort(metric, request.args.get("sort", ""))
+    language = current_language()
+    filename = f"depomi-{name}-{date.today().isoformat()}.{fmt}"
+    if name == "dashboard":
+        dimensions = dimensions_for(current_user)
+        tables = list(dashboard_tables(current_user, filters, language, dimensions).values())
+    else:
+        tables = [report_table(name, current_user, filters, language, metric, sort)]
+    if fmt == "csv":
+        return Response(
+            stream_with_context(csv_chunks(tables[0])),
+            mimetype="text/csv; charset=utf-8",
+            headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+        )
+    handle = write_xlsx(tables, rtl=direction(language) == "rtl")
+    return Response(
+        _chunks_then_close(handle),
+        mimetype=XLSX_TYPE,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+def _chunks_then_close(handle) -> Iterator[bytes]:
+    """Stream a finished workbook from its temporary file, closing it however the send ends."""
+    try:
+        while chunk := handle.read(64 * 1024):
+            yield chunk
+    finally:
+        handle.close()
+
+
+def _assignment_form(language: str) -> tuple[AssignmentForm, dict]:
+    form = AssignmentForm()
+    choices = filter_choices(current_user, language)
+    anyone = [("", _("Any"))]
+    form.course.choices = choices["course"]
+    form.region.choices = anyone + choices["region"]
+    form.province.choices = anyone + choices["province"]
+    form.institution.choices = anyone + choices["institution"]
+    form.job_function.choices = anyone + choices["job_function"]
+    return form, choices
+
+
+def _target_from(form: AssignmentForm) -> AssignmentTarget:
+    """Check every chosen value against the coordinator's scope, as the report filters do."""
+    try:
+        place = parse_filters(
+            current_user,
+            {
+                "course": form.course.data or "",
+                "region": form.region.data or "",
+                "province": form.province.data or "",
+                "institution": form.institution.data or "",
+                "job_function": form.job_function.data or "",
+            },
+        )
+    except FilterError as error:
+        abort(error.status)
+    if not place.course_id:
+        abort(400)
+    emails = sorted({line.strip().lower() for line in (form.learners.data or "").split() if line})
+    ids: list[int] = []
+    if emails:
+        found = dict(
+            db.session.execute(
+                learners_visible_to(current_user)
+                .where(User.email.in_(emails), User.role == Role.LEARNER)
+                .with_only_columns(User.email, User.id)
+            ).all()
+        )
+        missing = [e for e in emails if e not in found]
+        if missing:
+            raise AssignmentError(
+                "learners",
+                _(
+                    "no learner in your scope has these addresses: %(emails)s",
+                    emails=", ".join(missing),
+                ),
+            )
+        ids = list(found.values())
+    return AssignmentTarget(
+        course_id=place.course_id,
+        due_on=form.due_on.data,
+        region_id=place.region_id,
+        province_id=place.province_id if isinstance(place.province_id, int) else None,
+        institution_id=place.institution_id if isinstance(place.institution_id, int) else None,
+        job_function=place.job_function or "",
+        learner_ids=tuple(ids),
+    )
+
+
+@bp.route("/assignments", methods=["GET", "POST"])
+@role_required(*COORDINATORS)
+def assignments():
+    language = current_language()
+    form, _choices = _assignment_form(language)
+    if form.validate_on_submit():
+        try:
+            assignment, count = create_assignment(current_user, _target_from(form))
+        except AssignmentError as error:
+            if error.status == 404:
+                abort(404)
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash(
+                ngettext(
+                    "Assigned to %(num)d learner, due on %(date)s.",
+                    "Assigned to %(num)d learners, due on %(date)s.",
+                    count,
+                    date=form.due_on.data.isoformat(),
+                ),
+                "success",
+            )
+            return redirect(url_for("coordinate.assignments", created=assignment.id))
+    listed = db.session.scalars(
+        assignments_visible_to(current_user)
+        .options(
+            selectinload(Assignment.course).selectinload(Course.current_version),
+            selectinload(Assignment.region),
+            selectinload(Assignment.province),
+            selectinload(Assignment.institution),
+            selectinload(Assignment.created_by),
+        )
+        .order_by(Assignment.due_at.desc(), Assignment.id.desc())
+        .limit(200)
+    ).all()
+    return render_template(
+        "coordinate/assignments.html",
+        form=form,
+        assignments=listed,
+        progress=assignment_progress(current_user, [a.id for a in listed]),
+        national=is_national(current_user),
+    )

@@ -7,21 +7,15 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ..database import writes_on_get
+from ..database import commit_keeping_objects, writes_on_get
 from ..extensions import db
-from ..learning import course_progress, find_enrolment, mark_read, record_visit
+from ..learning import course_progress, find_enrolment, mark_read, record_visit, visit_is_news
 from ..models import CourseAsset, CourseVersion
 from ..quizzes import quiz_state
 from .catalog import content_language_for, visible_course_or_404
 
 bp = Blueprint("learn", __name__)
 LEADING_TITLE = re.compile(r"^\s*<h1[^>]*>.*?</h1>\s*", re.DOTALL)
-
-
-@bp.before_request
-def _module_page_records_the_visit() -> None:
-    if request.endpoint == "learn.module":
-        writes_on_get()  # the page remembers where the learner is, for "continue"
 
 
 def find_module_or_404(version: CourseVersion, module_key: str):
@@ -34,7 +28,7 @@ def find_module_or_404(version: CourseVersion, module_key: str):
 @bp.route("/courses/<course_id>/modules/<module_key>")
 @login_required
 def module(course_id: str, module_key: str):
-    course = visible_course_or_404(course_id)
+    course = visible_course_or_404(course_id, outline=True)
     version = course.current_version
     index, module = find_module_or_404(version, module_key)
     if module.key != module_key:  # a former id: send bookmarks to the current one
@@ -43,8 +37,11 @@ def module(course_id: str, module_key: str):
     if enrolment is None:
         flash(_("Enrol in the course to read its modules."), "info")
         return redirect(url_for("catalog.course", course_id=course.id))
-    record_visit(current_user, enrolment, module)
-    quiz = quiz_state(current_user, course.id, module) if module.has_quiz else None
+    quiz = (
+        quiz_state(current_user, course.id, module, close_expired=False)
+        if module.has_quiz
+        else None
+    )
     language = content_language_for(version)
     text = module.text_for(language)
     modules = version.modules
@@ -63,7 +60,14 @@ def module(course_id: str, module_key: str):
         previous=modules[index - 1] if index > 0 else None,
         next=modules[index + 1] if index + 1 < len(modules) else None,
     )
-    db.session.commit()
+    if visit_is_news(enrolment, module):
+        # The page remembers where the learner is, for "continue where you left off": a short
+        # write transaction of its own, after rendering, so readers never queue behind it.
+        # Nothing was written before and what was read stays true, so nothing is reloaded.
+        commit_keeping_objects()  # end the read transaction before taking any write lock
+        writes_on_get()
+        record_visit(current_user, enrolment, module)
+        commit_keeping_objects()
     return page
 
 

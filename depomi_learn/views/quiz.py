@@ -17,6 +17,7 @@ from ..extensions import db
 from ..i18n import pick_content_language
 from ..models import QuizAttempt, utcnow
 from ..quizzes import QuizRefused, save_answers, start_attempt, submit_attempt
+from ..security import KEEP_ON_SESSION_END
 from .catalog import content_language_for, visible_course_or_404
 from .learn import find_module_or_404
 
@@ -34,6 +35,19 @@ def _own_attempt_or_404(attempt_id: int) -> QuizAttempt:
     if attempt is None or attempt.user_id != current_user.id:
         abort(404)  # other people's attempts do not exist for you
     return attempt
+
+
+def _keep_answers_of_ended_session() -> None:
+    """Save the answers a learner sent after their session ended, before signing them out."""
+    attempt = db.session.get(QuizAttempt, request.view_args.get("attempt_id", 0))
+    mine = attempt is not None and attempt.user_id == current_user.id and attempt.is_open
+    if mine and save_answers(attempt, answers_from_form(attempt)):
+        db.session.commit()
+        flash(_("Your answers are saved. Sign in again to submit them."), "info")
+
+
+KEEP_ON_SESSION_END["quiz.submit"] = _keep_answers_of_ended_session
+KEEP_ON_SESSION_END["quiz.save"] = _keep_answers_of_ended_session
 
 
 def answers_from_form(attempt: QuizAttempt) -> dict[str, object]:

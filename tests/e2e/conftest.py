@@ -32,6 +32,8 @@ E2E_ACCOUNTS = (
     ("national@depomi.ma", Role.COORDINATOR, None, "Nadia Nationale", "نادية الوطنية"),
     ("trainer@depomi.ma", Role.TRAINER, None, "Karim Formateur", "كريم المكون"),
     ("admin@depomi.ma", Role.ADMIN, None, "Amal Admin", "أمل المسؤولة"),
+    # The admin journey turns two-factor on for this one, so no other journey meets a code step.
+    ("security@depomi.ma", Role.ADMIN, None, "Samir Securite", "سمير الأمن"),
 )
 CHROMIUM_FLAGS = [
     "--no-sandbox",
@@ -55,8 +57,13 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """Serve the app, migrated and loaded with the bundled courses, on a free local port."""
     database = tmp_path_factory.mktemp("e2e") / "e2e.sqlite3"
+    # Journeys sign staff in with a password only; two-factor stays available to every account,
+    # and the rule that admins and coordinators must enrol is tested in tests/test_two_factor.py.
     app = create_app(
-        "testing", SQLALCHEMY_DATABASE_URI=f"sqlite:///{database}", BABEL_DEFAULT_LOCALE="fr"
+        "testing",
+        SQLALCHEMY_DATABASE_URI=f"sqlite:///{database}",
+        BABEL_DEFAULT_LOCALE="fr",
+        TWO_FACTOR_REQUIRED_ROLES=(),
     )
     with app.app_context():
         flask_migrate.upgrade(directory=str(ROOT / "migrations"))

@@ -1,0 +1,292 @@
+"""Benchmark the pages learners hit most, under gunicorn, against the stack's physical limit.
+
+For the catalogue, a module page and a quiz submission it prints requests per second and p50/p99
+latency, next to a minimal Flask app serving a static string on the same gunicorn settings in the
+same run; then the memory of each worker and the weight of a module page. Ratios only mean
+something within one run on one machine.
+
+    .venv/bin/python bench/pages.py                      # SQLite file database
+    .venv/bin/python bench/pages.py --database postgresql+psycopg://user@host/db
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import http.client
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.loadgen import LoadResult, run_load  # noqa: E402
+
+PASSWORD = "bench password 2026"  # noqa: S105 - synthetic accounts
+CSRF = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
+QUIZ_MODULES = 20
+LEARNERS_PER_CLIENT = 5
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def write_bench_course(folder: Path) -> None:
+    """A course of many short quiz modules, so each submission grades a fresh attempt."""
+    course = folder / "bench-course"
+    (course / "fr").mkdir(parents=True)
+    keys = [f"quiz-{n:02d}" for n in range(QUIZ_MODULES)]
+    (course / "course.yaml").write_text(
+        "schema: 1\nid: bench-course\nversion: '1'\ndefault_language: fr\nlanguages: [fr]\n"
+        "title: {fr: Banc d'essai}\nsummary: {fr: Cours de mesure.}\nlevel: beginner\n"
+        "duration_minutes: 60\naudience: [commune]\nprerequisites: []\n"
+        f"modules: [{', '.join(keys)}]\n"
+        "certificate:\n  enabled: false\n",
+        "utf-8",
+    )
+    questions = "".join(
+        f"\n```quiz\nid: {{key}}-q{n}\ntype: single\nprompt: Question {n}\noptions:\n"
+        "  - id: a\n    text: Oui\n    correct: true\n  - id: b\n    text: Non\n```\n"
+        for n in range(5)
+    )
+    for index, key in enumerate(keys):
+        (course / "fr" / f"{index:02d}-{key}.md").write_text(
+            f"---\nid: {key}\ntitle: Module {index}\nduration_minutes: 3\nquiz:\n  pass_mark: 70\n"
+            f"---\n\n# Module {index}\n\nTexte.\n" + questions.replace("{key}", key),
+            "utf-8",
+        )
+
+
+def prepare_database(url: str, learners: int, workdir: Path) -> None:
+    import flask_migrate
+
+    from depomi_learn import create_app
+    from depomi_learn.accounts import UserFields, create_user
+    from depomi_learn.content.importer import import_tree
+    from depomi_learn.extensions import db
+    from depomi_learn.regions import load_reference_regions
+
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=url)
+    with app.app_context():
+        if db.engine.dialect.name == "postgresql":
+            with db.engine.begin() as connection:
+                connection.exec_driver_sql("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
+        flask_migrate.upgrade(directory=str(ROOT / "migrations"))
+        load_reference_regions()
+        write_bench_course(workdir)
+        import_tree(ROOT / "courses" / "snia-foundations")
+        import_tree(workdir / "bench-course")
+        for number in range(learners):
+            create_user(
+                UserFields(email=f"b{number}@bench.ma", name_latin=f"B {number}", password=PASSWORD)
+            )
+        db.session.commit()
+        db.engine.dispose()
+
+
+def start_gunicorn(app_spec: str, port: int, env: dict[str, str], workers: int) -> subprocess.Popen:
+    command = [
+        str(Path(sys.executable).parent / "gunicorn"),
+        "--workers",
+        str(workers),
+        "--worker-class",
+        "gthread",
+        "--threads",
+        "4",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--log-level",
+        "warning",
+        app_spec,
+    ]
+    process = subprocess.Popen(command, cwd=ROOT, env=env)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            http.client.HTTPConnection("127.0.0.1", port, timeout=1).request("GET", "/healthz")
+            return process
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"gunicorn did not start: {app_spec}")
+
+
+class Session:
+    """One signed-in learner: its cookie and CSRF token."""
+
+    def __init__(self, port: int, email: str) -> None:
+        self.port, self.cookie = port, ""
+        token = self.token("/login")
+        status, _, _ = self.send(
+            "POST", "/login", {"email": email, "password": PASSWORD, "csrf_token": token}
+        )
+        assert status == 302, (status, email)
+        self.csrf = self.token("/courses")
+
+    def send(self, method: str, path: str, form: dict | None = None):
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        body = urllib.parse.urlencode(form, doseq=True).encode() if form is not None else None
+        headers = self.headers()
+        if body is not None:
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        connection.request(method, path, body=body, headers=headers)
+        response = connection.getresponse()
+        text = response.read().decode()
+        for value in response.headers.get_all("Set-Cookie") or []:
+            self.cookie = value.split(";", 1)[0]
+        return response.status, response.headers, text
+
+    def headers(self) -> dict[str, str]:
+        return {"Cookie": self.cookie} if self.cookie else {}
+
+    def token(self, path: str) -> str:
+        return CSRF.search(self.send("GET", path)[2]).group(1)
+
+
+def open_attempts(session: Session) -> list[tuple[str, str]]:
+    """Enrol in the bench course and start one attempt per quiz module.
+
+    Returns (module key, submit path) pairs.
+    """
+    session.send("POST", "/courses/bench-course/enrol", {"csrf_token": session.csrf})
+    attempts = []
+    for n in range(QUIZ_MODULES):
+        key = f"quiz-{n:02d}"
+        _, headers, _ = session.send(
+            "POST", f"/courses/bench-course/modules/{key}/quiz", {"csrf_token": session.csrf}
+        )
+        attempts.append((key, urllib.parse.urlsplit(headers["Location"]).path + "/submit"))
+    return attempts
+
+
+def submission(session: Session, key: str, path: str):
+    """A quiz submission request answering the attempt's five questions."""
+    form = {"csrf_token": session.csrf, **{f"q-{key}-q{n}": "a" for n in range(5)}}
+    headers = {**session.headers(), "Content-Type": "application/x-www-form-urlencoded"}
+    return ("POST", path, urllib.parse.urlencode(form).encode(), headers)
+
+
+def worker_memory_mb(process: subprocess.Popen) -> list[float]:
+    children = subprocess.run(
+        ["ps", "-o", "pid=,rss=", "--ppid", str(process.pid)],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split("\n")
+    return [int(line.split()[1]) / 1024 for line in children if line.strip()]
+
+
+def page_weight(port: int, session: Session, path: str) -> tuple[int, int, int]:
+    """Return (requests, raw bytes, gzip bytes) for a page and the CSS/JS it loads."""
+    _, _, html = session.send("GET", path)
+    assets = re.findall(r'(?:href|src)="(/static/[^"]+\.(?:css|js|svg))"', html)
+    bodies = [html.encode()]
+    for asset in assets:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        connection.request("GET", asset)
+        bodies.append(connection.getresponse().read())
+    return len(bodies), sum(map(len, bodies)), sum(len(gzip.compress(b, 6)) for b in bodies)
+
+
+def row(name: str, result: LoadResult, limit: LoadResult) -> str:
+    return (
+        f"{name:<22}{result.rps:>9.0f}{result.percentile(50):>9.1f}{result.percentile(99):>9.1f}"
+        f"{result.rps / limit.rps:>12.2f}{result.errors:>8}"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--database", default="", help="SQLAlchemy URL (default: SQLite file)")
+    parser.add_argument("--clients", type=int, default=16)
+    parser.add_argument("--seconds", type=float, default=8)
+    parser.add_argument("--workers", type=int, default=4)
+    args = parser.parse_args()
+    workdir = Path(tempfile.mkdtemp(prefix="depomi-bench-"))
+    url = args.database or f"sqlite:///{workdir / 'bench.sqlite3'}"
+    prepare_database(url, args.clients * LEARNERS_PER_CLIENT, workdir)
+    env = {
+        **os.environ,
+        "DEPOMI_ENV": "production",
+        "SECRET_KEY": "b" * 48,
+        "DATABASE_URL": url,
+        "DEPOMI_SECURE_COOKIES": "0",
+        "DEPOMI_ARGON2_TIME_COST": "1",
+        "DEPOMI_ARGON2_MEMORY_KIB": "8",
+        "DEPOMI_TRUSTED_HOSTS": "127.0.0.1",
+    }
+    app_port, limit_port = free_port(), free_port()
+    app = start_gunicorn("depomi_learn:create_app()", app_port, env, args.workers)
+    limit = start_gunicorn("bench.minimal_app:app", limit_port, env, args.workers)
+    try:
+        sessions = [
+            Session(app_port, f"b{n}@bench.ma") for n in range(args.clients * LEARNERS_PER_CLIENT)
+        ]
+        for session in sessions:
+            session.send("POST", "/courses/snia-foundations/enrol", {"csrf_token": session.csrf})
+        submits = [(s, open_attempts(s)) for s in sessions]
+        module = "/courses/snia-foundations/modules/contexte"
+
+        def gets(path: str):
+            return lambda i: [("GET", path, None, sessions[i].headers())] * 100_000
+
+        def submissions(i: int):
+            mine = submits[i * LEARNERS_PER_CLIENT : (i + 1) * LEARNERS_PER_CLIENT]
+            return [submission(s, key, path) for s, attempts in mine for key, path in attempts]
+
+        limit_result = run_load(
+            limit_port,
+            lambda i: [("GET", "/", None, {})] * 100_000,
+            clients=args.clients,
+            seconds=args.seconds,
+        )
+        results = {
+            "catalogue": run_load(
+                app_port, gets("/courses"), clients=args.clients, seconds=args.seconds
+            ),
+            "module page": run_load(
+                app_port, gets(module), clients=args.clients, seconds=args.seconds
+            ),
+            "quiz submission": run_load(
+                app_port, submissions, clients=args.clients, seconds=args.seconds
+            ),
+        }
+        engine = "PostgreSQL" if url.startswith("postgresql") else "SQLite (WAL)"
+        print(
+            f"\n{engine}, gunicorn {args.workers} workers x 4 threads, {args.clients} clients, "
+            f"{args.seconds:g} s each, {os.cpu_count()} CPUs"
+        )
+        print(f"{'':<22}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'vs limit':>12}{'errors':>8}")
+        print(row("static string (limit)", limit_result, limit_result))
+        for name, result in results.items():
+            print(row(name, result, limit_result))
+        memory = worker_memory_mb(app)
+        limit_memory = worker_memory_mb(limit)
+        print(
+            f"\nmemory per worker: {sum(memory) / len(memory):.0f} MB "
+            f"(minimal app: {sum(limit_memory) / len(limit_memory):.0f} MB, ratio "
+            f"{sum(memory) / sum(limit_memory) * len(limit_memory) / len(memory):.2f})"
+        )
+        requests, raw, compressed = page_weight(app_port, sessions[0], module)
+        print(
+            f"module page: {requests} requests, {raw / 1024:.1f} KiB, "
+            f"{compressed / 1024:.1f} KiB gzip (HTML + CSS + JS)"
+        )
+    finally:
+        for process in (app, limit):
+            process.send_signal(signal.SIGTERM)
+            process.wait(timeout=30)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,263 @@
+"""Open Badges 3.0: each certificate as an OpenBadgeCredential, signed as a VC-JWT.
+
+The credential is a W3C Verifiable Credential 2.0 secured with JOSE (VC-JOSE-COSE): a compact JWS
+whose payload is the credential itself, header `{"alg": "EdDSA", "typ": "vc+jwt", "cty": "vc"}`,
+signed with the issuer's Ed25519 key. The key comes from DEPOMI_SIGNING_KEY (never from the
+repository); the issuer profile publishes the public key as a JWK set and as a Multikey. The
+JSON-LD contexts named in the credential are shipped in depomi_learn/data/contexts and served
+by the application, so nothing is fetched.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import json
+from pathlib import Path
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+from flask import current_app
+
+from .certificates import ISSUER_NAME, iso_time, verification_url
+from .models import Certificate
+
+CONTEXTS_DIR = Path(__file__).resolve().parent / "data" / "contexts"
+VC_CONTEXT = "https://www.w3.org/ns/credentials/v2"
+OB_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
+# Context URL -> (local file, the name under which /contexts/ serves it)
+CONTEXTS = {
+    VC_CONTEXT: "credentials-v2.jsonld",
+    OB_CONTEXT: "ob-v3p0-3.0.3.jsonld",
+}
+HEADER = {"alg": "EdDSA", "typ": "vc+jwt", "cty": "vc"}
+# The key terms of the issuer profile, inline so that no further context has to be fetched.
+SEC = "https://w3id.org/security#"
+KEY_TERMS = {
+    "Multikey": SEC + "Multikey",
+    "verificationMethod": {"@id": SEC + "verificationMethod", "@type": "@id"},
+    "controller": {"@id": SEC + "controller", "@type": "@id"},
+    "publicKeyMultibase": {"@id": SEC + "publicKeyMultibase", "@type": SEC + "multibase"},
+}
+_BASE58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
+_ED25519_MULTICODEC = b"\xed\x01"
+
+
+class SigningKeyError(RuntimeError):
+    """No usable signing key: set DEPOMI_SIGNING_KEY (see `flask certificates keygen`)."""
+
+
+class InvalidCredential(ValueError):
+    """The token is not a credential signed by this key (malformed, altered or foreign)."""
+
+
+# Keys -------------------------------------------------------------------------------------------
+
+
+def generate_signing_key() -> str:
+    """Return a new Ed25519 private key as base64, the form DEPOMI_SIGNING_KEY takes."""
+    raw = Ed25519PrivateKey.generate().private_bytes_raw()
+    return base64.b64encode(raw).decode()
+
+
+def _load_key(text: str, origin: str) -> Ed25519PrivateKey:
+    try:
+        raw = base64.b64decode(text.strip(), validate=True)
+        return Ed25519PrivateKey.from_private_bytes(raw)
+    except (binascii.Error, ValueError) as error:
+        raise SigningKeyError(
+            f"{origin}: not the base64 of a 32-byte Ed25519 private key "
+            "(make one with `flask certificates keygen`)"
+        ) from error
+
+
+def signing_key() -> Ed25519PrivateKey:
+    """Return the issuer's key: configured, else instance/signing-key, else (not in production)
+    an ephemeral one whose signatures stop verifying when the process ends."""
+    cache = current_app.extensions.setdefault("depomi_signing_key", {})
+    if "key" in cache:
+        return cache["key"]
+    config = current_app.config
+    key_file = config.get("SIGNING_KEY_FILE")
+    if config.get("SIGNING_KEY"):
+        key = _load_key(config["SIGNING_KEY"], "DEPOMI_SIGNING_KEY")
+    elif key_file and Path(key_file).is_file():
+        key = _load_key(Path(key_file).read_text("ascii"), str(key_file))
+    elif config["ENV_NAME"] == "production":
+        raise SigningKeyError("DEPOMI_SIGNING_KEY is not set: credentials cannot be signed")
+    else:
+        current_app.logger.warning("no signing key configured: using an ephemeral one")
+        key = Ed25519PrivateKey.generate()
+    cache["key"] = key
+    return key
+
+
+def _raw_public(key: Ed25519PublicKey) -> bytes:
+    return key.public_bytes(Encoding.Raw, PublicFormat.Raw)
+
+
+def _b64url(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+def _b64url_decode(text: str) -> bytes:
+    """Decode strictly: text that does not re-encode to itself is refused, so every byte counts."""
+    try:
+        data = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+    except (binascii.Error, ValueError) as error:
+        raise InvalidCredential("bad base64url") from error
+    if _b64url(data) != text:
+        raise InvalidCredential("non-canonical base64url")
+    return data
+
+
+def _base58btc(data: bytes) -> str:
+    number = int.from_bytes(data, "big")
+    out = ""
+    while number:
+        number, remainder = divmod(number, 58)
+        out = _BASE58[remainder] + out
+    return "1" * (len(data) - len(data.lstrip(b"\0"))) + out
+
+
+def key_thumbprint(public: Ed25519PublicKey) -> str:
+    """Return the RFC 7638 JWK thumbprint of the public key (our key id)."""
+    canonical = json.dumps(
+        {"crv": "Ed25519", "kty": "OKP", "x": _b64url(_raw_public(public))},
+        separators=(",", ":"),
+        sort_keys=True,
+    )
+    return _b64url(hashlib.sha256(canonical.encode()).digest())
+
+
+def issuer_id() -> str:
+    return f"{current_app.config['PUBLIC_URL']}/issuer"
+
+
+def key_id(public: Ed25519PublicKey) -> str:
+    return f"{issuer_id()}#{key_thumbprint(public)}"
+
+
+def public_jwks() -> dict:
+    """Return the JWK set that verifies our credentials."""
+    public = signing_key().public_key()
+    return {
+        "keys": [
+            {
+                "kty": "OKP",
+                "crv": "Ed25519",
+                "x": _b64url(_raw_public(public)),
+                "kid": key_id(public),
+                "alg": "EdDSA",
+                "use": "sig",
+            }
+        ]
+    }
+
+
+def issuer_profile() -> dict:
+    """Return the Open Badges issuer Profile, with the public key as a Multikey."""
+    public = signing_key().public_key()
+    base = current_app.config["PUBLIC_URL"]
+    return {
+        "@context": [VC_CONTEXT, OB_CONTEXT, KEY_TERMS],
+        "id": issuer_id(),
+        "type": ["Profile"],
+        "name": ISSUER_NAME,
+        "url": base + "/",
+        "description": "DEPOMI: deploying migration policies at regional level (Morocco).",
+        "verificationMethod": [
+            {
+                "id": key_id(public),
+                "type": "Multikey",
+                "controller": issuer_id(),
+                "publicKeyMultibase": "z" + _base58btc(_ED25519_MULTICODEC + _raw_public(public)),
+            }
+        ],
+    }
+
+
+# Credentials ------------------------------------------------------------------------------------
+
+
+def build_credential(certificate: Certificate) -> dict:
+    """Return the unsigned OpenBadgeCredential of `certificate`, from its snapshot."""
+    base = current_app.config["PUBLIC_URL"]
+    version = certificate.version
+    achievement_id = f"{base}/courses/{certificate.course_id}#{certificate.version_label}"
+    email_hash = hashlib.sha256(
+        (certificate.user.email.lower() + certificate.subject_salt).encode()
+    ).hexdigest()
+    credential = {
+        "@context": [VC_CONTEXT, OB_CONTEXT],
+        "id": verification_url(certificate.code),
+        "type": ["VerifiableCredential", "OpenBadgeCredential"],
+        "issuer": {"id": issuer_id(), "type": ["Profile"], "name": ISSUER_NAME},
+        "validFrom": iso_time(certificate.issued_at),
+        "name": certificate.title("fr"),
+        "credentialSubject": {
+            "type": ["AchievementSubject"],
+            "identifier": [
+                {
+                    "type": "IdentityObject",
+                    "identityHash": f"sha256${email_hash}",
+                    "identityType": "emailAddress",
+                    "hashed": True,
+                    "salt": certificate.subject_salt,
+                }
+            ],
+            "achievement": {
+                "id": achievement_id,
+                "type": ["Achievement"],
+                "achievementType": "Certificate",
+                "name": certificate.title("fr"),
+                "description": version.text("summary", "fr"),
+                "criteria": {"narrative": "Avoir terminé tous les modules de la formation."},
+                "version": certificate.version_label,
+                "humanCode": certificate.code,
+            },
+        },
+    }
+    if certificate.expires_at is not None:
+        credential["validUntil"] = iso_time(certificate.expires_at)
+    return credential
+
+
+def sign_credential(credential: dict, key: Ed25519PrivateKey | None = None) -> str:
+    """Return the credential as a compact JWS (VC-JWT) signed with EdDSA."""
+    key = key or signing_key()
+    header = {**HEADER, "kid": key_id(key.public_key())}
+    signing_input = ".".join(
+        _b64url(json.dumps(part, ensure_ascii=False, separators=(",", ":")).encode())
+        for part in (header, credential)
+    )
+    signature = key.sign(signing_input.encode("ascii"))
+    return f"{signing_input}.{_b64url(signature)}"
+
+
+def verify_credential(token: str, public_key: Ed25519PublicKey) -> dict:
+    """Return the credential inside `token` if `public_key` signed it; raise InvalidCredential."""
+    parts = token.strip().split(".")
+    if len(parts) != 3:
+        raise InvalidCredential("not a compact JWS")
+    header_raw, payload_raw, signature = (_b64url_decode(part) for part in parts)
+    try:
+        public_key.verify(signature, f"{parts[0]}.{parts[1]}".encode("ascii"))
+    except InvalidSignature as error:
+        raise InvalidCredential("signature does not verify") from error
+    try:
+        header, credential = json.loads(header_raw), json.loads(payload_raw)
+    except ValueError as error:
+        raise InvalidCredential("not JSON") from error
+    if header.get("alg") != "EdDSA" or header.get("typ") != HEADER["typ"]:
+        raise InvalidCredential("unexpected header")
+    if "OpenBadgeCredential" not in credential.get("type", []):
+        raise InvalidCredential("not an OpenBadgeCredential")
+    return credential
+
+
+def context_file(name: str) -> Path | None:
+    """Return the local copy of a JSON-LD context by its served name, or None."""
+    return CONTEXTS_DIR / name if name in CONTEXTS.values() else None

@@ -1,0 +1,228 @@
+"""Reports as tables: named columns and rows, the one shape the page, exports and API share."""
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
+
+from ..extensions import db
+from ..models import User
+from .drilldown import Sort, drilldown, page_of
+from .filters import ReportFilters
+from .queries import DIMENSIONS, course_breakdown, course_titles, measures, timeline
+
+TABLE_NAMES = ("summary", *DIMENSIONS, "timeline", "learners")
+STREAM_BATCH = 1000
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str
+    kind: str = "text"  # text | count | rate | score | date | month | flag
+
+
+@dataclass
+class Table:
+    name: str
+    columns: tuple[Column, ...]
+    rows: Iterable[dict]
+
+
+MEASURE_COLUMNS = (
+    Column("learners", _l("Learners"), "count"),
+    Column("enrolled", _l("Enrolled"), "count"),
+    Column("started", _l("Started"), "count"),
+    Column("completed", _l("Completed"), "count"),
+    Column("certified", _l("Certified"), "count"),
+    Column("completion_rate", _l("Completion rate (%)"), "rate"),
+    Column("average_score", _l("Average score (%)"), "score"),
+    Column("overdue", _l("Overdue"), "count"),
+)
+DIMENSION_LABELS = {
+    "region": _l("Region"),
+    "province": _l("Province or prefecture"),
+    "institution": _l("Institution"),
+    "job_function": _l("Job function"),
+    "course": _l("Course"),
+}
+PERSON_COLUMNS = (
+    Column("name_latin", _l("Name (Latin script)")),
+    Column("name_arabic", _l("Name (Arabic script)")),
+    Column("email", _l("Email")),
+    Column("province", _l("Province or prefecture")),
+    Column("institution", _l("Institution")),
+    Column("job_function", _l("Job function")),
+)
+PEOPLE_COLUMNS = (
+    *PERSON_COLUMNS,
+    Column("enrolled", _l("Enrolled"), "count"),
+    Column("completed", _l("Completed"), "count"),
+    Column("overdue", _l("Overdue"), "count"),
+)
+ENROLMENT_COLUMNS = (
+    *PERSON_COLUMNS,
+    Column("course", _l("Course")),
+    Column("enrolled_at", _l("Enrolled on"), "date"),
+    Column("due_at", _l("Due on"), "date"),
+    Column("last_activity_at", _l("Last activity"), "date"),
+    Column("completed_at", _l("Completed on"), "date"),
+    Column("score", _l("Score (%)"), "score"),
+)
+
+
+def table_title(name: str, metric: str = "") -> str:
+    """Return the human title of a table (sheet names, headings)."""
+    titles = {
+        "summary": _l("Summary"),
+        "timeline": _l("Completions per month"),
+        "learners": _l("Learners"),
+        **{by: DIMENSION_LABELS[by] for by in DIMENSIONS},
+    }
+    return str(titles[name])
+
+
+def local_date(value: datetime) -> str:
+    zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+    return value.astimezone(zone).date().isoformat()
+
+
+def cell_text(value: object, kind: str) -> str:
+    """Return a cell as text: the same on the page, in the CSV and in XLSX text cells."""
+    if value is None or value == "":
+        return ""
+    if kind == "count":
+        return str(int(value))
+    if kind in ("rate", "score"):
+        return f"{float(value):.1f}"
+    if kind == "date":
+        return local_date(value)
+    if kind == "flag":
+        return gettext("Yes") if value else ""
+    return str(value)
+
+
+def cell_json(value: object, kind: str) -> object:
+    """Return a cell for the JSON API: numbers as numbers, timestamps in ISO 8601."""
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if kind == "flag":
+        return bool(value)
+    if kind in ("rate", "score") and value is not None:
+        return round(float(value), 1)
+    return value
+
+
+def summary_table(user: User, filters: ReportFilters) -> Table:
+    return Table("summary", MEASURE_COLUMNS, measures(user, filters, (), "")["summary"])
+
+
+def _breakdown_columns(by: str) -> tuple[Column, ...]:
+    columns = (Column("label", DIMENSION_LABELS[by]), *MEASURE_COLUMNS)
+    if by == "region":
+        columns = (*columns, Column("programme", _l("Programme region"), "flag"))
+    return columns
+
+
+def breakdown_table(user: User, filters: ReportFilters, by: str, language: str) -> Table:
+    if by == "course":
+        rows = course_breakdown(user, filters, language)
+    else:
+        rows = measures(user, filters, (by,), language)[by]
+    return Table(by, _breakdown_columns(by), rows)
+
+
+def dashboard_tables(
+    user: User, filters: ReportFilters, language: str, dimensions: tuple[str, ...]
+) -> dict[str, Table]:
+    """Return every table of the dashboard: one scan for the summary and the breakdowns by
+    person, one for courses, one for the timeline."""
+    people = tuple(d for d in dimensions if d != "course")
+    values = measures(user, filters, people, language)
+    tables = {"summary": Table("summary", MEASURE_COLUMNS, values["summary"])}
+    for by in people:
+        tables[by] = Table(by, _breakdown_columns(by), values[by])
+    if "course" in dimensions:
+        tables["course"] = Table(
+            "course", _breakdown_columns("course"), course_breakdown(user, filters, language)
+        )
+    tables["timeline"] = timeline_table(user, filters)
+    return tables
+
+
+def timeline_table(user: User, filters: ReportFilters) -> Table:
+    columns = (Column("month", _l("Month"), "month"), Column("completed", _l("Completed"), "count"))
+    return Table("timeline", columns, timeline(user, filters))
+
+
+def _shape(rows: Iterable, language: str, titles: dict[str, str]) -> Iterator[dict]:
+    for row in rows:
+        values = dict(row)
+        french, arabic = values.pop("province_fr"), values.pop("province_ar")
+        values["province"] = arabic if language == "ar" else french
+        if "course_id" in values:
+            values["course"] = titles.get(values["course_id"], values["course_id"])
+        yield values
+
+
+def _stream(query) -> Iterator:
+    """Yield rows as the database sends them, a batch at a time.
+
+    On PostgreSQL the rows come through a server-side cursor on a connection of its own: the
+    request's session may commit before a streamed response is sent, which would close a cursor
+    of its transaction.
+    """
+    if db.engine.dialect.name == "postgresql":
+        with db.engine.connect() as connection:
+            result = connection.execution_options(yield_per=STREAM_BATCH).execute(query)
+            yield from (row._mapping for row in result)
+    else:
+        result = db.session.execute(query.execution_options(yield_per=STREAM_BATCH))
+        yield from (row._mapping for row in result)
+
+
+def drilldown_table(
+    user: User,
+    filters: ReportFilters,
+    metric: str,
+    sort: Sort,
+    language: str,
+    page: int | None = None,
+) -> Table:
+    """Return the learners behind a number: one page, or every row streamed (page=None)."""
+    query = drilldown(user, filters, metric, sort)
+    columns = PEOPLE_COLUMNS if metric == "learners" else ENROLMENT_COLUMNS
+    titles = {} if metric == "learners" else course_titles(language)
+    if page is not None:
+        rows: Iterable = page_of(query, page)
+    else:
+        rows = _stream(query)
+    return Table("learners", columns, _shape(rows, language, titles))
+
+
+def report_table(
+    name: str, user: User, filters: ReportFilters, language: str, metric: str, sort: Sort
+) -> Table:
+    """Return the named report (one of TABLE_NAMES) in full, for exports and the API."""
+    if name == "summary":
+        return summary_table(user, filters)
+    if name == "timeline":
+        return timeline_table(user, filters)
+    if name == "learners":
+        return drilldown_table(user, filters, metric, sort, language)
+    return breakdown_table(user, filters, name, language)
+
+
+def table_json(table: Table) -> dict:
+    """Return a table for the JSON API: column keys, labels and kinds, and typed rows."""
+    return {
+        "name": table.name,
+        "columns": [{"key": c.key, "label": str(c.label), "kind": c.kind} for c in table.columns],
+        "rows": [
+            {c.key: cell_json(row.get(c.key), c.kind) for c in table.columns} for row in table.rows
+        ],
+    }

@@ -1,0 +1,84 @@
+"""JSON API for coordinators: the reports of the pages, with the same scope and the same numbers."""
+
+from flask import Blueprint, abort, jsonify, request
+from flask_login import current_user
+from werkzeug.exceptions import HTTPException
+
+from ..i18n import current_language
+from ..models import Role
+from ..permissions import is_national
+from ..reports.drilldown import PAGE_SIZE, count_rows, drilldown, parse_sort
+from ..reports.tables import (
+    TABLE_NAMES,
+    dashboard_tables,
+    drilldown_table,
+    report_table,
+    table_json,
+)
+from .coordinate import dimensions_for, request_filters, request_metric
+
+bp = Blueprint("api", __name__, url_prefix="/api")
+
+
+@bp.before_request
+def _coordinators_only() -> None:
+    if not current_user.is_authenticated:
+        abort(401)
+    if current_user.role not in (Role.COORDINATOR, Role.ADMIN):
+        abort(403)
+
+
+@bp.errorhandler(HTTPException)
+def _json_error(error: HTTPException):
+    return jsonify(error=error.name, status=error.code), error.code
+
+
+def _scope() -> dict:
+    region = current_user.region
+    return {"national": is_national(current_user), "region": region.code if region else None}
+
+
+@bp.route("/reports/dashboard")
+def dashboard():
+    filters = request_filters()
+    dimensions = dimensions_for(current_user)
+    tables = dashboard_tables(current_user, filters, current_language(), dimensions)
+    return jsonify(
+        scope=_scope(),
+        filters=filters.args,
+        summary=table_json(tables["summary"])["rows"][0],
+        tables={name: table_json(table) for name, table in tables.items() if name != "summary"},
+    )
+
+
+@bp.route("/reports/learners")
+def learners():
+    filters = request_filters()
+    metric = request_metric()
+    sort = parse_sort(metric, request.args.get("sort", ""))
+    page = max(request.args.get("page", 1, type=int), 1)
+    total = count_rows(drilldown(current_user, filters, metric, sort))
+    table = drilldown_table(current_user, filters, metric, sort, current_language(), page)
+    return jsonify(
+        scope=_scope(),
+        filters=filters.args,
+        metric=metric,
+        sort=sort.arg,
+        page=page,
+        page_size=PAGE_SIZE,
+        total=total,
+        **table_json(table),
+    )
+
+
+@bp.route("/reports/<name>")
+def report(name: str):
+    if name not in TABLE_NAMES:
+        abort(404)
+    if name == "region" and not is_national(current_user):
+        abort(403)
+    filters = request_filters()
+    metric = request_metric()
+    sort = parse_sort(metric, request.args.get("sort", ""))
+    table = report_table(name, current_user, filters, current_language(), metric, sort)
+    return jsonify(scope=_scope(), filters=filters.args, **table_json(table))

@@ -1,0 +1,192 @@
+"""Sign-in throttling: per address and per account, shared by every worker, expiring by itself."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from datetime import timedelta
+from pathlib import Path
+
+import flask_migrate
+import pytest
+import sqlalchemy as sa
+
+from depomi_learn import create_app
+from depomi_learn.accounts import UserFields, create_user
+from depomi_learn.extensions import db
+from depomi_learn.models import SignInAttempt
+from depomi_learn.regions import load_reference_regions
+from tests.conftest import PASSWORD, ROOT, _delete_rows, csrf_token, enrol_two_factor, make_user
+from tests.test_concurrency import Browser, _free_port
+
+
+def _sign_in(client, email="learner@example.ma", password="not the password", address=None):
+    environ = {"REMOTE_ADDR": address} if address else {}
+    token = csrf_token(client)
+    return client.post(
+        "/login",
+        data={"email": email, "password": password, "csrf_token": token},
+        environ_base=environ,
+    )
+
+
+def _age_attempts(app, seconds: int) -> None:
+    """Move every recorded attempt `seconds` into the past, as if that time had gone by."""
+    with app.app_context():
+        for row in db.session.scalars(sa.select(SignInAttempt)):
+            row.at -= timedelta(seconds=seconds)
+        db.session.commit()
+
+
+def test_sixth_failure_in_a_minute_from_one_address_gets_429(app, client):
+    make_user(app)
+    for _ in range(5):
+        assert _sign_in(client).status_code == 200
+    refused = _sign_in(client)
+    assert refused.status_code == 429
+    assert 1 <= int(refused.headers["Retry-After"]) <= 61
+    assert "Too many sign-in attempts" in refused.get_data(as_text=True)
+    # Even the right password is not tried while the address is throttled.
+    assert _sign_in(client, password=PASSWORD).status_code == 429
+    # Another address is not concerned.
+    assert _sign_in(client, password=PASSWORD, address="10.1.2.3").status_code == 302
+
+
+def test_throttling_expires_by_itself(app, client):
+    make_user(app)
+    for _ in range(5):
+        _sign_in(client)
+    assert _sign_in(client).status_code == 429
+    _age_attempts(app, 61)
+    assert _sign_in(client, password=PASSWORD).status_code == 302
+
+
+def test_refused_attempts_do_not_extend_the_wait(app, client):
+    make_user(app)
+    for _ in range(5):
+        _sign_in(client)
+    for _ in range(20):
+        assert _sign_in(client).status_code == 429
+    _age_attempts(app, 61)
+    assert _sign_in(client, password=PASSWORD).status_code == 302
+
+
+def test_successful_sign_ins_do_not_count(app, client, auth):
+    make_user(app)
+    for _ in range(8):
+        assert auth.login().status_code == 302
+        auth.logout()
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(SignInAttempt.id))) == 0
+
+
+def test_one_account_attacked_from_many_addresses_is_throttled(app, client):
+    make_user(app)
+    for number in range(10):
+        assert _sign_in(client, address=f"10.0.0.{number}").status_code == 200
+    assert _sign_in(client, address="10.0.1.1").status_code == 429
+    assert _sign_in(client, email="other@example.ma", address="10.0.1.1").status_code == 200
+
+
+def test_throttled_answers_are_identical_for_unknown_and_known_accounts(app, client):
+    make_user(app)
+    for _ in range(5):
+        _sign_in(client, email="nobody@example.ma")
+    known = _sign_in(client)
+    unknown = _sign_in(client, email="nobody@example.ma")
+    strip = lambda html: html.split('name="csrf_token"')[0]  # noqa: E731 - tokens differ
+    assert known.status_code == unknown.status_code == 429
+    assert strip(known.get_data(as_text=True)) == strip(unknown.get_data(as_text=True))
+
+
+def test_two_factor_codes_are_throttled(app, client):
+    make_user(app)
+    enrol_two_factor(app, "learner@example.ma")
+    assert _sign_in(client, password=PASSWORD).headers["Location"] == "/login/code"
+    statuses = []
+    for _ in range(6):
+        token = csrf_token(client, "/login/code")
+        statuses.append(client.post("/login/code", data={"code": "000000", "csrf_token": token}))
+    assert [r.status_code for r in statuses] == [200] * 5 + [429]
+
+
+def test_the_table_holds_no_email_or_address(app, client):
+    make_user(app)
+    _sign_in(client)
+    with app.app_context():
+        keys = db.session.scalars(sa.select(SignInAttempt.key)).all()
+    assert len(keys) == 2
+    assert all(len(key) == 64 and "@" not in key and "127.0.0.1" not in key for key in keys)
+
+
+# --- Two real gunicorn processes on one database ---------------------------------------------
+
+
+def _start(url: str) -> tuple[subprocess.Popen, str]:
+    port = _free_port()
+    process = subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "--workers",
+            "1",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+            'depomi_learn:create_app("testing", PROPAGATE_TEST_ERRORS=False)',
+        ],
+        cwd=ROOT,
+        env={**os.environ, "DEPOMI_TEST_DATABASE_URL": url},
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            break
+        except OSError:
+            time.sleep(0.2)
+    return process, f"http://127.0.0.1:{port}"
+
+
+@pytest.fixture(scope="module")
+def two_workers(tmp_path_factory):
+    url = os.environ.get("DEPOMI_TEST_DATABASE_URL", "")
+    if not url or url == "sqlite://":
+        url = f"sqlite:///{tmp_path_factory.mktemp('throttle') / 'db.sqlite3'}"
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=url)
+    with app.app_context():
+        if db.engine.dialect.name == "postgresql":
+            with db.engine.begin() as connection:
+                connection.execute(sa.text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+        flask_migrate.upgrade(directory=str(ROOT / "migrations"))
+        load_reference_regions()
+        create_user(UserFields(email="l@example.ma", name_latin="L", password=PASSWORD))
+        db.session.commit()
+    servers = [_start(url), _start(url)]
+    yield [base for _process, base in servers]
+    for process, _base in servers:
+        process.terminate()
+        _out, errors = process.communicate(timeout=30)
+        assert "Traceback" not in errors, errors
+    _delete_rows(app)
+    with app.app_context():
+        db.engine.dispose()
+
+
+def test_sixth_failure_is_refused_across_two_gunicorn_workers(two_workers):
+    first, second = (Browser(base) for base in two_workers)
+    statuses = []
+    for number in range(6):
+        browser = (first, second)[number % 2]
+        status, _location, _body = browser.post(
+            "/login", {"email": "l@example.ma", "password": "wrong password"}, token_from="/login"
+        )
+        statuses.append(status)
+    assert statuses == [200, 200, 200, 200, 200, 429]
+    status, _location, _body = first.post(
+        "/login", {"email": "l@example.ma", "password": PASSWORD}, token_from="/login"
+    )
+    assert status == 429  # the other worker counted the same address
