@@ -21,6 +21,7 @@ from werkzeug.security import safe_join
 
 IMMUTABLE = "public, max-age=31536000, immutable"
 COMPRESSIBLE = frozenset({".css", ".js", ".svg", ".json", ".jsonld", ".txt"})
+IN_MEMORY_BYTES = 256 * 1024  # larger files (fonts) are sent from disk
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,7 @@ class Asset:
     mtime_ns: int
     size: int
     digest: str  # hex SHA-256 of the file
+    data: bytes | None  # None: sent from disk
     gzipped: bytes | None  # None: not worth compressing
 
     @property
@@ -55,6 +57,7 @@ class StaticFiles:
                 stat.st_mtime_ns,
                 stat.st_size,
                 hashlib.sha256(data).hexdigest(),
+                data if len(data) <= IN_MEMORY_BYTES else None,
                 gzip.compress(data, 9, mtime=0) if compressible else None,
             )
             self._assets[filename] = asset
@@ -95,9 +98,12 @@ def init_app(app: Flask) -> None:
             response = Response(asset.gzipped, mimetype=_media_type(filename))
             response.headers["Content-Encoding"] = "gzip"
             response.set_etag(f"{asset.version}-gz")
-            response.make_conditional(request)
+        elif asset.data is not None:
+            response = Response(asset.data, mimetype=_media_type(filename))
+            response.set_etag(asset.version)
         else:
             response = send_from_directory(app.static_folder, filename, etag=asset.version)
+        response.make_conditional(request)
         if asset.gzipped is not None:
             response.vary.add("Accept-Encoding")
         if request.args.get("v") == asset.version:

@@ -17,10 +17,17 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 BUSY_TIMEOUT_MS = 30_000
 
 
+# POST endpoints that only compute an answer (the editor's live preview): they must not queue
+# for the write lock at every keystroke.
+READ_ONLY_POSTS = frozenset({"author.preview"})
+
+
 def _transaction_may_write() -> bool:
     if not has_request_context():
         return True  # command line and background work
-    return request.method not in SAFE_METHODS or g.get("writes_on_get", False)
+    if request.method in SAFE_METHODS:
+        return g.get("writes_on_get", False)
+    return request.endpoint not in READ_ONLY_POSTS
 
 
 @event.listens_for(Engine, "connect")

@@ -178,6 +178,9 @@ def test_a_stale_translation_is_flagged_and_marked_current(app, client, draft):
     edit(client, EVALUATION, text_of(app, EVALUATION).replace("Question single", "Question unique"))
     page = client.get(f"/author/{draft}/files/{EVALUATION_AR}").get_data(as_text=True)
     assert "stale-warning" in page
+    assert "What changed in the original" in page  # found in version 1's files
+    assert '<span class="diff-del">-prompt: Question single</span>' in page
+    assert '<span class="diff-add">+prompt: Question unique</span>' in page
     edit(client, EVALUATION_AR, text_of(app, EVALUATION_AR), action="mark_current")
     page = client.get(f"/author/{draft}/files/{EVALUATION_AR}").get_data(as_text=True)
     assert "stale-warning" not in page
@@ -312,11 +315,12 @@ def test_learners_cannot_be_authors(app, client, course):
 
 def test_without_javascript_the_check_button_previews_without_saving(app, client, draft):
     before = text_of(app, EVALUATION)
-    response = edit(client, EVALUATION, module_file("evaluation", "Évaluation", "Brouillon **gras**"),
-                    action="preview")  # fmt: skip
+    text = module_file("evaluation", "Évaluation", "Brouillon **gras**")
+    response = edit(client, EVALUATION, text, action="preview")
     assert response.status_code == 200
     page = response.get_data(as_text=True)
-    assert "<strong>gras</strong>" in page and "Brouillon **gras**" in page
+    assert "<strong>gras</strong>" in page
+    assert "Brouillon **gras**" in page
     assert text_of(app, EVALUATION) == before
 
 
@@ -331,7 +335,8 @@ def test_course_yaml_is_checked_as_it_is_typed(app, client, draft):
 
 def test_the_settings_form_rewrites_the_metadata_of_the_draft(app, client, draft):
     page = client.get(f"/author/{draft}/settings").get_data(as_text=True)
-    assert 'value="Cours de quiz"' in page and 'value="fr, ar"' in page
+    assert 'value="Cours de quiz"' in page
+    assert 'value="fr, ar"' in page
     response = post(
         client,
         f"/author/{draft}/settings",
@@ -342,7 +347,8 @@ def test_the_settings_form_rewrites_the_metadata_of_the_draft(app, client, draft
     )  # fmt: skip
     assert response.status_code == 302
     yaml_text = text_of(app, "course.yaml")
-    assert "version: '2027.1'" in yaml_text and "level: advanced" in yaml_text
+    assert "version: '2027.1'" in yaml_text
+    assert "level: advanced" in yaml_text
     assert "modules: [lecture, evaluation, chrono]" in yaml_text  # the modules are kept
     assert "certificate:\n  enabled: false\n" in yaml_text
     response = post(
