@@ -104,6 +104,9 @@ def insert_rows(table: sa.Table, rows: list[dict]) -> int:
     if connection.dialect.name == "postgresql" and not any(
         isinstance(c.type, sa.JSON) for c in table.columns
     ):
+        # COPY skips the models' Python-side defaults: supply them for the columns not given.
+        defaults = _python_defaults(table, set(rows[0]))
+        rows = [{**defaults, **row} for row in rows] if defaults else rows
         columns = list(rows[0])
         cursor = connection.connection.driver_connection.cursor()
         names = ", ".join(f'"{c}"' for c in columns)
@@ -114,6 +117,19 @@ def insert_rows(table: sa.Table, rows: list[dict]) -> int:
     for chunk in _chunks(rows, 10_000):
         connection.execute(sa.insert(table), chunk)
     return len(rows)
+
+
+def _python_defaults(table: sa.Table, given: set[str]) -> dict:
+    values = {}
+    for column in table.columns:
+        default = column.default
+        if column.name in given or default is None or column.primary_key:
+            continue
+        if default.is_scalar:
+            values[column.name] = default.arg
+        elif default.is_callable:
+            values[column.name] = default.arg(None)
+    return values
 
 
 def _courses() -> list[CourseInfo]:

@@ -46,7 +46,7 @@ from ..reports.charts import dashboard_charts
 from ..reports.drilldown import METRICS, PAGE_SIZE, count_rows, drilldown, parse_sort, sort_keys
 from ..reports.exports import csv_chunks, write_xlsx
 from ..reports.filters import FilterError, ReportFilters, filter_choices, parse_filters
-from ..reports.queries import DIMENSIONS, assignment_progress
+from ..reports.queries import DIMENSIONS, assignment_progress, course_titles
 from ..reports.tables import (
     TABLE_NAMES,
     breakdown_table,
@@ -185,6 +185,7 @@ def learner(user_id: int):
         done=done,
         attempts=attempts,
         certificates=certificates,
+        titles=course_titles(current_language()),
         now=utcnow(),
     )
 
