@@ -205,3 +205,20 @@ def test_home_offers_to_continue_after_signing_in_again(app, client, auth):
     html = client.get("/").get_data(as_text=True)
     assert "Continue where you left off" in html
     assert "/courses/demo-course/modules/acteurs" in html
+
+
+def test_home_suggests_courses_not_yet_started(app, client, auth):
+    make_course(app)
+    make_course(app, "second-course")
+    make_user(app)
+    auth.login()
+    html = client.get("/").get_data(as_text=True)
+    assert "Courses you can start" in html
+    assert "/courses/demo-course" in html
+    assert "/courses/second-course" in html
+    _enrol(client)
+    html = client.get("/").get_data(as_text=True)
+    assert "Other courses of the programme" in html
+    suggestions = html.split("Other courses of the programme")[1]
+    assert "/courses/second-course" in suggestions
+    assert "/courses/demo-course" not in suggestions

@@ -17,7 +17,10 @@ bp = Blueprint("catalog", __name__)
 def home():
     if not current_user.is_authenticated:
         return redirect(url_for("catalog.courses"))
-    return render_template("catalog/home.html", points=continue_points(current_user))
+    points = continue_points(current_user)
+    enrolled = {point.version.course_id for point in points}
+    suggestions = [v for v in visible_versions(current_user) if v.course_id not in enrolled]
+    return render_template("catalog/home.html", points=points, suggestions=suggestions[:6])
 
 
 @bp.route("/courses")
