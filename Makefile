@@ -7,7 +7,7 @@ PYTEST_ARGS ?=
 export FLASK_APP := depomi_learn:create_app
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run serve test lint format setup install translations translations-update e2e bench clean
+.PHONY: run serve test lint format setup install translations translations-update e2e bench bench-load bench-faults clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -41,8 +41,27 @@ run: setup
 serve: setup
 	$(BIN)/gunicorn --config gunicorn.conf.py 'depomi_learn:create_app()'
 
-test: $(STAMP) translations
+# axe-core for the accessibility tests, when npm is there (CI installs it).
+NPM := $(shell command -v npm 2>/dev/null)
+node_modules/.package-lock.json: package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+
+test: $(STAMP) translations $(if $(NPM),node_modules/.package-lock.json)
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# Benchmarks, load and fault tests on 127.0.0.1 (bench/README.md). BENCH_PG=postgresql+psycopg://...
+# runs them on PostgreSQL too, e.g. BENCH_PG=postgresql+psycopg://depomi@127.0.0.1:55433/depomi_bench9
+bench: $(STAMP) translations
+	$(BIN)/python bench/pages.py
+	@if [ -n "$(BENCH_PG)" ]; then $(BIN)/python bench/pages.py --database "$(BENCH_PG)"; fi
+
+bench-load: $(STAMP) translations
+	$(BIN)/python bench/load.py
+	@if [ -n "$(BENCH_PG)" ]; then $(BIN)/python bench/load.py --database "$(BENCH_PG)"; fi
+
+bench-faults: $(STAMP) translations
+	$(BIN)/python bench/faults.py
+	@if [ -n "$(BENCH_PG)" ]; then $(BIN)/python bench/faults.py --database "$(BENCH_PG)"; fi
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -42,7 +42,12 @@ if (os.environ.get("DEPOMI_LOG_FORMAT") or ("json" if production else "text")) =
         "root": {"level": "INFO", "handlers": []},
         "loggers": {
             "gunicorn.error": {"level": "INFO", "handlers": ["error_console"], "propagate": False},
-            "gunicorn.access": {"level": "INFO", "handlers": ["console"], "propagate": False},
+            # Off unless DEPOMI_ACCESS_LOG is set: the application's own line has the request id.
+            "gunicorn.access": {
+                "level": "INFO" if accesslog else "WARNING",
+                "handlers": ["console"] if accesslog else [],
+                "propagate": False,
+            },
         },
     }
 forwarded_allow_ips = os.environ.get("DEPOMI_FORWARDED_ALLOW_IPS", "127.0.0.1")

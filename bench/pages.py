@@ -113,19 +113,21 @@ def start_gunicorn(
         f"127.0.0.1:{port}",
         app_spec,
     ]
-    output = log.open("ab") if log else subprocess.DEVNULL
-    process = subprocess.Popen(
-        command, cwd=ROOT, env=env, stdout=output, stderr=output, start_new_session=True
-    )
+    with log.open("ab") if log else open(os.devnull, "wb") as output:
+        process = subprocess.Popen(
+            command, cwd=ROOT, env=env, stdout=output, stderr=output, start_new_session=True
+        )
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
         try:
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
             connection.request("GET", "/healthz")
             if connection.getresponse().status in (200, 404):  # the minimal app has no /healthz
                 return process
         except OSError:
             pass
+        finally:
+            connection.close()
         if process.poll() is not None:
             break
         time.sleep(0.2)
@@ -148,10 +150,14 @@ def production_env(url: str) -> dict[str, str]:
 
 
 class Session:
-    """One signed-in learner: its cookie and CSRF token."""
+    """One signed-in learner: its cookie and CSRF token.
 
-    def __init__(self, port: int, email: str) -> None:
-        self.port, self.cookie = port, ""
+    With `address`, requests say they come from it (X-Forwarded-For, as a reverse proxy in
+    front would), for a server started with DEPOMI_PROXY_HOPS=1.
+    """
+
+    def __init__(self, port: int, email: str, address: str | None = None) -> None:
+        self.port, self.cookie, self.address = port, "", address
         token = self.token("/login")
         status, _, _ = self.send(
             "POST", "/login", {"email": email, "password": PASSWORD, "csrf_token": token}
@@ -165,15 +171,21 @@ class Session:
         headers = self.headers()
         if body is not None:
             headers["Content-Type"] = "application/x-www-form-urlencoded"
-        connection.request(method, path, body=body, headers=headers)
-        response = connection.getresponse()
-        text = response.read().decode()
+        try:
+            connection.request(method, path, body=body, headers=headers)
+            response = connection.getresponse()
+            text = response.read().decode()
+        finally:
+            connection.close()
         for value in response.headers.get_all("Set-Cookie") or []:
             self.cookie = value.split(";", 1)[0]
         return response.status, response.headers, text
 
     def headers(self) -> dict[str, str]:
-        return {"Cookie": self.cookie} if self.cookie else {}
+        headers = {"Cookie": self.cookie} if self.cookie else {}
+        if self.address:
+            headers["X-Forwarded-For"] = self.address
+        return headers
 
     def token(self, path: str) -> str:
         return CSRF.search(self.send("GET", path)[2]).group(1)
@@ -229,11 +241,21 @@ def page_weight(port: int, session: Session, path: str) -> dict[str, int]:
         connection.request("GET", asset, headers={"Accept-Encoding": "gzip"})
         response = connection.getresponse()
         body = response.read()
+        connection.close()
         sent += len(body)
         encoded = response.headers.get("Content-Encoding") == "gzip"
         raw += len(gzip.decompress(body)) if encoded else len(body)
         cached += "immutable" in response.headers.get("Cache-Control", "")
-    return {"requests": 1 + len(assets), "raw": raw, "sent": sent, "cached": cached}
+    kinds = [asset.split("?")[0].rsplit(".", 1)[1] for asset in assets]
+    return {
+        "requests": 1 + len(assets),
+        "css": kinds.count("css"),
+        "js": kinds.count("js"),
+        "icons": kinds.count("svg"),
+        "raw": raw,
+        "sent": sent,
+        "cached": cached,
+    }
 
 
 def row(name: str, result: LoadResult, limit: LoadResult) -> str:
@@ -309,7 +331,8 @@ def main() -> None:
         )
         weight = page_weight(app_port, sessions[0], module)
         print(
-            f"module page: {weight['requests']} requests (HTML + CSS + JS + icon), "
+            f"module page: {weight['requests']} requests (HTML, {weight['css']} CSS, "
+            f"{weight['js']} JS, {weight['icons']} icon), "
             f"{weight['raw'] / 1024:.1f} KiB, {weight['sent'] / 1024:.1f} KiB compressed; "
             f"on the next page {weight['requests'] - weight['cached']} request "
             f"({weight['cached']} assets cached for a year)"

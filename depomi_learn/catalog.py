@@ -3,7 +3,9 @@
 import unicodedata
 from dataclasses import dataclass
 
+import sqlalchemy as sa
 from sqlalchemy.orm import Load, QueryableAttribute, defer, selectinload, undefer
+from sqlalchemy.orm.attributes import set_committed_value
 
 from .extensions import db
 from .models import Course, CourseVersion, Module, ModuleText, User
@@ -70,26 +72,39 @@ def filter_values(versions: list[CourseVersion]) -> dict[str, list[str]]:
     return {"languages": languages, "audience": audience, "levels": list(LEVELS)}
 
 
-def with_outline(*path: QueryableAttribute) -> Load:
-    """Loader option for pages that list a course's modules: its current version, the modules
-    with their number of questions, and their titles, in three queries whatever the number of
-    modules.
+def with_outline(*path: QueryableAttribute, titles: bool = True) -> Load:
+    """Loader option for pages that show a course's modules: its current version, the modules
+    with their number of questions, and (with `titles`) every module's titles, in three queries
+    whatever the number of modules.
 
-    The texts' HTML and Markdown and the questions stay unloaded (a module page then reads its
-    own HTML in one more query). `path` leads to the course (e.g. `Enrolment.course`);
-    empty when loading courses themselves.
+    The texts' HTML and Markdown and the questions stay unloaded. `path` leads to the course
+    (e.g. `Enrolment.course`); empty when loading courses themselves.
     """
     option = None
     for relationship in (*path, Course.current_version, CourseVersion.modules):
         option = selectinload(relationship) if option is None else option.selectinload(relationship)
+    option = option.options(undefer(Module.question_count))
+    if not titles:
+        return option
     return option.options(
         selectinload(Module.texts).options(
             defer(ModuleText.html), defer(ModuleText.source_markdown), defer(ModuleText.toc)
-        ),
-        undefer(Module.question_count),
+        )
     )
 
 
-def get_course(course_id: str, *, outline: bool = False) -> Course | None:
-    """Return the course; with `outline`, its modules too (see `with_outline`)."""
-    return db.session.get(Course, course_id, options=[with_outline()] if outline else [])
+def load_texts(modules: list[Module]) -> None:
+    """Load the texts of a few modules, HTML included, in one query (a module page shows its own
+    and the titles of the previous and next ones)."""
+    texts = db.session.scalars(
+        sa.select(ModuleText)
+        .where(ModuleText.module_id.in_([module.id for module in modules]))
+        .options(defer(ModuleText.source_markdown))
+    ).all()
+    for module in modules:
+        set_committed_value(module, "texts", [t for t in texts if t.module_id == module.id])
+
+
+def get_course(course_id: str, *, outline: Load | None = None) -> Course | None:
+    """Return the course, loaded with `outline` (see `with_outline`) when given."""
+    return db.session.get(Course, course_id, options=[outline] if outline is not None else [])

@@ -65,7 +65,11 @@ def init_app(app: Flask) -> None:
 
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(JsonFormatter() if app.config["LOG_FORMAT"] == "json" else TextFormatter())
-    app.logger.removeHandler(default_handler)
+    handler.set_name("depomi")
+    # Every app of the process shares the "depomi_learn" logger: one handler, the last app's.
+    for existing in list(app.logger.handlers):
+        if existing is default_handler or existing.get_name() == "depomi":
+            app.logger.removeHandler(existing)
     app.logger.addHandler(handler)
     if not app.debug:
         app.logger.setLevel(logging.INFO)

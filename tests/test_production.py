@@ -150,3 +150,8 @@ def test_a_module_page_records_the_visit_and_still_renders(app, client, auth):
         enrolment = db.session.scalars(sa.select(Enrolment)).one()
         assert enrolment.last_module_key == "acteurs"
         assert db.session.scalars(sa.select(ModuleProgress.module_key)).all() == ["acteurs"]
+
+
+def test_apps_of_one_process_share_one_log_handler(app, json_app):
+    handlers = [h for h in json_app.logger.handlers if h.get_name() == "depomi"]
+    assert handlers == [json_app.extensions["depomi_log_handler"]]

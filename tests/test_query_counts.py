@@ -70,9 +70,12 @@ def learner_pages(course_id: str) -> dict[str, str]:
     }
 
 
-# Budgets: the signed-in user (1), then the page's own reads. The module page reads the course
-# outline (3), its HTML, the enrolment and progress; a quiz module also the attempts and renewal.
-BUDGETS = {"home": 7, "catalogue": 4, "course": 7, "module": 8, "quiz module": 10}
+# Budgets: the signed-in user (1), then the page's own reads. The course page reads the course,
+# version, modules and titles, the enrolment and progress; the module page the course, version,
+# modules, the texts of the module and its neighbours, enrolment and progress (a quiz module also
+# the attempts and any renewal); home the enrolments with their courses and progress, and the
+# catalogue for suggestions.
+BUDGETS = {"home": 10, "catalogue": 4, "course": 7, "module": 7, "quiz module": 9}
 
 
 def count_learner_pages(app: Flask, auth: Auth, courses: int, modules: int) -> dict[str, int]:

@@ -3,8 +3,16 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from sqlalchemy.orm import Load
 
-from ..catalog import CatalogFilters, filter_values, find_courses, get_course, visible_versions
+from ..catalog import (
+    CatalogFilters,
+    filter_values,
+    find_courses,
+    get_course,
+    visible_versions,
+    with_outline,
+)
 from ..extensions import db
 from ..i18n import current_language, pick_content_language
 from ..learning import continue_points, course_progress, enrol, find_enrolment, next_module
@@ -48,7 +56,7 @@ def content_language_for(version) -> str:
     return pick_content_language(version.languages, version.default_language, preferred)
 
 
-def visible_course_or_404(course_id: str, *, outline: bool = False):
+def visible_course_or_404(course_id: str, *, outline: Load | None = None):
     course = get_course(course_id, outline=outline)
     user = current_user if current_user.is_authenticated else None
     if course is None or not can_view_course(user, course):
@@ -58,7 +66,7 @@ def visible_course_or_404(course_id: str, *, outline: bool = False):
 
 @bp.route("/courses/<course_id>")
 def course(course_id: str):
-    course = visible_course_or_404(course_id, outline=True)
+    course = visible_course_or_404(course_id, outline=with_outline())
     version = course.current_version
     language = content_language_for(version)
     enrolment = progress = resume = None

@@ -7,6 +7,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from ..catalog import load_texts, with_outline
 from ..database import commit_keeping_objects, writes_on_get
 from ..extensions import db
 from ..learning import course_progress, find_enrolment, mark_read, record_visit, visit_is_news
@@ -28,7 +29,7 @@ def find_module_or_404(version: CourseVersion, module_key: str):
 @bp.route("/courses/<course_id>/modules/<module_key>")
 @login_required
 def module(course_id: str, module_key: str):
-    course = visible_course_or_404(course_id, outline=True)
+    course = visible_course_or_404(course_id, outline=with_outline(titles=False))
     version = course.current_version
     index, module = find_module_or_404(version, module_key)
     if module.key != module_key:  # a former id: send bookmarks to the current one
@@ -37,6 +38,7 @@ def module(course_id: str, module_key: str):
     if enrolment is None:
         flash(_("Enrol in the course to read its modules."), "info")
         return redirect(url_for("catalog.course", course_id=course.id))
+    load_texts(version.modules[max(index - 1, 0) : index + 2])  # its own and its neighbours'
     quiz = (
         quiz_state(current_user, course.id, module, close_expired=False)
         if module.has_quiz

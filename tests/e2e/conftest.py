@@ -34,6 +34,13 @@ E2E_ACCOUNTS = (
     ("admin@depomi.ma", Role.ADMIN, None, "Amal Admin", "أمل المسؤولة"),
     # The admin journey turns two-factor on for this one, so no other journey meets a code step.
     ("security@depomi.ma", Role.ADMIN, None, "Samir Securite", "سمير الأمن"),
+    # Accessibility checks (test_accessibility.py) switch languages: accounts of their own.
+    ("lecteur-fr@depomi.ma", Role.LEARNER, "oriental", "Leila Lectrice", "ليلى القارئة"),
+    ("lecteur-ar@depomi.ma", Role.LEARNER, "oriental", "Youssef Lecteur", "يوسف القارئ"),
+    ("clavier@depomi.ma", Role.LEARNER, "oriental", "Hind Clavier", "هند لوحة المفاتيح"),
+    ("sansjs@depomi.ma", Role.LEARNER, "oriental", "Omar Sansjs", "عمر بدون جافاسكريبت"),
+    ("a11y-coord@depomi.ma", Role.COORDINATOR, "oriental", "Rachid Coord", "رشيد المنسق"),
+    ("a11y-admin@depomi.ma", Role.ADMIN, None, "Salma Admin", "سلمى المسؤولة"),
 )
 CHROMIUM_FLAGS = [
     "--no-sandbox",

@@ -1,0 +1,236 @@
+"""Accessibility and reach: WCAG 2.1 AA with axe-core on the main pages in Arabic and French, a
+keyboard-only journey, phones 360 px wide, and a module page without JavaScript.
+
+axe-core comes from the npm registry (package.json; `npm ci` installs it) and is injected into
+each page by Playwright, which may bypass the site's CSP to do so. The results of every page
+are written to test-artifacts/axe-<language>.json, beside screenshots at phone and desktop
+widths; a serious or critical violation fails the test.
+"""
+
+import json
+import os
+import re
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import ARTIFACTS, PASSWORD, ROOT
+
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+# axe's best practices (landmarks, heading order...) are recorded too, and held to the same bar.
+CHECKED = [*WCAG_AA, "best-practice"]
+BLOCKING = ("serious", "critical")
+PHONE, DESKTOP = {"width": 360, "height": 780}, {"width": 1280, "height": 900}
+LANGUAGE_BUTTON = {"fr": "Français", "ar": "العربية"}
+
+
+@pytest.fixture(scope="module")
+def axe_source() -> str:
+    if not AXE.exists():
+        message = "axe-core is not installed: run `npm ci` (package.json)"
+        if os.environ.get("DEPOMI_REQUIRE_E2E"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return AXE.read_text()
+
+
+def new_page(browser, **options):
+    options = {"viewport": DESKTOP, "locale": "fr-FR", "bypass_csp": True, **options}
+    page = browser.new_context(**options).new_page()
+    page.set_default_timeout(15_000)
+    return page
+
+
+def sign_in(page, base: str, email: str, language: str | None = None) -> None:
+    page.goto(f"{base}/login")
+    page.locator("#email").fill(email)
+    page.locator("#password").fill(PASSWORD)
+    page.locator("form:not(.languages) button[type=submit]").click()
+    expect(page).not_to_have_url(re.compile("/login"))
+    if language:
+        page.get_by_role("button", name=LANGUAGE_BUTTON[language]).click()
+        expect(page.locator("html")).to_have_attribute("lang", language)
+
+
+class Audit:
+    """Run axe on pages, check them at 360 px, take screenshots, and keep the results."""
+
+    def __init__(self, axe_source: str, language: str) -> None:
+        self.axe_source, self.language = axe_source, language
+        self.results: dict[str, dict] = {}
+
+    def check(self, page, name: str) -> None:
+        expect(page.locator("html")).to_have_attribute("lang", self.language)
+        page.set_viewport_size(DESKTOP)
+        page.add_script_tag(content=self.axe_source)
+        result = page.evaluate(
+            "tags => axe.run(document, {runOnly: {type: 'tag', values: tags},"
+            " resultTypes: ['violations']})",
+            CHECKED,
+        )
+        self.results[name] = {
+            "url": page.url,
+            "violations": [
+                {
+                    "id": violation["id"],
+                    "impact": violation["impact"],
+                    "help": violation["help"],
+                    "tags": [tag for tag in violation["tags"] if tag in CHECKED],
+                    "nodes": [node["target"] for node in violation["nodes"]][:5],
+                }
+                for violation in result["violations"]
+            ],
+        }
+        ARTIFACTS.mkdir(exist_ok=True)
+        self.screenshot(page, name, DESKTOP)
+        page.set_viewport_size(PHONE)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        self.results[name]["scroll_width_at_360"] = width
+        self.screenshot(page, name, PHONE)
+        page.set_viewport_size(DESKTOP)
+
+    def screenshot(self, page, name: str, viewport: dict) -> None:
+        path = ARTIFACTS / f"{name}-{self.language}-{viewport['width']}.png"
+        page.screenshot(path=str(path), full_page=True)
+
+    def save(self) -> Path:
+        path = ARTIFACTS / f"axe-{self.language}.json"
+        summary = {
+            "language": self.language,
+            "checked": "WCAG 2.1 AA and best practices (axe-core tags " + ", ".join(CHECKED) + ")",
+            "pages": self.results,
+        }
+        path.write_text(json.dumps(summary, ensure_ascii=False, indent=2), "utf-8")
+        return path
+
+    def blocking(self) -> dict[str, list[str]]:
+        found = {
+            name: [f"{v['id']} ({v['impact']}): {v['nodes']}" for v in result["violations"]]
+            for name, result in self.results.items()
+        }
+        return {
+            name: [item for item in items if any(f"({level})" in item for level in BLOCKING)]
+            for name, items in found.items()
+            if any(f"({level})" in item for item in items for level in BLOCKING)
+        }
+
+    def too_wide(self) -> dict[str, int]:
+        return {
+            name: result["scroll_width_at_360"]
+            for name, result in self.results.items()
+            if result["scroll_width_at_360"] > PHONE["width"]
+        }
+
+
+@pytest.mark.parametrize("language", ["fr", "ar"])
+def test_main_pages_meet_wcag_aa_and_fit_a_phone(browser, live_server, axe_source, language):
+    audit = Audit(axe_source, language)
+    base = live_server
+    try:
+        visitor = new_page(browser, locale="ar-MA" if language == "ar" else "fr-FR")
+        visitor.goto(f"{base}/login")
+        audit.check(visitor, "login")
+        visitor.goto(f"{base}/verify")
+        audit.check(visitor, "verify")
+        visitor.context.close()
+
+        page = new_page(browser)
+        sign_in(page, base, f"lecteur-{language}@depomi.ma", language)
+        page.goto(f"{base}/courses")
+        audit.check(page, "catalogue")
+        page.goto(f"{base}/courses/snia-foundations")
+        audit.check(page, "course")
+        page.locator("form[action$='/enrol'] button").click()
+        expect(page.locator("article.module-text")).to_be_visible()
+        audit.check(page, "module")
+        page.goto(f"{base}/courses/quiz-course")
+        page.locator("form[action$='/enrol'] button").click()
+        page.goto(f"{base}/courses/quiz-course/modules/evaluation")
+        page.locator("form[action*='/quiz'] button").click()
+        expect(page.locator("#quiz-form")).to_be_visible()
+        audit.check(page, "quiz-attempt")
+        page.locator("#quiz-form button.primary").click()
+        expect(page.locator(".result")).to_be_visible()
+        audit.check(page, "quiz-result")
+        page.goto(f"{base}/")
+        audit.check(page, "home")
+        page.goto(f"{base}/profile")
+        audit.check(page, "profile")
+        page.context.close()
+
+        staff = new_page(browser)
+        sign_in(staff, base, "a11y-coord@depomi.ma", language)
+        staff.goto(f"{base}/coordinate/")
+        audit.check(staff, "coordinator-dashboard")
+        staff.context.close()
+        staff = new_page(browser)
+        sign_in(staff, base, "a11y-admin@depomi.ma", language)
+        staff.goto(f"{base}/admin/users")
+        audit.check(staff, "admin-users")
+        staff.context.close()
+    finally:
+        audit.save()
+    assert audit.blocking() == {}, "serious or critical WCAG 2.1 AA violations"
+    assert audit.too_wide() == {}, "pages wider than a 360 px phone (horizontal scrolling)"
+
+
+def focus_on(page, selector: str, presses: int = 40) -> None:
+    """Press Tab until the element matching `selector` has the focus."""
+    for _ in range(presses):
+        page.keyboard.press("Tab")
+        if page.evaluate("s => document.activeElement.matches(s)", selector):
+            return
+    raise AssertionError(f"Tab never reached {selector}")
+
+
+def focus_is_visible(page) -> bool:
+    return page.evaluate(
+        "() => { const s = getComputedStyle(document.activeElement);"
+        " return s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2; }"
+    )
+
+
+def test_sign_in_enrol_and_mark_a_module_read_with_the_keyboard_only(browser, live_server):
+    page = new_page(browser)
+    page.goto(f"{live_server}/login")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.classList.contains('skip-link')")
+    assert page.locator(".skip-link").bounding_box()["y"] >= 0  # shown when focused
+    focus_on(page, "#email")
+    page.keyboard.type("clavier@depomi.ma")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "password"
+    page.keyboard.type(PASSWORD)
+    page.keyboard.press("Enter")
+    expect(page).not_to_have_url(re.compile("/login"))
+
+    page.goto(f"{live_server}/courses/snia-foundations")
+    focus_on(page, "form[action$='/enrol'] button")
+    assert focus_is_visible(page)
+    page.keyboard.press("Enter")
+    expect(page.locator("article.module-text")).to_be_visible()
+    first_module = page.url
+    focus_on(page, "form[action*='/read'] button")
+    assert focus_is_visible(page)
+    page.keyboard.press("Enter")
+    expect(page).not_to_have_url(first_module)
+    expect(page.locator("article.module-text")).to_be_visible()
+    page.context.close()
+
+
+def test_a_module_can_be_read_and_marked_read_without_javascript(browser, live_server):
+    page = new_page(browser, java_script_enabled=False)
+    sign_in(page, live_server, "sansjs@depomi.ma")
+    page.goto(f"{live_server}/courses/snia-foundations")
+    page.locator("form[action$='/enrol'] button").click()
+    article = page.locator("article.module-text")
+    expect(article).to_be_visible()
+    assert len(article.inner_text()) > 500
+    first_module = page.url
+    page.locator("form[action*='/read'] button").click()
+    expect(page).not_to_have_url(first_module)
+    page.goto(first_module)
+    expect(page.locator(".module-end .done")).to_be_visible()
+    page.context.close()
