@@ -76,6 +76,9 @@ class Config:
     SIGN_IN_LIMIT_PER_ACCOUNT = _env_int("DEPOMI_SIGN_IN_LIMIT_PER_ACCOUNT", 10)
     # Roles that must enrol a two-factor app before using any page.
     TWO_FACTOR_REQUIRED_ROLES: ClassVar[tuple[str, ...]] = ("admin", "coordinator")
+    # Key material for encrypting TOTP secrets at rest; SECRET_KEY when empty (then rotating
+    # SECRET_KEY disables every two-factor enrolment, so production should set this).
+    TOTP_KEY = os.environ.get("DEPOMI_TOTP_KEY", "")
     RESET_LINK_HOURS = _env_int("DEPOMI_RESET_LINK_HOURS", 24)
     # Outgoing mail for password reset links; none is sent while DEPOMI_SMTP_HOST is empty.
     SMTP_HOST = os.environ.get("DEPOMI_SMTP_HOST", "")

@@ -1,5 +1,8 @@
 """Assignments: a course given to a group of learners with a due date, now and to newcomers.
 
+A coordinator may move the due date or cancel an assignment in their scope; cancelling keeps
+every enrolment and its progress but takes away the due date the assignment gave.
+
 Matching learners are enrolled (or given the due date) in two set-based statements, whatever
 their number. A regional coordinator's assignment always carries their region, and learners are
 always drawn through `learners_visible_to(creator)`, so nobody outside their scope is reached.
@@ -27,7 +30,7 @@ from .models import (
     assignment_learner,
     utcnow,
 )
-from .permissions import can_view_learner, is_national, learners_visible_to
+from .permissions import can_view_assignment, can_view_learner, is_national, learners_visible_to
 
 MAX_CHOSEN = 500
 
@@ -213,6 +216,7 @@ def apply_open_assignments(learner: User) -> int:
     db.session.flush()  # a changed province or institution must be in its *_id column first
     query = sa.select(Assignment).where(
         Assignment.chosen_learners.is_(False),
+        Assignment.cancelled_at.is_(None),
         Assignment.due_at >= utcnow(),
         sa.or_(Assignment.region_id.is_(None), Assignment.region_id == learner.region_id),
         sa.or_(Assignment.province_id.is_(None), Assignment.province_id == learner.province_id),
@@ -227,3 +231,58 @@ def apply_open_assignments(learner: User) -> int:
         if assignment.created_by is None or can_view_learner(assignment.created_by, learner):
             changed += apply_assignment(assignment, only_user_id=learner.id)
     return changed
+
+
+def _check_scope(actor: User, assignment: Assignment) -> None:
+    if not can_view_assignment(actor, assignment):
+        raise AssignmentError("assignment", _("is not within your region"), status=404)
+
+
+def _owned_enrolments(assignment: Assignment) -> sa.Update:
+    return (
+        sa.update(Enrolment)
+        .where(Enrolment.assignment_id == assignment.id)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def _reapply_others(assignment: Assignment) -> None:
+    """Let the course's other open assignments give back an earlier due date they lost."""
+    others = sa.select(Assignment).where(
+        Assignment.course_id == assignment.course_id,
+        Assignment.id != assignment.id,
+        Assignment.cancelled_at.is_(None),
+        Assignment.due_at >= utcnow(),
+    )
+    for other in db.session.scalars(others.order_by(Assignment.due_at)):
+        apply_assignment(other)
+
+
+def change_due_date(actor: User, assignment: Assignment, due_on: date) -> int:
+    """Move the due date of `assignment` and its enrolments; return how many now carry it."""
+    _check_scope(actor, assignment)
+    if assignment.cancelled_at is not None:
+        raise AssignmentError("due_on", _("this assignment is cancelled"))
+    if due_on < _local_today():
+        raise AssignmentError("due_on", _("must be today or later"))
+    assignment.due_at = end_of_day(due_on)
+    db.session.flush()
+    db.session.execute(_owned_enrolments(assignment).values(due_at=assignment.due_at))
+    # A later date gives way to an earlier one from another assignment, as when assigning.
+    _reapply_others(assignment)
+    return apply_assignment(assignment)
+
+
+def cancel_assignment(actor: User, assignment: Assignment) -> int:
+    """Cancel `assignment`, keeping its enrolments without the due date; return how many."""
+    _check_scope(actor, assignment)
+    if assignment.cancelled_at is not None:
+        return 0
+    assignment.cancelled_at = utcnow()
+    assignment.cancelled_by_id = actor.id
+    db.session.flush()
+    released = db.session.execute(
+        _owned_enrolments(assignment).values(due_at=None, assigned_by_id=None, assignment_id=None)
+    ).rowcount
+    _reapply_others(assignment)
+    return released

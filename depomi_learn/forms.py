@@ -57,6 +57,12 @@ class AssignmentForm(FlaskForm):
     )
 
 
+class DueDateForm(FlaskForm):
+    """A new due date for an assignment."""
+
+    due_on = DateField(_l("New due date"), validators=[DataRequired()])
+
+
 class TwoFactorCodeForm(FlaskForm):
     code = StringField(
         _l("Code from your authenticator app, or a recovery code"),

@@ -3,16 +3,23 @@
 A code is accepted once: the accepted time step is stored with a conditional UPDATE, so neither a
 replayed code nor two parallel sign-ins with the same code get through. Recovery codes are stored
 as SHA-256 digests (they are long random strings, so a fast hash is enough) and each works once.
+TOTP secrets are stored encrypted (Fernet) with a key derived from DEPOMI_TOTP_KEY or SECRET_KEY.
 """
 
+import base64
+import functools
 import hashlib
 import hmac
+import logging
 import secrets
 import time
 
 import pyotp
 import segno
 import sqlalchemy as sa
+from cryptography.fernet import Fernet, InvalidToken
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from flask import current_app
 
 from .extensions import db
@@ -23,6 +30,38 @@ RECOVERY_CODES = 10
 RECOVERY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i: read aloud or copied by hand
 # Arabic-Indic and Eastern Arabic-Indic digits, as phones with an Arabic keyboard type them.
 DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
+SEALED = "v1:"  # stored secrets without this prefix are legacy clear text, sealed on next use
+
+log = logging.getLogger(__name__)
+
+
+@functools.lru_cache(maxsize=4)
+def _fernet(key_material: str) -> Fernet:
+    key = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"depomi totp").derive(
+        key_material.encode()
+    )
+    return Fernet(base64.urlsafe_b64encode(key))
+
+
+def _cipher() -> Fernet:
+    return _fernet(current_app.config["TOTP_KEY"] or current_app.config["SECRET_KEY"])
+
+
+def seal_secret(secret: str) -> str:
+    """Return `secret` encrypted for storage in `User.totp_secret`."""
+    return SEALED + _cipher().encrypt(secret.encode()).decode()
+
+
+def secret_of(user: User) -> str | None:
+    """Return `user`'s clear TOTP secret; None when there is none or the key cannot open it."""
+    stored = user.totp_secret
+    if not stored or not stored.startswith(SEALED):
+        return stored or None
+    try:
+        return _cipher().decrypt(stored[len(SEALED) :].encode()).decode()
+    except InvalidToken:
+        log.warning("two-factor secret of user %s cannot be decrypted (key changed?)", user.id)
+        return None
 
 
 def is_required_for(user: User) -> bool:
@@ -32,13 +71,13 @@ def is_required_for(user: User) -> bool:
 
 def start_enrolment(user: User) -> None:
     """Give `user` a new secret to scan; it protects nothing until confirmed with a code."""
-    user.totp_secret = pyotp.random_base32()
+    user.totp_secret = seal_secret(pyotp.random_base32())
     user.totp_enabled_at = None
     user.totp_last_counter = None
 
 
 def provisioning_uri(user: User) -> str:
-    return pyotp.TOTP(user.totp_secret).provisioning_uri(name=user.email, issuer_name=ISSUER)
+    return pyotp.TOTP(secret_of(user)).provisioning_uri(name=user.email, issuer_name=ISSUER)
 
 
 def qr_code_data_uri(user: User) -> str:
@@ -53,9 +92,10 @@ def _clean_code(code: str) -> str:
 def accept_code(user: User, code: str, now: float | None = None) -> bool:
     """Accept a current code (one step of clock drift either way), never the same step twice."""
     code = _clean_code(code)
-    if not user.totp_secret or len(code) != 6 or not code.isdigit():
+    secret = secret_of(user)
+    if not secret or len(code) != 6 or not code.isdigit():
         return False
-    totp = pyotp.TOTP(user.totp_secret)
+    totp = pyotp.TOTP(secret)
     current = totp.timecode(time.time() if now is None else now)
     last = user.totp_last_counter if user.totp_last_counter is not None else -1
     for counter in (current - 1, current, current + 1):
@@ -72,6 +112,8 @@ def accept_code(user: User, code: str, now: float | None = None) -> bool:
             if claimed.rowcount != 1:
                 return False
             user.totp_last_counter = counter
+            if not user.totp_secret.startswith(SEALED):
+                user.totp_secret = seal_secret(secret)
             return True
     return False
 

@@ -16,7 +16,7 @@ from depomi_learn.accounts import UserFields, create_user
 from depomi_learn.extensions import db
 from depomi_learn.models import Region, Role, User, utcnow
 from depomi_learn.regions import load_reference_regions
-from depomi_learn.two_factor import is_required_for
+from depomi_learn.two_factor import is_required_for, seal_secret, secret_of
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -133,14 +133,14 @@ def totp_code(app: Flask, email: str) -> str:
         user = db.session.scalar(sa.select(User).where(User.email == email))
         user.totp_last_counter = None  # helpers sign in repeatedly within one 30-second step
         db.session.commit()
-        return pyotp.TOTP(user.totp_secret).now()
+        return pyotp.TOTP(secret_of(user)).now()
 
 
 def enrol_two_factor(app: Flask, email: str, secret: str = TOTP_SECRET) -> None:
     """Turn two-factor on for `email` with a known secret, as if scanned and confirmed."""
     with app.app_context():
         user = db.session.scalar(sa.select(User).where(User.email == email))
-        user.totp_secret, user.totp_enabled_at = secret, utcnow()
+        user.totp_secret, user.totp_enabled_at = seal_secret(secret), utcnow()
         db.session.commit()
 
 

@@ -1,13 +1,20 @@
 """Assignments: who gets the course and the due date, newcomers included, and who is overdue."""
 
 from datetime import date, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 import sqlalchemy as sa
 
-from depomi_learn.assignments import AssignmentError, AssignmentTarget, create_assignment
+from depomi_learn.assignments import (
+    AssignmentError,
+    AssignmentTarget,
+    cancel_assignment,
+    change_due_date,
+    create_assignment,
+)
 from depomi_learn.extensions import db
-from depomi_learn.models import Assignment, Enrolment, Province, User, utcnow
+from depomi_learn.models import Assignment, AuditEvent, Enrolment, Province, User, utcnow
 from tests.conftest import csrf_token
 from tests.factories import make_course
 from tests.report_world import add_learner, build_world
@@ -269,3 +276,127 @@ def test_coordinators_see_who_is_overdue(app, client, auth, world):
     assert overdue.get_json()["total"] == 4
     page = client.get("/coordinate/assignments").get_data(as_text=True)
     assert f"assignment={assignment_id}" in page
+
+
+def _change_due_date(app, actor_id: int, assignment_id: int, due_on: date) -> int:
+    with app.app_context():
+        actor = db.session.get(User, actor_id)
+        count = change_due_date(actor, db.session.get(Assignment, assignment_id), due_on)
+        db.session.commit()
+        return count
+
+
+def _cancel(app, actor_id: int, assignment_id: int) -> int:
+    with app.app_context():
+        actor = db.session.get(User, actor_id)
+        released = cancel_assignment(actor, db.session.get(Assignment, assignment_id))
+        db.session.commit()
+        return released
+
+
+def _due_day(enrolment: Enrolment) -> date:
+    return enrolment.due_at.astimezone(ZoneInfo("Africa/Casablanca")).date()
+
+
+def test_changing_the_due_date_moves_it_for_the_assignments_learners(app, world):
+    later = NEXT_MONTH + timedelta(days=10)
+    assignment_id, _ = _assign(app, world["coord_souss"], course_id="course-a", due_on=NEXT_MONTH)
+    assert _change_due_date(app, world["coord_souss"], assignment_id, later) == 3
+    with app.app_context():
+        enrolments = _enrolments("course-a")
+        owned = [e for e in enrolments.values() if e.assignment_id == assignment_id]
+        assert {e.user_id for e in owned} == {world["s_agadir"], world["s_none"], world["learner"]}
+        assert {_due_day(e) for e in owned} == {later}
+        assert enrolments[world["s_agadir"]].completed_at is not None  # progress kept
+        # s_tiznit was already due three days ago: the earlier due date stays.
+        assert enrolments[world["s_tiznit"]].due_at < utcnow()
+        assert enrolments[world["s_tiznit"]].assignment_id is None
+
+
+def test_a_postponed_assignment_gives_way_to_an_earlier_one(app, world):
+    with app.app_context():
+        agadir = _province_id("agadir-ida-outanane")
+    first, _ = _assign(app, world["coord_souss"], due_on=NEXT_MONTH, province_id=agadir)
+    second, _ = _assign(app, world["coord_souss"], due_on=NEXT_MONTH + timedelta(days=5))
+    with app.app_context():
+        assert _enrolments()[world["s_agadir"]].assignment_id == first
+    _change_due_date(app, world["coord_souss"], first, NEXT_MONTH + timedelta(days=20))
+    with app.app_context():
+        enrolment = _enrolments()[world["s_agadir"]]
+        assert enrolment.assignment_id == second
+        assert _due_day(enrolment) == NEXT_MONTH + timedelta(days=5)
+
+
+def test_a_due_date_cannot_move_into_the_past(app, world):
+    assignment_id, _ = _assign(app, world["coord_souss"], due_on=NEXT_MONTH)
+    with pytest.raises(AssignmentError) as raised:
+        _change_due_date(app, world["coord_souss"], assignment_id, date(2020, 1, 1))
+    assert raised.value.field == "due_on"
+
+
+def test_cancelling_keeps_progress_removes_the_due_date_and_reaches_no_newcomer(app, world):
+    assignment_id, _ = _assign(app, world["coord_souss"], course_id="course-a", due_on=NEXT_MONTH)
+    with app.app_context():
+        before = set(_enrolments("course-a"))
+    assert _cancel(app, world["coord_souss"], assignment_id) == 3
+    newcomer = add_learner(app, "new@souss.ma", province="tiznit")
+    with app.app_context():
+        enrolments = _enrolments("course-a")
+        assert set(enrolments) == before  # nothing deleted, nobody new
+        agadir = enrolments[world["s_agadir"]]
+        assert agadir.completed_at is not None
+        assert agadir.score == 80
+        assert agadir.due_at is None
+        assert agadir.assignment_id is None
+        assert enrolments[world["s_tiznit"]].due_at < utcnow()  # not this assignment's date
+        assert newcomer not in enrolments
+        assignment = db.session.get(Assignment, assignment_id)
+        assert assignment.cancelled_at is not None
+        assert assignment.cancelled_by_id == world["coord_souss"]
+
+
+def test_coordinator_changes_and_cancels_through_the_page(app, client, auth, world):
+    assignment_id, _ = _assign(app, world["coord_souss"], due_on=NEXT_MONTH)
+    later = NEXT_MONTH + timedelta(days=7)
+    auth.login("c@souss.ma")
+    token = csrf_token(client, "/coordinate/assignments")
+    moved = client.post(
+        f"/coordinate/assignments/{assignment_id}/due-date",
+        data={"due_on": later.isoformat(), "csrf_token": token},
+    )
+    assert moved.status_code == 302
+    assert "Due date moved to" in client.get(moved.headers["Location"]).get_data(as_text=True)
+    with app.app_context():
+        assert {_due_day(e) for e in _enrolments().values()} == {later}
+    cancelled = client.post(
+        f"/coordinate/assignments/{assignment_id}/cancel", data={"csrf_token": token}
+    )
+    assert cancelled.status_code == 302
+    page = client.get(cancelled.headers["Location"]).get_data(as_text=True)
+    assert "Cancelled on" in page
+    with app.app_context():
+        assert {e.due_at for e in _enrolments().values()} == {None}
+        actions = db.session.scalars(
+            sa.select(AuditEvent.action).where(AuditEvent.target == f"assignment:{assignment_id}")
+        ).all()
+        assert actions == ["assignment_due_date_changed", "assignment_cancelled"]
+
+
+@pytest.mark.parametrize("action", ["due-date", "cancel"])
+@pytest.mark.parametrize(("email", "status"), [("c@oriental.ma", 404), ("l@souss.ma", 403)])
+def test_only_coordinators_of_its_scope_change_an_assignment(
+    app, client, auth, world, action, email, status
+):
+    assignment_id, _ = _assign(app, world["coord_souss"], due_on=NEXT_MONTH)
+    auth.login(email)
+    response = client.post(
+        f"/coordinate/assignments/{assignment_id}/{action}",
+        data={
+            "due_on": (NEXT_MONTH + timedelta(days=3)).isoformat(),
+            "csrf_token": csrf_token(client, "/profile"),
+        },
+    )
+    assert response.status_code == status
+    with app.app_context():
+        assert db.session.get(Assignment, assignment_id).cancelled_at is None
+        assert {_due_day(e) for e in _enrolments().values()} == {NEXT_MONTH}

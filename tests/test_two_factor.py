@@ -204,3 +204,51 @@ def test_admin_removes_a_lost_two_factor(app, client, auth):
         data={"csrf_token": csrf_token(client, f"/admin/users/{learner}")},
     )
     assert not get_user(app, learner).totp_enabled
+
+
+def test_secrets_are_stored_encrypted_and_still_verify(app, client, auth):
+    user_id = make_user(app)
+    auth.login()
+    secret, _codes = _enrol_through_pages(client)
+    stored = get_user(app, user_id).totp_secret
+    assert stored.startswith("v1:")
+    assert secret not in stored
+    auth.logout()
+    _password_step(client)
+    assert _code_step(client, pyotp.TOTP(secret).at(time.time() + 30)).status_code == 302
+
+
+def test_a_legacy_clear_secret_verifies_once_then_is_encrypted(ctx):
+    user = db.session.get(User, _make(ctx))
+    user.totp_secret = TOTP_SECRET  # as stored before secrets were encrypted
+    db.session.commit()
+    now = time.time()
+    assert two_factor.accept_code(user, pyotp.TOTP(TOTP_SECRET).at(now), now=now)
+    db.session.commit()
+    stored = db.session.scalar(sa.select(User.totp_secret).where(User.id == user.id))
+    assert stored.startswith("v1:")
+    assert TOTP_SECRET not in stored
+    assert two_factor.secret_of(user) == TOTP_SECRET
+    later = now + 30
+    assert two_factor.accept_code(user, pyotp.TOTP(TOTP_SECRET).at(later), now=later)
+
+
+def test_a_secret_sealed_with_another_key_is_refused_cleanly(app, client, monkeypatch):
+    make_user(app)
+    enrol_two_factor(app, "learner@example.ma")
+    monkeypatch.setitem(app.config, "TOTP_KEY", "another-key")
+    with app.app_context():
+        user = db.session.scalar(sa.select(User).where(User.email == "learner@example.ma"))
+        assert two_factor.secret_of(user) is None
+    _password_step(client)
+    response = _code_step(client, pyotp.TOTP(TOTP_SECRET).now())
+    assert response.status_code == 200  # the form again, not a 500
+    assert client.get("/profile").status_code == 302
+
+
+def test_the_totp_key_setting_takes_precedence_over_the_secret_key(ctx, monkeypatch):
+    monkeypatch.setitem(ctx.config, "TOTP_KEY", "dedicated-totp-key")
+    sealed = two_factor.seal_secret(TOTP_SECRET)
+    assert two_factor.secret_of(User(totp_secret=sealed)) == TOTP_SECRET
+    monkeypatch.setitem(ctx.config, "TOTP_KEY", "")
+    assert two_factor.secret_of(User(totp_secret=sealed)) is None  # SECRET_KEY cannot open it

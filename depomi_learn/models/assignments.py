@@ -39,10 +39,14 @@ class Assignment(db.Model):
     chosen_learners: Mapped[bool] = mapped_column(default=False)
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # A cancelled assignment reaches nobody new; its enrolments stay, without the due date.
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    cancelled_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
 
     course: Mapped[Course] = relationship()
     region: Mapped[Region | None] = relationship()
     province: Mapped[Province | None] = relationship()
     institution: Mapped[Institution | None] = relationship()
-    created_by: Mapped[User | None] = relationship()
+    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
+    cancelled_by: Mapped[User | None] = relationship(foreign_keys=[cancelled_by_id])
     learners: Mapped[list[User]] = relationship(secondary=assignment_learner)

@@ -80,7 +80,7 @@ class User(UserMixin, db.Model):
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Two-factor (TOTP): a secret alone is an enrolment in progress; enabled_at makes it required
     # at sign-in. The last accepted time step is kept so that a code is never accepted twice.
-    totp_secret: Mapped[str | None] = mapped_column(sa.String(64))
+    totp_secret: Mapped[str | None] = mapped_column(sa.String(255))  # "v1:" + Fernet token
     totp_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     totp_last_counter: Mapped[int | None] = mapped_column(sa.BigInteger)
     erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # pseudonymised on request

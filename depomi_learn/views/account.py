@@ -26,12 +26,14 @@ def _me():
 @login_required
 def two_factor_page():
     user = _me()
-    enrolling = user.totp_secret is not None and not user.totp_enabled
+    # A pending secret the key no longer opens counts as none: the person starts again.
+    secret = None if user.totp_enabled else two_factor.secret_of(user)
     return render_template(
         "account/two_factor.html",
         required=two_factor.is_required_for(user),
-        enrolling=enrolling,
-        qr_code=two_factor.qr_code_data_uri(user) if enrolling else None,
+        enrolling=secret is not None,
+        secret=secret,
+        qr_code=two_factor.qr_code_data_uri(user) if secret else None,
         codes_left=two_factor.recovery_codes_left(user) if user.totp_enabled else 0,
         form=TwoFactorCodeForm(),
         off_form=TwoFactorOffForm(prefix="off"),

@@ -20,9 +20,16 @@ from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
-from ..assignments import AssignmentError, AssignmentTarget, create_assignment
+from .. import audit
+from ..assignments import (
+    AssignmentError,
+    AssignmentTarget,
+    cancel_assignment,
+    change_due_date,
+    create_assignment,
+)
 from ..extensions import db
-from ..forms import AssignmentForm
+from ..forms import AssignmentForm, DueDateForm
 from ..i18n import current_language, direction
 from ..models import (
     Assignment,
@@ -55,6 +62,7 @@ from ..reports.tables import (
     drilldown_table,
     report_table,
 )
+from ..security import client_address
 
 bp = Blueprint("coordinate", __name__, url_prefix="/coordinate")
 bp.add_app_template_filter(cell_text, "report_cell")
@@ -335,3 +343,69 @@ def assignments():
         progress=assignment_progress(current_user, [a.id for a in listed]),
         national=is_national(current_user),
     )
+
+
+def _assignment_in_scope(assignment_id: int) -> Assignment:
+    """Return the assignment if the current user may manage it; 404 otherwise."""
+    assignment = db.session.scalar(
+        assignments_visible_to(current_user).where(Assignment.id == assignment_id)
+    )
+    if assignment is None:
+        abort(404)
+    return assignment
+
+
+@bp.post("/assignments/<int:assignment_id>/due-date")
+@role_required(*COORDINATORS)
+def assignment_due_date(assignment_id: int):
+    assignment = _assignment_in_scope(assignment_id)
+    form = DueDateForm()
+    if not form.validate_on_submit():
+        flash(_("Choose a valid due date."), "error")
+        return redirect(url_for("coordinate.assignments"))
+    previous = assignment.due_at
+    try:
+        count = change_due_date(current_user, assignment, form.due_on.data)
+    except AssignmentError as error:
+        if error.status == 404:
+            abort(404)
+        flash(error.message, "error")
+        return redirect(url_for("coordinate.assignments"))
+    audit.record(
+        "assignment_due_date_changed",
+        actor=current_user,
+        target=f"assignment:{assignment.id}",
+        ip=client_address(),
+        previous=previous.isoformat(),
+        due_at=assignment.due_at.isoformat(),
+        learners=count,
+    )
+    db.session.commit()
+    flash(
+        ngettext(
+            "Due date moved to %(date)s for %(num)d learner.",
+            "Due date moved to %(date)s for %(num)d learners.",
+            count,
+            date=form.due_on.data.isoformat(),
+        ),
+        "success",
+    )
+    return redirect(url_for("coordinate.assignments"))
+
+
+@bp.post("/assignments/<int:assignment_id>/cancel")
+@role_required(*COORDINATORS)
+def assignment_cancel(assignment_id: int):
+    assignment = _assignment_in_scope(assignment_id)
+    if assignment.cancelled_at is None:
+        released = cancel_assignment(current_user, assignment)
+        audit.record(
+            "assignment_cancelled",
+            actor=current_user,
+            target=f"assignment:{assignment.id}",
+            ip=client_address(),
+            released=released,
+        )
+        db.session.commit()
+    flash(_("Assignment cancelled. Learners keep their progress."), "success")
+    return redirect(url_for("coordinate.assignments"))
