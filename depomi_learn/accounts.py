@@ -15,7 +15,8 @@ from .models import Institution, Province, Region, Role, User
 from .passwords import hash_password, password_problem, unusable_password
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-CSV_COLUMNS = (
+# What an account says about a person: the fields an admin edits and a CSV file carries.
+PROFILE_FIELDS = (
     "email",
     "name_latin",
     "name_arabic",
@@ -25,8 +26,8 @@ CSV_COLUMNS = (
     "institution",
     "job_function",
     "preferred_language",
-    "password",
 )
+CSV_COLUMNS = (*PROFILE_FIELDS, "password")
 REQUIRED_COLUMNS = ("email", "name_latin")
 
 

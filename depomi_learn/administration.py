@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 
 from . import audit
 from .accounts import (
+    PROFILE_FIELDS,
     AccountError,
     UserFields,
     check_fields,
@@ -21,18 +22,6 @@ from .accounts import (
 from .assignments import apply_open_assignments
 from .models import User
 from .permissions import assignable_roles, can_manage_user, may_place_in_region
-
-EDITABLE = (
-    "email",
-    "name_latin",
-    "name_arabic",
-    "role",
-    "region",
-    "province",
-    "institution",
-    "job_function",
-    "preferred_language",
-)
 
 
 def account_target(user: User) -> str:
@@ -81,7 +70,7 @@ def update_account(actor: User, user: User, fields: UserFields, *, ip: str = "")
         "job_function": fields.job_function.strip(),
         "preferred_language": fields.preferred_language,
     }
-    changed = [name for name in EDITABLE if getattr(user, name) != values[name]]
+    changed = [name for name in PROFILE_FIELDS if getattr(user, name) != values[name]]
     if "role" in changed:
         audit.record(
             "role_changed",

@@ -7,19 +7,19 @@ write lock (up to the busy timeout) before reading anything. Safe reads (GET pag
 deferred transactions so readers never wait. PostgreSQL needs none of this.
 """
 
-from flask import g, has_request_context, request
+from collections.abc import Callable
+from typing import TypeVar
+
+from flask import current_app, g, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
 
 from .extensions import db
 
+F = TypeVar("F", bound=Callable)
+
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 BUSY_TIMEOUT_MS = 30_000
-
-
-# POST endpoints that only compute an answer (the editor's live preview): they must not queue
-# for the write lock at every keystroke.
-READ_ONLY_POSTS = frozenset({"author.preview"})
 
 
 def _transaction_may_write() -> bool:
@@ -27,7 +27,8 @@ def _transaction_may_write() -> bool:
         return True  # command line and background work
     if request.method in SAFE_METHODS:
         return g.get("writes_on_get", False)
-    return request.endpoint not in READ_ONLY_POSTS
+    view = current_app.view_functions.get(request.endpoint or "")
+    return not getattr(view, "reads_only", False)
 
 
 @event.listens_for(Engine, "connect")
@@ -86,3 +87,10 @@ def commit_keeping_objects() -> None:
         session.commit()
     finally:
         session.expire_on_commit = True
+
+
+def reads_only(view: F) -> F:
+    """Mark a POST view that only computes an answer (the editor's live preview), so that it
+    never queues for the SQLite write lock."""
+    view.reads_only = True
+    return view

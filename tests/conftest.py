@@ -28,7 +28,7 @@ CSRF_RE = re.compile(
 )
 
 
-def _reset_schema(app: Flask) -> None:
+def reset_schema(app: Flask) -> None:
     """Drop everything and build the schema with the migrations, as production does."""
     with app.app_context():
         with db.engine.begin() as connection:
@@ -45,14 +45,14 @@ def _reset_schema(app: Flask) -> None:
 @pytest.fixture(scope="session")
 def app() -> Iterator[Flask]:
     app = create_app("testing")
-    _reset_schema(app)
+    reset_schema(app)
     yield app
     with app.app_context():
         db.session.remove()
         db.engine.dispose()  # close pooled connections before the interpreter does
 
 
-def _delete_rows(app: Flask) -> None:
+def delete_rows(app: Flask) -> None:
     with app.app_context():
         db.session.remove()
         with db.engine.begin() as connection:
@@ -67,7 +67,7 @@ def _delete_rows(app: Flask) -> None:
 def _clean_database(request: pytest.FixtureRequest) -> Iterator[None]:
     yield
     if "app" in request.fixturenames:
-        _delete_rows(request.getfixturevalue("app"))
+        delete_rows(request.getfixturevalue("app"))
 
 
 @pytest.fixture

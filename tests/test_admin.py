@@ -260,7 +260,7 @@ def smtp_server():
     """A local SMTP server that keeps the messages it receives."""
     from aiosmtpd.controller import Controller
 
-    from tests.test_concurrency import _free_port
+    from tests.live_gunicorn import free_port
 
     class Inbox:
         def __init__(self) -> None:
@@ -271,7 +271,7 @@ def smtp_server():
             return "250 OK"
 
     inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=_free_port())
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
     controller.start()
     yield controller.port, inbox
     controller.stop()
@@ -293,11 +293,11 @@ def test_password_link_is_emailed_when_smtp_is_configured(app, client, auth, smt
 
 
 def test_link_is_still_shown_when_the_mail_server_is_down(app, client, auth):
-    from tests.test_concurrency import _free_port
+    from tests.live_gunicorn import free_port
 
     learner = make_user(app, email="l@example.ma")
     auth.as_role(Role.ADMIN, region=None)
-    app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=_free_port(), SMTP_SECURITY="none")
+    app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=free_port(), SMTP_SECURITY="none")
     try:
         response = _post(client, f"/admin/users/{learner}/reset-link", {}, "/admin/users")
     finally:

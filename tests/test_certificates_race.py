@@ -9,7 +9,6 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 
-import flask_migrate
 import pytest
 import sqlalchemy as sa
 from flask import Flask
@@ -19,9 +18,9 @@ from depomi_learn.certificates import issue_certificate
 from depomi_learn.extensions import db
 from depomi_learn.learning import complete_module, enrol, find_enrolment, mark_read
 from depomi_learn.models import Certificate, Course, User
-from depomi_learn.regions import load_reference_regions
-from tests.conftest import ROOT, _delete_rows, make_user
+from tests.conftest import make_user, reset_schema
 from tests.factories import make_course
+from tests.live_gunicorn import clean_up
 
 RACERS = 6
 
@@ -35,14 +34,9 @@ def race_app(app: Flask, tmp_path: Path) -> Iterator[Flask]:
     file_app = create_app(
         "testing", SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'race.sqlite3'}"
     )
-    with file_app.app_context():
-        flask_migrate.upgrade(directory=str(ROOT / "migrations"))
-        load_reference_regions()
-        db.session.commit()
+    reset_schema(file_app)
     yield file_app
-    _delete_rows(file_app)
-    with file_app.app_context():
-        db.engine.dispose()
+    clean_up(file_app)
 
 
 def _ready_to_finish(app: Flask) -> int:

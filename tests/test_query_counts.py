@@ -15,7 +15,7 @@ from flask.testing import FlaskClient
 
 from depomi_learn.extensions import db
 from depomi_learn.models import Role
-from tests.conftest import Auth, _delete_rows, csrf_token, make_user
+from tests.conftest import Auth, csrf_token, delete_rows, make_user
 from tests.factories import make_course
 
 CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE")
@@ -98,7 +98,7 @@ def test_learner_pages_stay_within_their_query_budget(app, auth):
 def test_learner_page_queries_do_not_grow_with_courses_and_modules(app, auth):
     small = count_learner_pages(app, auth, courses=1, modules=4)
     auth.logout()
-    _delete_rows(app)
+    delete_rows(app)
     large = count_learner_pages(app, auth, courses=5, modules=12)
     assert large == small
 

@@ -1,24 +1,15 @@
 """Sign-in throttling: per address and per account, shared by every worker, expiring by itself."""
 
-import os
-import socket
-import subprocess
-import sys
-import time
 from datetime import timedelta
-from pathlib import Path
 
-import flask_migrate
 import pytest
 import sqlalchemy as sa
 
-from depomi_learn import create_app
 from depomi_learn.accounts import UserFields, create_user
 from depomi_learn.extensions import db
 from depomi_learn.models import SignInAttempt
-from depomi_learn.regions import load_reference_regions
-from tests.conftest import PASSWORD, ROOT, _delete_rows, csrf_token, enrol_two_factor, make_user
-from tests.test_concurrency import Browser, _free_port
+from tests.conftest import PASSWORD, csrf_token, enrol_two_factor, make_user
+from tests.live_gunicorn import Browser, clean_up, prepared_app, start_gunicorn, stop_gunicorn
 
 
 def _sign_in(client, email="learner@example.ma", password="not the password", address=None):
@@ -123,57 +114,18 @@ def test_the_table_holds_no_email_or_address(app, client):
 # --- Two real gunicorn processes on one database ---------------------------------------------
 
 
-def _start(url: str) -> tuple[subprocess.Popen, str]:
-    port = _free_port()
-    process = subprocess.Popen(
-        [
-            str(Path(sys.executable).parent / "gunicorn"),
-            "--workers",
-            "1",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--log-level",
-            "warning",
-            'depomi_learn:create_app("testing", PROPAGATE_TEST_ERRORS=False)',
-        ],
-        cwd=ROOT,
-        env={**os.environ, "DEPOMI_TEST_DATABASE_URL": url},
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            break
-        except OSError:
-            time.sleep(0.2)
-    return process, f"http://127.0.0.1:{port}"
-
-
 @pytest.fixture(scope="module")
 def two_workers(tmp_path_factory):
-    url = os.environ.get("DEPOMI_TEST_DATABASE_URL", "")
-    if not url or url == "sqlite://":
-        url = f"sqlite:///{tmp_path_factory.mktemp('throttle') / 'db.sqlite3'}"
-    app = create_app("testing", SQLALCHEMY_DATABASE_URI=url)
+    app, url = prepared_app(tmp_path_factory, "throttle")
     with app.app_context():
-        if db.engine.dialect.name == "postgresql":
-            with db.engine.begin() as connection:
-                connection.execute(sa.text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-        flask_migrate.upgrade(directory=str(ROOT / "migrations"))
-        load_reference_regions()
         create_user(UserFields(email="l@example.ma", name_latin="L", password=PASSWORD))
         db.session.commit()
-    servers = [_start(url), _start(url)]
+    servers = [start_gunicorn(url, workers=1), start_gunicorn(url, workers=1)]
     yield [base for _process, base in servers]
     for process, _base in servers:
-        process.terminate()
-        _out, errors = process.communicate(timeout=30)
+        errors = stop_gunicorn(process)
         assert "Traceback" not in errors, errors
-    _delete_rows(app)
-    with app.app_context():
-        db.engine.dispose()
+    clean_up(app)
 
 
 def test_sixth_failure_is_refused_across_two_gunicorn_workers(two_workers):

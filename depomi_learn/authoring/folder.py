@@ -16,27 +16,13 @@ import yaml
 from flask_babel import gettext as _
 
 from ..content import Finding, load_course
+from ..content.course_yaml import COURSE_KEYS
 from ..content.findings import Findings, sort_findings
 from ..content.prerequisites import check_prerequisites
 from ..content.source import CourseSource, short_hash
 from . import AuthoringError
 
 COURSE_YAML = "course.yaml"
-KEY_ORDER = (
-    "schema",
-    "id",
-    "version",
-    "default_language",
-    "languages",
-    "title",
-    "summary",
-    "level",
-    "duration_minutes",
-    "audience",
-    "prerequisites",
-    "modules",
-    "certificate",
-)
 PATH_MAX = 255
 FORBIDDEN_CHARACTERS = re.compile(r'[\x00-\x1f\x7f\\:*?"<>|]')
 MODULE_NUMBER = re.compile(r"^(\d+)-")
@@ -78,8 +64,8 @@ def read_meta(files: Files) -> dict:
 
 def dump_meta(meta: dict) -> bytes:
     """Write course.yaml in the documented layout: known keys in order, then any others."""
-    keys = [key for key in KEY_ORDER if key in meta]
-    keys += [key for key in meta if key not in KEY_ORDER]
+    keys = [key for key in COURSE_KEYS if key in meta]
+    keys += [key for key in meta if key not in COURSE_KEYS]
     chunks = []
     for key in keys:
         value = meta[key]

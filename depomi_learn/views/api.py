@@ -7,15 +7,14 @@ from werkzeug.exceptions import HTTPException
 from ..i18n import current_language
 from ..models import Role
 from ..permissions import is_national
-from ..reports.drilldown import PAGE_SIZE, count_rows, drilldown, parse_sort
+from ..reports.drilldown import PAGE_SIZE, parse_sort
 from ..reports.tables import (
     TABLE_NAMES,
     dashboard_tables,
-    drilldown_table,
     report_table,
     table_json,
 )
-from .coordinate import dimensions_for, request_filters, request_metric
+from .coordinate import dimensions_for, request_filters, request_metric, requested_learner_list
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -53,21 +52,16 @@ def dashboard():
 
 @bp.route("/reports/learners")
 def learners():
-    filters = request_filters()
-    metric = request_metric()
-    sort = parse_sort(metric, request.args.get("sort", ""))
-    page = max(request.args.get("page", 1, type=int), 1)
-    total = count_rows(drilldown(current_user, filters, metric, sort))
-    table = drilldown_table(current_user, filters, metric, sort, current_language(), page)
+    found = requested_learner_list()
     return jsonify(
         scope=_scope(),
-        filters=filters.args,
-        metric=metric,
-        sort=sort.arg,
-        page=page,
+        filters=found.filters.args,
+        metric=found.metric,
+        sort=found.sort.arg,
+        page=found.page,
         page_size=PAGE_SIZE,
-        total=total,
-        **table_json(table),
+        total=found.total,
+        **table_json(found.table),
     )
 
 

@@ -1,6 +1,7 @@
 """Coordinators: the dashboard of their scope, drill-downs, learner pages, exports, assignments."""
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
@@ -50,12 +51,21 @@ from ..permissions import (
     role_required,
 )
 from ..reports.charts import dashboard_charts
-from ..reports.drilldown import METRICS, PAGE_SIZE, count_rows, drilldown, parse_sort, sort_keys
+from ..reports.drilldown import (
+    METRICS,
+    PAGE_SIZE,
+    Sort,
+    count_rows,
+    drilldown,
+    parse_sort,
+    sort_keys,
+)
 from ..reports.exports import csv_chunks, write_xlsx
 from ..reports.filters import FilterError, ReportFilters, filter_choices, parse_filters
 from ..reports.queries import DIMENSIONS, assignment_progress, course_titles
 from ..reports.tables import (
     TABLE_NAMES,
+    Table,
     breakdown_table,
     cell_text,
     dashboard_tables,
@@ -84,6 +94,29 @@ def request_metric() -> str:
     if metric not in METRICS:
         abort(404)
     return metric
+
+
+@dataclass(frozen=True)
+class LearnerList:
+    """One page of the learners behind a number, as the request asks for it."""
+
+    filters: ReportFilters
+    metric: str
+    sort: Sort
+    page: int
+    total: int
+    table: Table
+
+
+def requested_learner_list() -> LearnerList:
+    """Read the drill-down of the request and fetch its page (for the HTML page and the API)."""
+    filters = request_filters()
+    metric = request_metric()
+    sort = parse_sort(metric, request.args.get("sort", ""))
+    page = max(request.args.get("page", 1, type=int), 1)
+    total = count_rows(drilldown(current_user, filters, metric, sort))
+    table = drilldown_table(current_user, filters, metric, sort, current_language(), page)
+    return LearnerList(filters, metric, sort, page, total, table)
 
 
 def dimensions_for(user: User) -> tuple[str, ...]:
@@ -135,21 +168,16 @@ def breakdown(by: str):
 @bp.route("/learners")
 @role_required(*COORDINATORS)
 def learners():
-    filters = request_filters()
-    metric = request_metric()
-    sort = parse_sort(metric, request.args.get("sort", ""))
-    page = max(request.args.get("page", 1, type=int), 1)
-    total = count_rows(drilldown(current_user, filters, metric, sort))
-    table = drilldown_table(current_user, filters, metric, sort, current_language(), page)
+    found = requested_learner_list()
     return render_template(
         "coordinate/learners.html",
-        filters=filters,
-        metric=metric,
-        sort=sort,
-        sortable=sort_keys(metric),
-        table=table,
-        page=page,
-        total=total,
+        filters=found.filters,
+        metric=found.metric,
+        sort=found.sort,
+        sortable=sort_keys(found.metric),
+        table=found.table,
+        page=found.page,
+        total=found.total,
         page_size=PAGE_SIZE,
         choices=filter_choices(current_user, current_language()),
         national=is_national(current_user),

@@ -12,6 +12,7 @@ from ...authoring.images import MAX_UPLOAD_BYTES, clean_image
 from ...authoring.preview import Preview, preview_file
 from ...authoring.snippets import snippets
 from ...content.assets import sniff_media_type
+from ...database import reads_only
 from ...extensions import db
 from ...models import Course, CourseDraft
 from ...security import safe_next_url
@@ -119,6 +120,7 @@ def _preview_context(course: Course, preview: Preview) -> dict:
 
 
 @bp.route("/<course_id>/preview", methods=["POST"])
+@reads_only
 def preview(course_id: str):
     course = editable_course_or_404(course_id)
     draft = draft_or_404(course)
