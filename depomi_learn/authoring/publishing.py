@@ -18,7 +18,7 @@ from ..extensions import db
 from ..models import Course, CourseDraft, CourseVersion, User
 from . import AuthoringError
 from .drafts import check_files, create_course, draft_files, replace_files, start_draft
-from .folder import Files, read_meta
+from .folder import Files, course_id_problem, read_meta
 from .versions import version_files
 from .zipfiles import ZipLimits, read_zip
 
@@ -99,6 +99,8 @@ def upload_new_course(data: bytes, user: User, limits: ZipLimits | None = None) 
     course_id = meta.get("id")
     if not isinstance(course_id, str) or not course_id:
         raise AuthoringError(_("course.yaml has no course id."))
+    if problem := course_id_problem(course_id):
+        raise AuthoringError(_("course.yaml, id: %(problem)s", problem=problem))
     if db.session.get(Course, course_id) is not None:
         raise AuthoringError(
             _("A course '%(id)s' already exists: upload the zip from that course's page.",
