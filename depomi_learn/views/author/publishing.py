@@ -22,6 +22,7 @@ from ...authoring.versions import version_by_number, version_files
 from ...authoring.zipfiles import folder_zip
 from ...extensions import db
 from ...i18n import current_language, pick_content_language
+from ...inputs import int_arg, parse_id
 from ...models import Course, CourseVersion, User
 from ...security import client_address
 from . import audit, bp, course_url, draft_or_404, editable_course_or_404
@@ -135,9 +136,8 @@ def _folder(course: Course, key: str) -> dict[str, bytes]:
         return draft_files(draft) if draft else abort(404)
     if key in ("0", ""):
         return {}
-    if not key.isdigit():
-        abort(404)
-    version = version_by_number(course.id, int(key)) or abort(404)
+    number = parse_id(key) or abort(404)
+    version = version_by_number(course.id, number) or abort(404)
     return version_files(version)
 
 
@@ -217,7 +217,7 @@ def _upload_refused(
 def statistics(course_id: str):
     course = editable_course_or_404(course_id)
     version = course.current_version
-    number = request.args.get("version", type=int)
+    number = int_arg("version")
     chosen = version_by_number(course.id, number) if number else None
     stats = question_statistics(course.id, chosen.id if chosen else None)
     language = (
