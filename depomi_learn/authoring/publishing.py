@@ -13,7 +13,12 @@ from dataclasses import dataclass, field
 from flask_babel import gettext as _
 
 from ..content import Finding, has_errors
-from ..content.importer import ImportResult, import_course, removals_with_learner_work
+from ..content.importer import (
+    ImportRefused,
+    ImportResult,
+    import_course,
+    removals_with_learner_work,
+)
 from ..extensions import db
 from ..models import Course, CourseDraft, CourseVersion, User
 from . import AuthoringError
@@ -48,7 +53,11 @@ def publish_files(
     removals = removals_with_learner_work(source)
     if removals and not allow_removals:
         return PublishOutcome(findings, removals)
-    return PublishOutcome(findings, removals, import_course(source, imported_by_id=user.id))
+    try:
+        result = import_course(source, imported_by_id=user.id)
+    except ImportRefused as refused:
+        return PublishOutcome([*findings, refused.finding])
+    return PublishOutcome(findings, removals, result)
 
 
 def publish_draft(

@@ -17,7 +17,7 @@ from ..extensions import db
 from ..models import Course
 from .assets import visible_files
 from .findings import findings_to_json, format_findings_text, has_errors
-from .importer import import_course, plan_import, removals_with_learner_work
+from .importer import ImportRefused, import_course, plan_import, removals_with_learner_work
 from .validate import load_tree
 
 courses_cli = AppGroup("courses", help="Validate and import courses written in the course format.")
@@ -82,7 +82,13 @@ def import_command(directory: Path | None, dry_run: bool, allow_removals: bool) 
             result = plan_import(course)
             action = f"would create version {result.version_number}"
         else:
-            result = import_course(course)
+            try:
+                result = import_course(course)
+            except ImportRefused as refused:
+                db.session.rollback()
+                click.echo(format_findings_text([refused.finding]), err=True)
+                click.echo("nothing was imported", err=True)
+                sys.exit(1)
             action = f"created version {result.version_number}"
         click.echo(f"{course.id}: {action if result.created else 'unchanged'}")
         if result.created and not dry_run:
