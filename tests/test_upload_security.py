@@ -225,3 +225,19 @@ def test_no_upload_writes_outside_its_temporary_folder(
         db.session.rollback()
     assert snapshot(sandbox) == before
     assert not os.listdir(tempfile.gettempdir())
+
+
+@pytest.mark.parametrize("course_id", ["../escaped", "/tmp/escaped", "x/../../y"])
+def test_the_export_command_refuses_an_id_that_is_not_one(app, sandbox, course_id):
+    before = snapshot(sandbox)
+    result = app.test_cli_runner().invoke(args=["courses", "export", course_id, "out"])
+    assert result.exit_code != 0
+    assert "not a course id" in result.output
+    assert snapshot(sandbox) == before
+
+
+def test_the_export_command_refuses_a_huge_version(app, sandbox):
+    result = app.test_cli_runner().invoke(
+        args=["courses", "export", COURSE, "out", "--version", "9" * 25]
+    )
+    assert result.exit_code == 2

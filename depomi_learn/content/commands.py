@@ -11,9 +11,10 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from ..audit import record
-from ..authoring.folder import write_folder
+from ..authoring.folder import course_id_problem, write_folder
 from ..authoring.versions import version_by_number, version_files
 from ..extensions import db
+from ..inputs import MAX_ID
 from ..models import Course
 from .assets import visible_files
 from .findings import findings_to_json, format_findings_text, has_errors
@@ -100,10 +101,17 @@ def import_command(directory: Path | None, dry_run: bool, allow_removals: bool) 
 @courses_cli.command("export")
 @click.argument("course_id")
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--version", "number", type=int, help="Version number (default: the current one).")
+@click.option(
+    "--version",
+    "number",
+    type=click.IntRange(1, MAX_ID),
+    help="Version number (default: the current one).",
+)
 @click.option("--force", is_flag=True, help="Replace the files of an existing course folder.")
 def export_command(course_id: str, directory: Path, number: int | None, force: bool) -> None:
     """Write a course version as the course folder DIRECTORY/COURSE_ID, byte for byte."""
+    if course_id_problem(course_id):  # the id becomes a folder name: check it first
+        raise click.ClickException(f"{course_id!r}: not a course id")
     course = db.session.get(Course, course_id)
     version = None
     if course is not None:
