@@ -2,6 +2,8 @@
 of the new region, sex / institution type / post category set by the person, by CSV and by
 admins, and every change audited."""
 
+import io
+
 import pytest
 import sqlalchemy as sa
 from flask import Flask
@@ -566,3 +568,33 @@ def test_admin_sets_the_new_fields_in_the_user_form(app, client, auth):
     )
     assert bad.status_code == 200
     assert get_user(app, learner).name_latin == "Fatima Zahra Alaoui"
+
+
+def test_admin_import_page_takes_the_new_columns_and_lists_bad_values(app, client, auth):
+    auth.as_role(Role.ADMIN, region=None)
+    page = client.get("/admin/import").get_data(as_text=True)
+    assert "front_desk" in page
+
+    def upload(text: str):
+        return client.post(
+            "/admin/import",
+            data={
+                "file": (io.BytesIO(text.encode()), "users.csv"),
+                "action": "import",
+                "csrf_token": csrf_token(client, "/admin/import"),
+            },
+            content_type="multipart/form-data",
+        )
+
+    bad = upload(DEMOGRAPHIC_HEADER + "a@x.ma,A,,learner,,,,,fr,,female,town_hall,\n")
+    assert bad.status_code == 422
+    assert "must be one of central_ministry" in bad.get_data(as_text=True)
+    good = upload(DEMOGRAPHIC_HEADER + "a@x.ma,A,,learner,,,,,fr,,male,commune,technical\n")
+    assert good.status_code == 200
+    with app.app_context():
+        user = db.session.scalar(sa.select(User).where(User.email == "a@x.ma"))
+        assert (user.sex, user.institution_type, user.post_category) == (
+            "male",
+            "commune",
+            "technical",
+        )

@@ -331,7 +331,12 @@ def import_users():
     status = 422 if problem or (report and report.errors) else 200
     return (
         render_template(
-            "admin/import.html", form=form, report=report, dry_run=dry_run, problem=problem
+            "admin/import.html",
+            form=form,
+            report=report,
+            dry_run=dry_run,
+            problem=problem,
+            codes=demographics.codes,
         ),
         status,
     )
