@@ -598,3 +598,18 @@ def test_admin_import_page_takes_the_new_columns_and_lists_bad_values(app, clien
             "commune",
             "technical",
         )
+
+
+@pytest.mark.parametrize("field", ["name_latin", "name_arabic", "institution", "job_function"])
+def test_a_nul_byte_in_a_profile_field_is_400_and_changes_nothing(app, client, auth, field):
+    me = make_user(app)
+    auth.login()
+    response = _post_profile(client, region="souss-massa", **{field: "Ali\x00Baba"})
+    assert response.status_code == 400
+    after = get_user(app, me)
+    assert (after.name_latin, after.name_arabic, after.job_function, after.institution_id) == (
+        "Fatima Zahra Alaoui",
+        "فاطمة الزهراء العلوي",
+        "",
+        None,
+    )

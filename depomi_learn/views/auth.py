@@ -303,6 +303,8 @@ def profile():
     pending = pending_request(user)
     form = _profile_form(user, allowed, pending)
     if request.method == "POST":
+        if any("\x00" in value for value in request.form.values()):
+            abort(400)  # no browser sends a NUL byte; PostgreSQL would refuse to store it
         refused = sorted(set(request.form) - allowed - {"csrf_token"})
         if refused:
             return _refuse_scope_change(user, refused, form, pending)
