@@ -3,12 +3,13 @@ of the new region, sex / institution type / post category set by the person, by 
 admins, and every change audited."""
 
 import io
+import threading
 
 import pytest
 import sqlalchemy as sa
 from flask import Flask
 
-from depomi_learn.accounts import import_users_csv
+from depomi_learn.accounts import AccountError, import_users_csv
 from depomi_learn.extensions import db
 from depomi_learn.models import (
     AuditEvent,
@@ -21,6 +22,7 @@ from depomi_learn.permissions import (
     change_requests_visible_to,
     learners_visible_to,
 )
+from depomi_learn.profile_changes import accept_request
 from tests.conftest import PASSWORD, Auth, csrf_token, get_user, make_user
 from tests.test_users_import import GOOD_ROWS, HEADER
 
@@ -613,3 +615,39 @@ def test_a_nul_byte_in_a_profile_field_is_400_and_changes_nothing(app, client, a
         "",
         None,
     )
+
+
+def test_two_coordinators_accepting_at_once_apply_the_move_once(app, client, auth, people):
+    with app.app_context():
+        if db.engine.dialect.name != "postgresql":
+            pytest.skip("parallel transactions need PostgreSQL (the in-memory SQLite is shared)")
+    auth.login()
+    _ask_for_oriental(client)
+    request_id = _pending_id(app, people["learner"])
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def decide(actor_key: str) -> None:
+        with app.app_context():
+            actor = db.session.get(User, people[actor_key])
+            change = db.session.get(ProfileChangeRequest, request_id)
+            barrier.wait()
+            try:
+                accept_request(actor, change)
+            except AccountError as error:
+                db.session.rollback()
+                outcomes.append(error.message)
+            else:
+                db.session.commit()
+                outcomes.append("accepted")
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=decide, args=(key,)) for key in ("oriental", "national")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert sorted(outcomes) == ["This request was already decided.", "accepted"]
+    assert len(_events(app, "profile_change_accepted")) == 1
+    assert _requests(app, people["learner"]) == [("accepted", "oriental")]
