@@ -651,3 +651,13 @@ def test_two_coordinators_accepting_at_once_apply_the_move_once(app, client, aut
     assert sorted(outcomes) == ["This request was already decided.", "accepted"]
     assert len(_events(app, "profile_change_accepted")) == 1
     assert _requests(app, people["learner"]) == [("accepted", "oriental")]
+
+
+def test_the_data_download_holds_the_new_fields_and_the_requests(app, client, auth, people):
+    auth.login()
+    _ask_for_oriental(client, sex="female", post_category="technical")
+    response = client.post("/account/data", data={"csrf_token": csrf_token(client, "/profile")})
+    data = response.get_json(force=True)
+    assert (data["account"]["sex"], data["account"]["post_category"]) == ("female", "technical")
+    [request] = data["records"]["profile_change_request"]
+    assert (request["status"], request["institution_name"]) == ("pending", "Commune de Berkane")
