@@ -15,6 +15,8 @@ ID_PATHS = [
     "/coordinate/learners/{n}",
     "/admin/users/{n}",
     "/author/" + COURSE + "/versions/{n}/republish",
+    "/coordinate/requests/{n}/accept",
+    "/coordinate/assignments/{n}/cancel",
 ]
 PAGE_PATHS = [
     "/coordinate/learners?page={n}",
@@ -38,7 +40,7 @@ def admin(app, auth, client):
 @pytest.mark.parametrize("path", ID_PATHS)
 def test_huge_ids_in_paths_are_not_found(admin, path, number):
     url = path.format(n=number)
-    if url.endswith("/republish"):
+    if url.endswith(("/republish", "/accept", "/cancel")):
         response = admin.post(url, data={"csrf_token": csrf_token(admin, "/author/")})
     else:
         response = admin.get(url)

@@ -227,7 +227,7 @@ def test_no_upload_writes_outside_its_temporary_folder(
     assert not os.listdir(tempfile.gettempdir())
 
 
-@pytest.mark.parametrize("course_id", ["../escaped", "/tmp/escaped", "x/../../y"])
+@pytest.mark.parametrize("course_id", ["../escaped", "/srv/escaped", "x/../../y"])
 def test_the_export_command_refuses_an_id_that_is_not_one(app, sandbox, course_id):
     before = snapshot(sandbox)
     result = app.test_cli_runner().invoke(args=["courses", "export", course_id, "out"])
