@@ -7,6 +7,13 @@ from .certificates import Certificate, RateLimitCounter
 from .content import Course, CourseAsset, CourseVersion, Module, ModuleText, Question
 from .learning import Enrolment, ModuleProgress
 from .people import Institution, Province, Region, Role, User
+from .practical_work import (
+    PracticalWork,
+    Review,
+    Submission,
+    SubmissionFile,
+    SubmissionStatus,
+)
 from .profile_changes import ProfileChangeRequest, RequestStatus
 from .quizzes import QuizAttempt
 from .security import PasswordResetToken, RecoveryCode, SignInAttempt
@@ -28,6 +35,7 @@ __all__ = [
     "ModuleProgress",
     "ModuleText",
     "PasswordResetToken",
+    "PracticalWork",
     "ProfileChangeRequest",
     "Province",
     "Question",
@@ -36,9 +44,13 @@ __all__ = [
     "RecoveryCode",
     "Region",
     "RequestStatus",
+    "Review",
     "Role",
     "SignInAttempt",
     "SourceFile",
+    "Submission",
+    "SubmissionFile",
+    "SubmissionStatus",
     "UTCDateTime",
     "User",
     "assignment_learner",
