@@ -50,6 +50,10 @@ class Config:
     BABEL_DEFAULT_TIMEZONE = "Africa/Casablanca"
     BABEL_TRANSLATION_DIRECTORIES = str(BASE_DIR / "translations")
     WTF_CSRF_TIME_LIMIT = None  # tokens live as long as the session; pages left open still submit
+    # Practical work handed in by learners: outside the web root, under random names.
+    SUBMISSIONS_FOLDER = os.environ.get(
+        "DEPOMI_SUBMISSIONS_FOLDER", str(INSTANCE_DIR / "submissions")
+    )
     MAX_CONTENT_LENGTH = _env_int("DEPOMI_MAX_CONTENT_LENGTH", 16 * 1024 * 1024)
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

@@ -34,6 +34,14 @@ class PracticalWork(db.Model):
         """Return the texts in `language`, else in the course's default language."""
         return self.texts.get(language) or self.texts[default_language]
 
+    def criteria_for(self, language: str, default_language: str) -> list[dict]:
+        """Return the rubric in `language`: [{id, title, levels: [(title, points)]}]."""
+        texts = self.text_for(language, default_language)["rubric"]
+        return [
+            {"id": c["id"], "title": t["title"], "levels": list(zip(t["levels"], c["points"]))}
+            for c, t in zip(self.rubric, texts, strict=True)
+        ]
+
     @property
     def max_points(self) -> float:
         return float(sum(max(criterion["points"]) for criterion in self.rubric))

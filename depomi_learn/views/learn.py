@@ -12,6 +12,7 @@ from ..database import commit_keeping_objects, writes_on_get
 from ..extensions import db
 from ..learning import course_progress, find_enrolment, mark_read, record_visit, visit_is_news
 from ..models import CourseAsset, CourseVersion
+from ..practical_work.submissions import work_state
 from ..quizzes import quiz_state
 from .catalog import content_language_for, visible_course_or_404
 
@@ -44,6 +45,8 @@ def module(course_id: str, module_key: str):
         if module.has_quiz
         else None
     )
+    work = module.practical_work
+    work_view = work_state(current_user, course.id, module) if work is not None else None
     language = content_language_for(version)
     text = module.text_for(language)
     modules = version.modules
@@ -59,6 +62,8 @@ def module(course_id: str, module_key: str):
         fell_back=text.language != language,
         progress=course_progress(current_user, version),
         quiz=quiz,
+        work=work,
+        work_state=work_view,
         previous=modules[index - 1] if index > 0 else None,
         next=modules[index + 1] if index + 1 < len(modules) else None,
     )
