@@ -199,7 +199,7 @@ def check_assignment_translation(default: object, translation: object, findings:
     if original is not None and translated is None and not translation.assignment_ids:
         message = f"assignment '{original.id}' ({default.relpath}:{original.line}) is missing here"
         findings.add("E714", translation.path, None, message)
-    elif original is None and translated is not None:
+    elif original is None and translated and translated.id not in default.assignment_ids:
         message = f"assignment '{translated.id}' is not in {default.relpath}"
         findings.add("E716", translation.path, translated.line, message)
     elif original and translated and (original.id, original.key) != (translated.id, translated.key):
