@@ -56,7 +56,7 @@ CASES = [
     case(append(FR, "\n" + SMALL), "E705", FR, 40, id="two-in-a-module"),
     case(
         append(LESSON, "\n```assignment\n" + BLOCK + "```\n"), "E705", FR, 11, "E714", id="same-id"
-    ),  # fmt: skip
+    ),
     case(
         replace(FR, "title: Profil migratoire et fiche projet\n", ""),
         "E706",
@@ -64,10 +64,10 @@ CASES = [
         12,
         "E716",
         id="title-missing",
-    ),  # fmt: skip
+    ),
     case(
         replace(FR, "accept: [text, files]", "accept: [video]"), "E707", FR, 19, "E716", id="accept"
-    ),  # fmt: skip
+    ),
     case(replace(FR, "docx, xlsx, odt", "exe, xlsx, odt"), "E708", FR, 20, "E716", id="exe"),
     case(replace(FR, "max_size_mb: 2", "max_size_mb: 500"), "E709", FR, 21, "E716", id="size"),
     case(
@@ -79,7 +79,7 @@ CASES = [
         28,
         "E716",
         id="one-level",
-    ),  # fmt: skip
+    ),
     case(replace(FR, "points: 6", "points: -6"), "E710", FR, 37, "E716", id="negative-points"),
     case(replace(FR, "pass_mark: 60", "pass_mark: 160"), "E711", FR, 23, "E716", id="pass-mark"),
     case(replace(FR, "reviewers: course", "reviewers: all"), "E712", FR, 24, "E716", id="who"),
@@ -90,7 +90,7 @@ CASES = [
         13,
         "E716",
         id="title-boolean",
-    ),  # fmt: skip
+    ),
     case(replace(AR, "```assignment", "```text"), "E714", AR, None, id="missing-in-ar"),
     case(replace(AR, "pass_mark: 60", "pass_mark: 50"), "E715", AR, 12, id="differs-in-ar"),
     case(append("ar/01-lecture.md", "\n" + SMALL), "E716", "ar/01-lecture.md", 12, id="only-ar"),
@@ -101,7 +101,7 @@ CASES = [
         24,
         "E716",
         id="unknown-key",
-    ),  # fmt: skip
+    ),
     case(
         replace(FR, "accept: [text, files]", "accept: text"),
         "W702",
@@ -109,7 +109,7 @@ CASES = [
         20,
         "E715",
         id="files-on-text-only",
-    ),  # fmt: skip
+    ),
 ]
 
 
@@ -142,12 +142,14 @@ def test_the_fixture_course_is_clean() -> None:
 
 def test_import_keeps_the_assignment_with_the_version_and_sanitises_it(ctx) -> None:
     results, findings = import_tree(COURSE)
-    assert results and findings == []
+    assert results
+    assert findings == []
     work = db.session.scalars(
         sa.select(PracticalWork).join(Module).where(Module.key == "profil")
     ).one()
     assert work.key == "profil-commune"
-    assert work.settings["reviewers"] == "course" and work.settings["pass_mark"] == 60
+    assert work.settings["reviewers"] == "course"
+    assert work.settings["pass_mark"] == 60
     assert work.max_points == 10
     assert "<strong>profil migratoire</strong>" in work.texts["fr"]["instructions_html"]
     assert "<script" not in work.texts["fr"]["instructions_html"]

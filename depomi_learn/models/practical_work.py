@@ -38,7 +38,11 @@ class PracticalWork(db.Model):
         """Return the rubric in `language`: [{id, title, levels: [(title, points)]}]."""
         texts = self.text_for(language, default_language)["rubric"]
         return [
-            {"id": c["id"], "title": t["title"], "levels": list(zip(t["levels"], c["points"]))}
+            {
+                "id": c["id"],
+                "title": t["title"],
+                "levels": list(zip(t["levels"], c["points"], strict=True)),
+            }
             for c, t in zip(self.rubric, texts, strict=True)
         ]
 
