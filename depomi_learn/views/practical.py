@@ -12,6 +12,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from werkzeug.datastructures import FileStorage
 
 from ..extensions import db
 from ..i18n import current_language, pick_content_language
@@ -46,7 +47,7 @@ def hand_in(course_id: str, module_key: str):
         abort(404)
     if find_enrolment(current_user, course.id) is None:
         abort(403)
-    uploads = [Upload(f.filename or "", f.read()) for f in request.files.getlist("files")]
+    uploads = [_read_upload(storage) for storage in request.files.getlist("files")]
     back = url_for("learn.module", course_id=course.id, module_key=module.key) + "#work"
     try:
         submit(current_user, course.id, module, request.form.get("text", ""), uploads)
@@ -59,14 +60,25 @@ def hand_in(course_id: str, module_key: str):
     return redirect(back)
 
 
+def _read_upload(storage: FileStorage) -> Upload:
+    with storage.stream:  # a large upload is a temporary file: close it now
+        return Upload(storage.filename or "", storage.stream.read())
+
+
 @bp.route("/work/files/<int:file_id>")
 @login_required
 def download(file_id: int):
     item = db.session.get(SubmissionFile, file_id)
     if item is None or not can_view_submission(current_user, item.submission):
         abort(404)  # other people's work does not exist for you
+    try:
+        path = stored_path(item.stored_name)
+    except ValueError:
+        abort(404)
+    if not path.is_file():
+        abort(404)  # lost from disk (a restore without the folder): say so, not 500
     response = send_file(
-        stored_path(item.stored_name),
+        path,
         mimetype=MEDIA_TYPES[item.file_type],
         as_attachment=True,
         download_name=item.original_name,
