@@ -6,7 +6,7 @@ import enum
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
+from sqlalchemy.orm import Mapped, backref, column_property, mapped_column, relationship
 
 from ..extensions import db
 from .content import CourseVersion, Module
@@ -49,6 +49,17 @@ class PracticalWork(db.Model):
     @property
     def max_points(self) -> float:
         return float(sum(max(criterion["points"]) for criterion in self.rubric))
+
+
+# Whether a module has an assignment, loaded with the course outline (`undefer`) so that a module
+# page knows without one more query.
+Module.has_practical_work = column_property(
+    sa.select(sa.func.count(PracticalWork.id) > 0)
+    .where(PracticalWork.module_id == Module.id)
+    .correlate_except(PracticalWork)
+    .scalar_subquery(),
+    deferred=True,
+)
 
 
 class SubmissionStatus(enum.StrEnum):

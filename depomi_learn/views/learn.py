@@ -45,7 +45,7 @@ def module(course_id: str, module_key: str):
         if module.has_quiz
         else None
     )
-    work = module.practical_work
+    work = module.practical_work if module.has_practical_work else None
     work_view = work_state(current_user, course.id, module) if work is not None else None
     language = content_language_for(version)
     text = module.text_for(language)
