@@ -41,7 +41,11 @@ def register(app: Flask) -> None:
         if request_ctx.url_adapter is None:  # an untrusted Host: no URL can be built for a page
             text = f"{error.code} {error.name}. Reference: {reference}\n"
             return Response(text, error.code, mimetype="text/plain")
-        page = render_template("errors/error.html", error=error, reference=reference)
+        # abort(code, description=...) gives a message for people; the default one is for logs.
+        message = error.description if error.description != type(error).description else None
+        page = render_template(
+            "errors/error.html", error=error, message=message, reference=reference
+        )
         return page, error.code, kept
 
     @app.errorhandler(sa.exc.DBAPIError)
