@@ -118,3 +118,5 @@ def test_every_migration_goes_down_and_up_on_a_populated_database(scratch):
         assert _schema_differences() == []
         db.session.remove()
         _populate("b")
+    checked = scratch.test_cli_runner().invoke(args=["db", "check"])
+    assert checked.exit_code == 0, checked.output
