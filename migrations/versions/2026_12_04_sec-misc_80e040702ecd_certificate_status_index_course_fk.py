@@ -1,7 +1,7 @@
 """certificate status list index; the missing foreign key of course.current_version_id
 
 Revision ID: 80e040702ecd
-Revises: 2e598877bbd8
+Revises: b16d1fe60123
 Create Date: 2026-12-04 17:40:00.000000
 
 Each certificate gets a stable position in the issuer's revocation status list (its id, for
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '80e040702ecd'
-down_revision = '2e598877bbd8'
+down_revision = 'b16d1fe60123'
 branch_labels = None
 depends_on = None
 
