@@ -1,7 +1,7 @@
 """practical work: assignments of modules, submissions, their files and reviews
 
 Revision ID: fae082dab420
-Revises: b16d1fe60123
+Revises: 80e040702ecd
 Create Date: 2026-12-04 18:03:12.474658
 
 """
@@ -13,7 +13,7 @@ import depomi_learn.models.types
 
 # revision identifiers, used by Alembic.
 revision = "fae082dab420"
-down_revision = "b16d1fe60123"
+down_revision = "80e040702ecd"
 branch_labels = None
 depends_on = None
 
