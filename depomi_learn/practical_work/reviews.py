@@ -97,7 +97,7 @@ def decide(reviewer: User, submission: Submission, decision: Decision, *, ip: st
     )
     db.session.add(review)
     record(
-        "practical_work.review",
+        "practical_work_reviewed",
         actor=reviewer,
         target=f"submission:{submission.id}",
         ip=ip,
