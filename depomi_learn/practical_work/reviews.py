@@ -76,15 +76,7 @@ def decide(reviewer: User, submission: Submission, decision: Decision, *, ip: st
                 mark=work.settings["pass_mark"],
             )
         )
-    changed = db.session.execute(
-        sa.update(Submission)
-        .where(Submission.id == submission.id, Submission.status == SubmissionStatus.SUBMITTED)
-        .values(status=status)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    if changed != 1:
-        raise SubmissionRefused(_("This work has already been reviewed."))
-    db.session.refresh(submission)
+    _close(submission, status)
     review = Review(
         submission_id=submission.id,
         reviewer_id=reviewer.id,
@@ -111,6 +103,19 @@ def decide(reviewer: User, submission: Submission, decision: Decision, *, ip: st
     if review.passed and _quiz_done(submission):
         complete_module(submission.user, submission.course_id, submission.module_key)
     return review
+
+
+def _close(submission: Submission, status: str) -> None:
+    """Move the submission out of 'submitted'; only one of two simultaneous reviews can."""
+    changed = db.session.execute(
+        sa.update(Submission)
+        .where(Submission.id == submission.id, Submission.status == SubmissionStatus.SUBMITTED)
+        .values(status=status)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if changed != 1:
+        raise SubmissionRefused(_("This work has already been reviewed."))
+    db.session.refresh(submission)
 
 
 def _points(work: PracticalWork, levels: dict[str, int]) -> float:
