@@ -60,6 +60,14 @@ CODES: dict[str, Code] = {
     "E110": Code(
         "invalid module alias", "aliases are former ids of this module; never another module's id"
     ),
+    "E111": Code(
+        "source reference without a source",
+        "declare the id under 'sources:' in the front matter (id, cite, as_of)",
+    ),
+    "E112": Code(
+        "invalid source entry",
+        "each source: id (lowercase, digits, '-'), cite (text), as_of (YYYY-MM or YYYY-MM-DD)",
+    ),
     # quiz blocks
     "E201": Code("quiz fence never closed", "close the block with a line of ``` after the YAML"),
     "E202": Code("quiz block is not valid YAML", "check indentation, colons and quotes here"),
@@ -157,8 +165,24 @@ CODES: dict[str, Code] = {
         "add 'quiz: {pass_mark: 70}' to the front matter to make the settings explicit",
     ),
     "W106": Code("not a Markdown file", "module files end in .md; other files are ignored"),
+    "W107": Code(
+        "source never cited", "cite it with [^id] after the fact it supports, or remove it"
+    ),
     "W201": Code("unknown key in quiz block", "check the spelling; unknown keys are ignored"),
     "W202": Code("key not used by this question type", "remove the key or change 'type'"),
+    "W203": Code(
+        "correct option is the longest in most single-choice questions",
+        "make the distractors as long and as precise as the correct option",
+    ),
+    "W204": Code(
+        "true/false answers lean one way",
+        "balance the module: at most two thirds of true/false answers the same way",
+    ),
+    "W205": Code(
+        "'all of the above' or 'none of the above' option",
+        "write a real option; use type: multiple when several options are correct",
+    ),
+    "W206": Code("option repeated within a question", "each option needs its own text"),
     "W301": Code(
         "module missing in a language",
         "learners see the default language with a notice until the translation exists",
