@@ -11,8 +11,11 @@ from __future__ import annotations
 import datetime
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 from .fields import Scope, check_unknown_keys, describe, is_valid_id, raw_of
+from .findings import Findings
+from .links import cross_course_target, find_links, resolve
 from .source import ModuleSource
 from .yamlmarks import MarkedDict, MarkedList
 
@@ -123,7 +126,8 @@ def _as_of(item: MarkedDict, source_id: str, scope: Scope) -> str | None:
         scope.add("E112", item.line_of("as_of"), f"source '{source_id}': {written} is no date")
         return None
     if checked > datetime.date.today():
-        scope.add("E112", item.line_of("as_of"), f"source '{source_id}': {written} is in the future")
+        message = f"source '{source_id}': {written} is in the future"
+        scope.add("E112", item.line_of("as_of"), message)
         return None
     return written
 
@@ -149,3 +153,39 @@ def _scan(lines: list[tuple[int, str]]) -> tuple[dict[str, int], dict[str, int]]
         for found in REFERENCE.finditer(text):
             referenced.setdefault(found.group(1), number)
     return defined, referenced
+
+
+FRONT_ID = re.compile(r"^id:\s*['\"]?([a-z0-9][a-z0-9-]{0,62})['\"]?\s*$", re.M)
+
+
+def module_id_in(course_folder: Path, relpath: str) -> str | None:
+    """Return the module id declared by a module file of a course folder, if it can be read."""
+    file = course_folder / relpath
+    if not file.is_file():
+        return None
+    head = file.read_text("utf-8", errors="replace")[:4000]
+    match = FRONT_ID.search(head)
+    return match[1] if match else None
+
+
+def check_cross_course_links(courses: list, findings: Findings) -> None:
+    """Report links to another course's module file that does not exist (E408)."""
+    files = {course.id: course.files for course in courses}
+    for course in courses:
+        for module in course.modules:
+            for source in module.texts.values():
+                _check_cross_links(source, files, findings)
+
+
+def _check_cross_links(
+    source: ModuleSource, files: dict[str, set[str]], findings: Findings
+) -> None:
+    for link in find_links(source.body_lines):
+        path = resolve(link.target, source.language)
+        target = cross_course_target(path) if path else None
+        if target is None:
+            continue
+        course_id, relpath = target
+        if relpath not in files.get(course_id, set()):
+            message = f"link '{link.target}' points to a missing module of course '{course_id}'"
+            findings.add("E408", source.path, link.line, message)

@@ -144,6 +144,10 @@ CODES: dict[str, Code] = {
         "link or image outside assets/",
         "images and files go in assets/; link to module files in a language folder",
     ),
+    "E408": Code(
+        "link to a missing module of another course",
+        "write ../../<course id>/<language>/<file>.md for a module file that exists",
+    ),
     # between courses
     "E501": Code("unknown prerequisite", "list ids of courses that exist in the courses folder"),
     "E502": Code("prerequisite cycle", "a course cannot require itself, directly or not"),

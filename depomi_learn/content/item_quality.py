@@ -104,8 +104,7 @@ def _check_true_false_balance(module: ModuleSource, findings: Findings) -> None:
     if count > LOPSIDED * len(answers):
         first = next(q for q in answers if bool(q.answer_key.get("answer")) == value)
         message = (
-            f"{count} of {len(answers)} true/false questions have the answer "
-            f"{str(value).lower()}"
+            f"{count} of {len(answers)} true/false questions have the answer {str(value).lower()}"
         )
         findings.add("W204", module.path, first.line, message)
 
@@ -119,8 +118,7 @@ def _check_options(module: ModuleSource, question: ParsedQuestion, findings: Fin
             findings.add("W205", module.path, question.line, message)
         if text in seen:
             message = (
-                f"quiz '{question.id}': options '{seen[text]}' and '{option.id}' "
-                "have the same text"
+                f"quiz '{question.id}': options '{seen[text]}' and '{option.id}' have the same text"
             )
             findings.add("W206", module.path, question.line, message)
         seen.setdefault(text, option.id)
