@@ -22,7 +22,7 @@ from .yamlmarks import MarkedDict, MarkedList
 SOURCE_KEYS = ("id", "cite", "as_of", "url")
 AS_OF = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$")
 URL = re.compile(r"^https?://\S+$", re.IGNORECASE)
-REFERENCE = re.compile(r"\[\^([^\]\s]+)\](?!:)")
+REFERENCE = re.compile(r"\[\^([^\]\s]+)\]")
 DEFINITION = re.compile(r"^ {0,3}\[\^([^\]\s]+)\]:")
 FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 CODE_SPAN = re.compile(r"(`+).*?\1")
