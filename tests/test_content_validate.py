@@ -792,3 +792,49 @@ def test_json_format_carries_the_same_findings(tmp_path: Path) -> None:
             "hint": "lowercase letters, digits and '-'",
         }
     ]
+
+
+def _xlsx_bytes() -> bytes:
+    import io
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.append(["Indicateur", "Valeur de référence", "Cible"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _plain_zip() -> bytes:
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("payload.exe", b"MZ\x90\x00")
+    return buffer.getvalue()
+
+
+def test_templates_are_recognised_by_name_and_content(tmp_path: Path) -> None:
+    folder = copy_course(tmp_path)
+    templates = folder / "assets" / "templates"
+    templates.mkdir()
+    (templates / "cadre-logique.csv").write_bytes("\ufeffRésultat;Indicateur\n".encode())
+    (templates / "fiche-projet.md").write_text("# Fiche projet\n\n| Titre | |\n", "utf-8")
+    (templates / "indicateurs.xlsx").write_bytes(_xlsx_bytes())
+    (templates / "programme.xlsx").write_bytes(b"MZ\x90\x00" + bytes(64))  # a renamed executable
+    (templates / "convention.docx").write_bytes(_plain_zip())  # a ZIP, not a document
+    (templates / "annuaire.csv").write_bytes(b"nom;\x00telephone\n")  # not text
+    course, findings = load_course(folder, display="c")
+    types = {asset.path: asset.media_type for asset in course.assets}
+    assert types["templates/cadre-logique.csv"] == "text/csv; charset=utf-8"
+    assert types["templates/fiche-projet.md"] == "text/markdown; charset=utf-8"
+    assert types["templates/indicateurs.xlsx"].endswith("spreadsheetml.sheet")
+    refused = {f.path for f in findings if f.code == "W401"}
+    assert refused == {
+        "c/assets/templates/programme.xlsx",
+        "c/assets/templates/convention.docx",
+        "c/assets/templates/annuaire.csv",
+    }
+    assert types["templates/programme.xlsx"] == "application/octet-stream"

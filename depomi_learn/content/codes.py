@@ -207,7 +207,8 @@ CODES: dict[str, Code] = {
         "translated_from in a default-language file", "only translations carry translated_from"
     ),
     "W401": Code(
-        "asset type not recognised", "use PNG, JPEG, WebP, GIF, SVG or PDF files in assets/"
+        "asset type not recognised",
+        "use PNG, JPEG, WebP, GIF, SVG, PDF, or CSV, Markdown, DOCX, XLSX, ODT, ODS templates",
     ),
     "W402": Code(
         "image from another site", "copy the image into assets/ so pages load without the internet"
