@@ -21,8 +21,34 @@ def test_bundled_courses_validate_with_zero_findings(bundled):
 
 def test_the_programme_curriculum_is_there(bundled):
     courses, _ = bundled
-    assert len(courses) >= 6
+    assert len(courses) >= 8
     assert "snia-foundations" in {c.id for c in courses}
+    assert {"projet-migration-developpement", "droits-genre-migration"} <= {c.id for c in courses}
+
+
+def test_one_learning_path_starts_with_the_snia_course(bundled):
+    courses, _ = bundled
+    for course in courses:
+        expected = [] if course.id == "snia-foundations" else ["snia-foundations"]
+        assert course.prerequisites == expected, course.id
+
+
+def test_the_project_course_ships_its_templates_in_french_and_arabic(bundled):
+    course = next(c for c in bundled[0] if c.id == "projet-migration-developpement")
+    templates = {a.path: a.media_type for a in course.assets if a.path.startswith("templates/")}
+    for name in (
+        "fiche-projet-{}.md",
+        "cadre-logique-{}.csv",
+        "cadre-logique-{}.xlsx",
+        "fiche-indicateur-{}.csv",
+        "convention-type-{}.md",
+        "fiche-referencement-{}.md",
+        "annuaire-services-{}.csv",
+    ):
+        for language in ("fr", "ar"):
+            path = "templates/" + name.format(language)
+            assert path in templates, path
+            assert templates[path] != "application/octet-stream", path
 
 
 @pytest.mark.parametrize("course_id", sorted(p.name for p in COURSES.iterdir() if p.is_dir()))
