@@ -47,10 +47,10 @@ def read_sources(module: ModuleSource, matter: MarkedDict, scope: Scope) -> None
     for source_id, line in defined.items():
         if source_id in declared:
             message = f"source '{source_id}' is declared in sources: and defined in the text"
-            scope.add("E112", line, message, "keep one: the entry under sources:")
+            scope.add("E115", line, message, "keep one: the entry under sources:")
     for source_id, line in referenced.items():
         if source_id not in declared and source_id not in defined:
-            scope.add("E111", line, f"reference [^{source_id}] has no source")
+            scope.add("E114", line, f"reference [^{source_id}] has no source")
     for citation in module.sources:
         if citation.id not in referenced:
             scope.add("W107", citation.line, f"source '{citation.id}' is never cited")
@@ -71,7 +71,7 @@ def footnotes(module: ModuleSource) -> str:
 
 def _parse_list(value: object, line: int, scope: Scope) -> list[Citation]:
     if not isinstance(value, MarkedList):
-        scope.add("E112", line, "'sources' must be a list of {id, cite, as_of} entries")
+        scope.add("E115", line, "'sources' must be a list of {id, cite, as_of} entries")
         return []
     citations: list[Citation] = []
     for index, item in enumerate(value):
@@ -79,7 +79,7 @@ def _parse_list(value: object, line: int, scope: Scope) -> list[Citation]:
         if citation is None:
             continue
         if any(other.id == citation.id for other in citations):
-            scope.add("E112", citation.line, f"source id '{citation.id}' is declared twice")
+            scope.add("E115", citation.line, f"source id '{citation.id}' is declared twice")
             continue
         citations.append(citation)
     return citations
@@ -87,21 +87,21 @@ def _parse_list(value: object, line: int, scope: Scope) -> list[Citation]:
 
 def _parse_entry(item: object, line: int, scope: Scope) -> Citation | None:
     if not isinstance(item, MarkedDict):
-        scope.add("E112", line, "a source is a mapping with id, cite and as_of")
+        scope.add("E115", line, "a source is a mapping with id, cite and as_of")
         return None
     check_unknown_keys(scope, item, SOURCE_KEYS)
     source_id, cite = item.get("id"), item.get("cite")
     if not is_valid_id(source_id):
         where = item.line_of("id")
-        scope.add("E112", where, f"source id {describe(source_id, raw_of(item, 'id'))} is invalid")
+        scope.add("E115", where, f"source id {describe(source_id, raw_of(item, 'id'))} is invalid")
         return None
     if not isinstance(cite, str) or not cite.strip():
-        scope.add("E112", item.line_of("cite"), f"source '{source_id}' has no 'cite' text")
+        scope.add("E115", item.line_of("cite"), f"source '{source_id}' has no 'cite' text")
         return None
     as_of = _as_of(item, source_id, scope)
     url = item.get("url")
     if url is not None and not (isinstance(url, str) and URL.match(url)):
-        scope.add("E112", item.line_of("url"), f"source '{source_id}': url must be http(s)")
+        scope.add("E115", item.line_of("url"), f"source '{source_id}': url must be http(s)")
         url = None
     if as_of is None:
         return None
@@ -117,17 +117,17 @@ def _as_of(item: MarkedDict, source_id: str, scope: Scope) -> str | None:
     if not match:
         shown = describe(value, raw_of(item, "as_of")) if "as_of" in item else "missing"
         message = f"source '{source_id}': as_of must be YYYY-MM or YYYY-MM-DD, not {shown}"
-        scope.add("E112", item.line_of("as_of"), message)
+        scope.add("E115", item.line_of("as_of"), message)
         return None
     year, month, day = int(match[1]), int(match[2]), int(match[3] or 1)
     try:
         checked = datetime.date(year, month, day)
     except ValueError:
-        scope.add("E112", item.line_of("as_of"), f"source '{source_id}': {written} is no date")
+        scope.add("E115", item.line_of("as_of"), f"source '{source_id}': {written} is no date")
         return None
     if checked > datetime.date.today():
         message = f"source '{source_id}': {written} is in the future"
-        scope.add("E112", item.line_of("as_of"), message)
+        scope.add("E115", item.line_of("as_of"), message)
         return None
     return written
 

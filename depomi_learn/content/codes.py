@@ -60,11 +60,11 @@ CODES: dict[str, Code] = {
     "E110": Code(
         "invalid module alias", "aliases are former ids of this module; never another module's id"
     ),
-    "E111": Code(
+    "E114": Code(
         "source reference without a source",
         "declare the id under 'sources:' in the front matter (id, cite, as_of)",
     ),
-    "E112": Code(
+    "E115": Code(
         "invalid source entry",
         "each source: id (lowercase, digits, '-'), cite (text), as_of (YYYY-MM or YYYY-MM-DD)",
     ),
