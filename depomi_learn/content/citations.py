@@ -40,6 +40,8 @@ class Citation:
 
 def read_sources(module: ModuleSource, matter: MarkedDict, scope: Scope) -> None:
     """Read `sources:`, check every `[^id]` of the body against it, then add the footnotes."""
+    if module.too_complex:  # refused by content.limits: not scanned, never rendered
+        return
     if "sources" in matter:
         module.sources = _parse_list(matter["sources"], matter.line_of("sources"), scope)
     defined, referenced = _scan(module.body_lines)
@@ -180,6 +182,8 @@ def check_cross_course_links(courses: list, findings: Findings) -> None:
 def _check_cross_links(
     source: ModuleSource, files: dict[str, set[str]], findings: Findings
 ) -> None:
+    if source.too_complex:
+        return
     for link in find_links(source.body_lines):
         path = resolve(link.target, source.language)
         target = cross_course_target(path) if path else None
