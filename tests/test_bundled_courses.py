@@ -137,3 +137,73 @@ def test_changeable_facts_carry_a_dated_source_in_every_language(
         assert source is not None, f"{language}: no source {source_id}"
         assert source.as_of
         assert f"[^{source_id}]" in text.body
+
+
+# Pure recall (a year, an acronym, a law number, a name) in each final pool, as classified when
+# the pool was written; the test keeps the list honest (every id exists) and the share bounded.
+RECALL = {
+    "acces-droits-services": {
+        "final-programmes-sectoriels",
+        "final-circulaire-contenu",
+        "final-referencement",
+    },
+    "donnees-gouvernance": {
+        "eval-sigle-pac",
+        "eval-charte-commission",
+        "eval-article-145",
+        "eval-autorisation",
+        "eval-principes-0908",
+    },
+    "maroc-paysage-international": {
+        "final-etats-membres",
+        "final-volets-partenariat",
+        "final-suivi-la-valette",
+        "final-copresident-fmmd",
+        "final-objectifs-pacte",
+        "final-principes-pacte",
+        "final-mandat-ua",
+        "final-depomi",
+    },
+    "marocains-du-monde": {
+        "final-fondation-annee",
+        "final-fondation-mohammedia",
+        "final-article-16",
+        "final-loi-cri",
+        "final-marhaba-coordination",
+        "final-apports-loi-cri",
+    },
+    "retour-reintegration": {
+        "final-strategie-mre",
+        "final-ccme",
+        "final-cri",
+        "final-etape-origine",
+        "final-durabilite",
+    },
+    "snia-foundations": {
+        "final-genese-chronologie",
+        "final-regularises-total",
+        "final-asile-programme",
+        "final-gouvernance",
+        "final-non-refoulement",
+        "final-programmes-sectoriels",
+        "final-deconcentration",
+    },
+    "projet-migration-developpement": {"pf-criteres-cad", "pf-reference-avant", "pf-produit-livre"},
+    "droits-genre-migration": {"dg-lof-genre", "dg-etapes-bsg", "dg-principes-protection"},
+}
+PLACES = (
+    "Béni Mellal", "Khénifra", "Khouribga", "Fquih Ben Salah", "Azilal", "Tadla", "Souss",
+    "Agadir", "Inezgane", "Taroudant", "Tiznit", "Chtouka", "Oriental", "Oujda", "Nador",
+    "Berkane", "Taourirt", "Ouled Teïma",
+)  # fmt: skip
+
+
+@pytest.mark.parametrize("course_id", sorted(RECALL))
+def test_final_pools_are_mostly_regional_cases_not_recall(bundled, course_id):
+    course = next(c for c in bundled[0] if c.id == course_id)
+    pool = course.modules[-1].questions
+    ids = {q.id for q in pool}
+    assert RECALL[course_id] <= ids
+    assert len(RECALL[course_id]) * 4 <= len(pool)
+    regional = [q for q in pool if any(place in q.texts["fr"].prompt for place in PLACES)]
+    assert len(regional) * 2 >= len(pool), f"{len(regional)} regional cases of {len(pool)}"
