@@ -12,9 +12,10 @@ def create_app(config_name: str | None = None, **overrides: object) -> Flask:
     app.config.update(overrides)
     _refuse_weak_production_secret(app)
 
-    from . import assets, cli, database, errors, i18n, logs, security  # noqa: F401 - database: engine events
+    from . import database, errors, i18n, logs  # noqa: F401 - database: engine events
+    from .accounts import commands as cli
     from .extensions import babel, csrf, db, login_manager, migrate
-    from .views import register_blueprints
+    from .views import assets, register_blueprints, security
 
     logs.init_app(app)
     db.init_app(app)

@@ -6,14 +6,14 @@ from zoneinfo import ZoneInfo
 import pytest
 import sqlalchemy as sa
 
-from depomi_learn.assignments import (
+from depomi_learn.extensions import db
+from depomi_learn.learning.assignments import (
     AssignmentError,
     AssignmentTarget,
     cancel_assignment,
     change_due_date,
     create_assignment,
 )
-from depomi_learn.extensions import db
 from depomi_learn.models import Assignment, AuditEvent, Enrolment, Province, User, utcnow
 from tests.conftest import csrf_token
 from tests.factories import make_course

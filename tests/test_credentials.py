@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from depomi_learn import create_app
-from depomi_learn.credentials import (
+from depomi_learn.certificates.credentials import (
     CONTEXTS,
     InvalidCredential,
     SigningKeyError,

@@ -6,14 +6,15 @@ from flask import Blueprint, Response, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user
 
-from .. import audit, two_factor
-from ..administration import account_target
+from .. import audit
+from ..accounts import two_factor
+from ..accounts.administration import account_target
+from ..accounts.passwords import verify_password
+from ..accounts.privacy import personal_data
 from ..extensions import db
-from ..forms import TwoFactorCodeForm, TwoFactorOffForm
 from ..models import utcnow
-from ..passwords import verify_password
-from ..privacy import personal_data
-from ..security import client_address
+from .forms import TwoFactorCodeForm, TwoFactorOffForm
+from .security import client_address
 
 bp = Blueprint("account", __name__, url_prefix="/account")
 

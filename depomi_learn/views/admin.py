@@ -10,13 +10,15 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from .. import audit, two_factor
-from ..accounts import AccountError, UserFields, find_user_by_email, import_users_csv
-from ..administration import account_target, create_account, set_active, update_account
+from .. import audit
+from ..accounts import two_factor
+from ..accounts.administration import account_target, create_account, set_active, update_account
+from ..accounts.mail import MailError, mail_configured, send_mail
+from ..accounts.privacy import erase_user
+from ..accounts.resets import create_reset_link, reset_message
+from ..accounts.users import AccountError, UserFields, find_user_by_email, import_users_csv
 from ..extensions import db
-from ..forms import AccountForm, EraseForm, ImportForm
 from ..i18n import LANGUAGE_NAMES, current_language
-from ..mail import MailError, mail_configured, send_mail
 from ..models import AuditEvent, Province, Region, Role, User
 from ..permissions import (
     assignable_roles,
@@ -25,9 +27,8 @@ from ..permissions import (
     role_required,
     users_manageable_by,
 )
-from ..privacy import erase_user
-from ..resets import create_reset_link, reset_message
-from ..security import client_address
+from .forms import AccountForm, EraseForm, ImportForm
+from .security import client_address
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 PAGE_SIZE = 50

@@ -19,23 +19,24 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user
 
-from .. import audit, throttle, two_factor
-from ..accounts import AccountError, find_user_by_email, institution_named, normalise_email
-from ..administration import account_target
-from ..assignments import apply_open_assignments
+from .. import audit
+from ..accounts import throttle, two_factor
+from ..accounts.administration import account_target
+from ..accounts.passwords import hash_password, needs_rehash, password_problem, verify_password
+from ..accounts.resets import find_reset, use_reset
+from ..accounts.users import AccountError, find_user_by_email, institution_named, normalise_email
 from ..extensions import db
-from ..forms import (
+from ..i18n import LANGUAGE_NAMES, current_language
+from ..learning.assignments import apply_open_assignments
+from ..models import Province, Region, User, utcnow
+from .forms import (
     LoginForm,
     PasswordChangeForm,
     ProfileForm,
     ResetPasswordForm,
     TwoFactorCodeForm,
 )
-from ..i18n import LANGUAGE_NAMES, current_language
-from ..models import Province, Region, User, utcnow
-from ..passwords import hash_password, needs_rehash, password_problem, verify_password
-from ..resets import find_reset, use_reset
-from ..security import client_address, end_session, safe_next_url, start_session
+from .security import client_address, end_session, safe_next_url, start_session
 
 bp = Blueprint("auth", __name__)
 PENDING = "two_factor"  # session key: password checked, code still to come

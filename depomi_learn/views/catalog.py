@@ -5,7 +5,9 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.orm import Load
 
-from ..catalog import (
+from ..extensions import db
+from ..i18n import current_language, pick_content_language
+from ..learning.catalog import (
     CatalogFilters,
     filter_values,
     find_courses,
@@ -13,9 +15,7 @@ from ..catalog import (
     visible_versions,
     with_outline,
 )
-from ..extensions import db
-from ..i18n import current_language, pick_content_language
-from ..learning import continue_points, course_progress, enrol, find_enrolment, next_module
+from ..learning.progress import continue_points, course_progress, enrol, find_enrolment, next_module
 from ..permissions import can_view_course
 
 bp = Blueprint("catalog", __name__)

@@ -6,8 +6,8 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ..certificate_pdf import render_certificate_pdf
-from ..certificates import (
+from ..certificates.credentials import SigningKeyError, build_credential, sign_credential
+from ..certificates.issuing import (
     REASON_MAX,
     REASON_MIN,
     CertificateError,
@@ -23,11 +23,11 @@ from ..certificates import (
     status_condition,
     verification_url,
 )
-from ..credentials import SigningKeyError, build_credential, sign_credential
+from ..certificates.pdf import render_certificate_pdf
 from ..extensions import db
 from ..models import Certificate, Role, User
 from ..permissions import role_required
-from ..security import client_address
+from .security import client_address
 
 bp = Blueprint("certificates", __name__, url_prefix="/certificates")
 PAGE_SIZE = 50

@@ -22,16 +22,15 @@ from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
 from .. import audit
-from ..assignments import (
+from ..extensions import db
+from ..i18n import current_language, direction
+from ..learning.assignments import (
     AssignmentError,
     AssignmentTarget,
     cancel_assignment,
     change_due_date,
     create_assignment,
 )
-from ..extensions import db
-from ..forms import AssignmentForm, DueDateForm
-from ..i18n import current_language, direction
 from ..models import (
     Assignment,
     Certificate,
@@ -72,7 +71,8 @@ from ..reports.tables import (
     drilldown_table,
     report_table,
 )
-from ..security import client_address
+from .forms import AssignmentForm, DueDateForm
+from .security import client_address
 
 bp = Blueprint("coordinate", __name__, url_prefix="/coordinate")
 bp.add_app_template_filter(cell_text, "report_cell")

@@ -7,12 +7,18 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ..catalog import load_texts, with_outline
 from ..database import commit_keeping_objects, writes_on_get
 from ..extensions import db
-from ..learning import course_progress, find_enrolment, mark_read, record_visit, visit_is_news
+from ..learning.catalog import load_texts, with_outline
+from ..learning.progress import (
+    course_progress,
+    find_enrolment,
+    mark_read,
+    record_visit,
+    visit_is_news,
+)
+from ..learning.quizzes import quiz_state
 from ..models import CourseAsset, CourseVersion
-from ..quizzes import quiz_state
 from .catalog import content_language_for, visible_course_or_404
 
 bp = Blueprint("learn", __name__)

@@ -15,11 +15,11 @@ from flask_login import current_user, login_required
 
 from ..extensions import db
 from ..i18n import pick_content_language
+from ..learning.quizzes import QuizRefused, save_answers, start_attempt, submit_attempt
 from ..models import QuizAttempt, utcnow
-from ..quizzes import QuizRefused, save_answers, start_attempt, submit_attempt
-from ..security import KEEP_ON_SESSION_END
 from .catalog import content_language_for, visible_course_or_404
 from .learn import find_module_or_404
+from .security import KEEP_ON_SESSION_END
 
 bp = Blueprint("quiz", __name__)
 

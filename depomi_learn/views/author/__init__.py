@@ -12,7 +12,7 @@ from ...authoring.drafts import get_draft
 from ...extensions import db
 from ...models import Course, CourseDraft, Role
 from ...permissions import can_edit_course
-from ...security import client_address
+from ..security import client_address
 
 bp = Blueprint("author", __name__, url_prefix="/author")
 AUTHOR_ROLES = (Role.TRAINER, Role.ADMIN)

@@ -15,8 +15,8 @@ from ...content.assets import sniff_media_type
 from ...database import reads_only
 from ...extensions import db
 from ...models import Course, CourseDraft
-from ...security import safe_next_url
 from ..learn import LEADING_TITLE
+from ..security import safe_next_url
 from . import audit, bp, course_url, draft_or_404, editable_course_or_404
 
 

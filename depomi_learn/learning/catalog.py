@@ -7,10 +7,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Load, QueryableAttribute, defer, selectinload, undefer
 from sqlalchemy.orm.attributes import set_committed_value
 
-from .content.course_yaml import LEVELS
-from .extensions import db
-from .models import Course, CourseVersion, Module, ModuleText, User
-from .permissions import courses_visible_to
+from ..content.course_yaml import LEVELS
+from ..extensions import db
+from ..models import Course, CourseVersion, Module, ModuleText, User
+from ..permissions import courses_visible_to
 
 _ARABIC_MARKS = {chr(c) for c in range(0x064B, 0x0660)} | {"\u0670", "\u0640"}
 _ALEF_FORMS = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه"})

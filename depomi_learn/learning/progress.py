@@ -6,10 +6,9 @@ from datetime import timedelta
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
-from .catalog import with_outline
-from .certificates import issue_certificate, learning_cycle_start
-from .extensions import db
-from .models import (
+from ..certificates.issuing import issue_certificate, learning_cycle_start
+from ..extensions import db
+from ..models import (
     Course,
     CourseVersion,
     Enrolment,
@@ -19,6 +18,7 @@ from .models import (
     User,
     utcnow,
 )
+from .catalog import with_outline
 
 
 @dataclass(frozen=True)

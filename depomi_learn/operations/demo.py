@@ -15,10 +15,10 @@ from itertools import islice
 
 import sqlalchemy as sa
 
-from .assignments import apply_assignment
-from .certificates import generate_code
-from .extensions import db
-from .models import (
+from ..certificates.issuing import generate_code
+from ..extensions import db
+from ..learning.assignments import apply_assignment
+from ..models import (
     Assignment,
     Certificate,
     Course,

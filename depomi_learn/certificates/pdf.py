@@ -18,9 +18,9 @@ from babel.dates import format_date
 from flask import render_template
 from markupsafe import Markup
 
-from .models import Certificate
+from ..models import Certificate
 
-STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
+STATIC_DIR = Path(__file__).resolve().parents[2] / "static"
 FONTS_DIR = STATIC_DIR / "fonts"
 TIMEZONE = ZoneInfo("Africa/Casablanca")
 PROGRAMME = {

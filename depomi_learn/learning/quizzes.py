@@ -13,11 +13,11 @@ import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
-from .certificates import learning_cycle_start
-from .extensions import db
+from ..certificates.issuing import learning_cycle_start
+from ..extensions import db
+from ..models import Module, QuizAttempt, User, utcnow
 from .grading import GradingItem, grade_attempt
-from .learning import complete_module, find_enrolment
-from .models import Module, QuizAttempt, User, utcnow
+from .progress import complete_module, find_enrolment
 
 DEFAULT_SETTINGS = {
     "pass_mark": 70,

@@ -15,8 +15,8 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from flask import current_app
 
-from .extensions import db
-from .models import SignInAttempt, utcnow
+from ..extensions import db
+from ..models import SignInAttempt, utcnow
 
 ADDRESS_WINDOW = timedelta(minutes=1)
 ACCOUNT_WINDOW = timedelta(minutes=15)

@@ -9,9 +9,9 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
 
-from .assignments import apply_open_assignments
-from .extensions import db
-from .models import Institution, Province, Region, Role, User
+from ..extensions import db
+from ..learning.assignments import apply_open_assignments
+from ..models import Institution, Province, Region, Role, User
 from .passwords import hash_password, password_problem, unusable_password
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")

@@ -5,8 +5,8 @@ from importlib import resources
 import sqlalchemy as sa
 import yaml
 
-from .extensions import db
-from .models import Province, Region
+from ..extensions import db
+from ..models import Province, Region
 
 
 def load_reference_regions() -> tuple[int, int]:

@@ -7,7 +7,10 @@ import click
 import sqlalchemy as sa
 from flask.cli import AppGroup
 
-from .certificates import (
+from ..extensions import db
+from ..models import Certificate, User
+from .credentials import generate_signing_key
+from .issuing import (
     CertificateError,
     Status,
     certificate_for_pdf,
@@ -17,9 +20,6 @@ from .certificates import (
     revoke_certificate,
     status_condition,
 )
-from .credentials import generate_signing_key
-from .extensions import db
-from .models import Certificate, User
 
 certificates_cli = AppGroup("certificates", help="List, verify and revoke certificates.")
 STATUSES = [s.value for s in Status if s != Status.NOT_FOUND]

@@ -17,8 +17,8 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy.dialects import postgresql, sqlite
 
-from .extensions import db
-from .models import (
+from ..extensions import db
+from ..models import (
     Assignment,
     Course,
     Enrolment,
@@ -30,7 +30,7 @@ from .models import (
     assignment_learner,
     utcnow,
 )
-from .permissions import can_view_assignment, can_view_learner, is_national, learners_visible_to
+from ..permissions import can_view_assignment, can_view_learner, is_national, learners_visible_to
 
 MAX_CHOSEN = 500
 

@@ -8,12 +8,12 @@ import sqlalchemy as sa
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
-from . import audit
-from .accounts import AccountError, UserFields, create_user, find_user_by_email, import_users_csv
-from .extensions import db
-from .models import Province, Region, Role
+from .. import audit
+from ..extensions import db
+from ..models import Province, Region, Role
+from ..operations.regions import load_reference_regions
 from .passwords import hash_password, password_problem
-from .regions import load_reference_regions
+from .users import AccountError, UserFields, create_user, find_user_by_email, import_users_csv
 
 users_cli = AppGroup("users", help="Create and import accounts.")
 regions_cli = AppGroup("regions", help="Reference data of regions and provinces.")
@@ -40,18 +40,18 @@ def register(app: Flask) -> None:
     app.cli.add_command(users_cli)
     from flask_migrate.cli import db as db_cli
 
-    from .backups import backup_command, restore_command
+    from ..operations.backups import backup_command, restore_command
 
     db_cli.add_command(backup_command)  # flask db backup PATH, flask db restore PATH
     db_cli.add_command(restore_command)
     app.cli.add_command(regions_cli)
-    from .content.commands import courses_cli
+    from ..content.commands import courses_cli
 
     app.cli.add_command(courses_cli)
-    from .demo_commands import demo_cli
+    from ..operations.commands import demo_cli
 
     app.cli.add_command(demo_cli)
-    from .certificate_commands import certificates_cli
+    from ..certificates.commands import certificates_cli
 
     app.cli.add_command(certificates_cli)
 

@@ -4,8 +4,8 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from ..extensions import db
 from .demo import DemoError, populate
-from .extensions import db
 
 demo_cli = AppGroup("demo", help="Synthetic demonstration data (never in production).")
 

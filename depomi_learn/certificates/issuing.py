@@ -18,11 +18,11 @@ import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
-from .audit import record
-from .certificate_pdf import pdf_sha256, render_certificate_pdf
-from .extensions import db
-from .models import Certificate, CourseVersion, Enrolment, ModuleProgress, Role, User, utcnow
-from .permissions import can_view_learner, learners_visible_to
+from ..audit import record
+from ..extensions import db
+from ..models import Certificate, CourseVersion, Enrolment, ModuleProgress, Role, User, utcnow
+from ..permissions import can_view_learner, learners_visible_to
+from .pdf import pdf_sha256, render_certificate_pdf
 
 ISSUER_NAME = "DEPOMI Learn"
 CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"

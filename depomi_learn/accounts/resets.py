@@ -14,10 +14,10 @@ from flask import current_app, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from .accounts import AccountError
-from .extensions import db
-from .models import PasswordResetToken, User, utcnow
+from ..extensions import db
+from ..models import PasswordResetToken, User, utcnow
 from .passwords import hash_password, password_problem
+from .users import AccountError
 
 
 def _digest(token: str) -> str:

@@ -22,8 +22,8 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from flask import current_app
 
-from .extensions import db
-from .models import RecoveryCode, User, utcnow
+from ..extensions import db
+from ..models import RecoveryCode, User, utcnow
 
 ISSUER = "DEPOMI Learn"
 RECOVERY_CODES = 10

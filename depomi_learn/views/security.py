@@ -16,8 +16,8 @@ from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager, current_user, login_user, logout_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from .extensions import db
-from .models import Role, User
+from ..extensions import db
+from ..models import Role, User
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -90,7 +90,7 @@ def idle_minutes(app: Flask, user: User) -> int:
 
 def init_sessions(app: Flask) -> None:
     """Enforce idle and absolute timeouts, and two-factor enrolment for the roles that need it."""
-    from .two_factor import is_required_for
+    from ..accounts.two_factor import is_required_for
 
     @app.before_request
     def check_session():

@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from flask import current_app
 from flask.cli import with_appcontext
 
-from .extensions import db
+from ..extensions import db
 
 
 class BackupError(RuntimeError):

@@ -21,10 +21,10 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from flask import current_app
 
-from .certificates import ISSUER_NAME, iso_time, verification_url
-from .models import Certificate
+from ..models import Certificate
+from .issuing import ISSUER_NAME, iso_time, verification_url
 
-CONTEXTS_DIR = Path(__file__).resolve().parent / "data" / "contexts"
+CONTEXTS_DIR = Path(__file__).resolve().parent.parent / "data" / "contexts"
 VC_CONTEXT = "https://www.w3.org/ns/credentials/v2"
 OB_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
 # Context URL -> (local file, the name under which /contexts/ serves it)

@@ -13,10 +13,9 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from . import audit
-from .accounts import AccountError
-from .extensions import db
-from .models import (
+from .. import audit
+from ..extensions import db
+from ..models import (
     AuditEvent,
     Certificate,
     PasswordResetToken,
@@ -26,6 +25,7 @@ from .models import (
     utcnow,
 )
 from .passwords import unusable_password
+from .users import AccountError
 
 # Secrets and security bookkeeping: never exported (the tokens would not help anyone, and
 # answer keys of an attempt must not leave the server before it is submitted).

@@ -9,8 +9,8 @@ import time
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
-from .extensions import db
-from .models import RateLimitCounter
+from ..extensions import db
+from ..models import RateLimitCounter
 
 
 def hit(key: str, limit: int, window_seconds: int = 60, now: float | None = None) -> int | None:

@@ -8,8 +8,11 @@ email changes and erasure.
 
 from flask_babel import gettext as _
 
-from . import audit
-from .accounts import (
+from .. import audit
+from ..learning.assignments import apply_open_assignments
+from ..models import User
+from ..permissions import assignable_roles, can_manage_user, may_place_in_region
+from .users import (
     PROFILE_FIELDS,
     AccountError,
     UserFields,
@@ -19,9 +22,6 @@ from .accounts import (
     institution_named,
     normalise_email,
 )
-from .assignments import apply_open_assignments
-from .models import User
-from .permissions import assignable_roles, can_manage_user, may_place_in_region
 
 
 def account_target(user: User) -> str:
