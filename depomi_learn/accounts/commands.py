@@ -1,22 +1,20 @@
-"""Command-line interface: flask users|regions|courses ..."""
+"""flask users create|import|set-password|demo: accounts from the command line."""
 
 import sys
 from pathlib import Path
 
 import click
 import sqlalchemy as sa
-from flask import Flask, current_app
+from flask import current_app
 from flask.cli import AppGroup
 
 from .. import audit
 from ..extensions import db
 from ..models import Province, Region, Role
-from ..operations.regions import load_reference_regions
 from .passwords import hash_password, password_problem
 from .users import AccountError, UserFields, create_user, find_user_by_email, import_users_csv
 
 users_cli = AppGroup("users", help="Create and import accounts.")
-regions_cli = AppGroup("regions", help="Reference data of regions and provinces.")
 
 DEMO_ACCOUNTS = (
     # email, role, region code, Latin name, Arabic name
@@ -34,34 +32,6 @@ DEMO_ACCOUNTS = (
     ("oriental@demo.depomi.ma", Role.LEARNER, "oriental", "Youssef Berrada", "يوسف برادة"),
 )
 DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 - development only; refused in production
-
-
-def register(app: Flask) -> None:
-    app.cli.add_command(users_cli)
-    from flask_migrate.cli import db as db_cli
-
-    from ..operations.backups import backup_command, restore_command
-
-    db_cli.add_command(backup_command)  # flask db backup PATH, flask db restore PATH
-    db_cli.add_command(restore_command)
-    app.cli.add_command(regions_cli)
-    from ..content.commands import courses_cli
-
-    app.cli.add_command(courses_cli)
-    from ..operations.commands import demo_cli
-
-    app.cli.add_command(demo_cli)
-    from ..certificates.commands import certificates_cli
-
-    app.cli.add_command(certificates_cli)
-
-
-@regions_cli.command("load")
-def regions_load() -> None:
-    """Load Morocco's 12 regions and 75 prefectures and provinces (idempotent)."""
-    regions, provinces = load_reference_regions()
-    db.session.commit()
-    click.echo(f"{regions} regions, {provinces} prefectures and provinces")
 
 
 def _lookup(model, code: str | None, label: str):

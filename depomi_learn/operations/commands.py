@@ -1,4 +1,5 @@
-"""flask demo populate: a synthetic population so the dashboards can be seen full."""
+"""flask regions load and flask demo populate: reference data, and a synthetic population so the
+dashboards can be seen full."""
 
 import click
 from flask import current_app
@@ -6,7 +7,9 @@ from flask.cli import AppGroup
 
 from ..extensions import db
 from .demo import DemoError, populate
+from .regions import load_reference_regions
 
+regions_cli = AppGroup("regions", help="Reference data of regions and provinces.")
 demo_cli = AppGroup("demo", help="Synthetic demonstration data (never in production).")
 
 
@@ -27,3 +30,11 @@ def demo_populate(learners: int, seed: int) -> None:
         f"{counts.progress} module progress rows, {counts.attempts} quiz attempts, "
         f"{counts.certificates} certificates, {counts.assignments} assignments"
     )
+
+
+@regions_cli.command("load")
+def regions_load() -> None:
+    """Load Morocco's 12 regions and 75 prefectures and provinces (idempotent)."""
+    regions, provinces = load_reference_regions()
+    db.session.commit()
+    click.echo(f"{regions} regions, {provinces} prefectures and provinces")

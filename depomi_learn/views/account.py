@@ -14,7 +14,7 @@ from ..accounts.privacy import personal_data
 from ..extensions import db
 from ..models import utcnow
 from .forms import TwoFactorCodeForm, TwoFactorOffForm
-from .security import client_address
+from .security import client_address, open_before_two_factor
 
 bp = Blueprint("account", __name__, url_prefix="/account")
 
@@ -24,6 +24,7 @@ def _me():
 
 
 @bp.route("/two-factor")
+@open_before_two_factor
 @login_required
 def two_factor_page():
     user = _me()
@@ -42,6 +43,7 @@ def two_factor_page():
 
 
 @bp.route("/two-factor/start", methods=["POST"])
+@open_before_two_factor
 @login_required
 def two_factor_start():
     user = _me()
@@ -52,6 +54,7 @@ def two_factor_start():
 
 
 @bp.route("/two-factor/confirm", methods=["POST"])
+@open_before_two_factor
 @login_required
 def two_factor_confirm():
     user = _me()

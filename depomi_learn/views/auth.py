@@ -36,7 +36,13 @@ from .forms import (
     ResetPasswordForm,
     TwoFactorCodeForm,
 )
-from .security import client_address, end_session, safe_next_url, start_session
+from .security import (
+    client_address,
+    end_session,
+    open_before_two_factor,
+    safe_next_url,
+    start_session,
+)
 
 bp = Blueprint("auth", __name__)
 PENDING = "two_factor"  # session key: password checked, code still to come
@@ -168,6 +174,7 @@ def enter_code():
 
 
 @bp.route("/logout", methods=["POST"])
+@open_before_two_factor
 @login_required
 def logout():
     user = current_user._get_current_object()
@@ -205,6 +212,7 @@ def reset_password(token: str):
 
 
 @bp.route("/language", methods=["POST"])
+@open_before_two_factor
 def set_language():
     language = request.form.get("language", "")
     if language not in current_app.config["LANGUAGES"]:

@@ -7,7 +7,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ..database import commit_keeping_objects, writes_on_get
+from ..database import commit_keeping_objects
 from ..extensions import db
 from ..learning.catalog import load_texts, with_outline
 from ..learning.progress import (
@@ -20,6 +20,7 @@ from ..learning.progress import (
 from ..learning.quizzes import quiz_state
 from ..models import CourseAsset, CourseVersion
 from .catalog import content_language_for, visible_course_or_404
+from .transactions import writes_on_get
 
 bp = Blueprint("learn", __name__)
 LEADING_TITLE = re.compile(r"^\s*<h1[^>]*>.*?</h1>\s*", re.DOTALL)

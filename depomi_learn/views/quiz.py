@@ -19,7 +19,7 @@ from ..learning.quizzes import QuizRefused, save_answers, start_attempt, submit_
 from ..models import QuizAttempt, utcnow
 from .catalog import content_language_for, visible_course_or_404
 from .learn import find_module_or_404
-from .security import KEEP_ON_SESSION_END
+from .security import keeps_on_session_end
 
 bp = Blueprint("quiz", __name__)
 
@@ -44,10 +44,6 @@ def _keep_answers_of_ended_session() -> None:
     if mine and save_answers(attempt, answers_from_form(attempt)):
         db.session.commit()
         flash(_("Your answers are saved. Sign in again to submit them."), "info")
-
-
-KEEP_ON_SESSION_END["quiz.submit"] = _keep_answers_of_ended_session
-KEEP_ON_SESSION_END["quiz.save"] = _keep_answers_of_ended_session
 
 
 def answers_from_form(attempt: QuizAttempt) -> dict[str, object]:
@@ -101,6 +97,7 @@ def attempt(attempt_id: int):
 
 
 @bp.route("/quiz/attempts/<int:attempt_id>/save", methods=["POST"])
+@keeps_on_session_end(_keep_answers_of_ended_session)
 @login_required
 def save(attempt_id: int):
     attempt = _own_attempt_or_404(attempt_id)
@@ -117,6 +114,7 @@ def save(attempt_id: int):
 
 
 @bp.route("/quiz/attempts/<int:attempt_id>/submit", methods=["POST"])
+@keeps_on_session_end(_keep_answers_of_ended_session)
 @login_required
 def submit(attempt_id: int):
     attempt = _own_attempt_or_404(attempt_id)

@@ -8,6 +8,7 @@ timestamps live in the signed session cookie, so a copied cookie cannot be made 
 
 import time
 from collections.abc import Callable
+from typing import TypeVar
 from urllib.parse import urlsplit
 
 from flask import Flask, Response, flash, redirect, request, session, url_for
@@ -24,17 +25,7 @@ CSP = (
     "font-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "
     "form-action 'self'"
 )
-# Pages a staff member who still has to enrol a two-factor app may open.
-ENROLMENT_ENDPOINTS = frozenset(
-    {
-        "static",
-        "auth.logout",
-        "auth.set_language",
-        "account.two_factor_page",
-        "account.two_factor_start",
-        "account.two_factor_confirm",
-    }
-)
+F = TypeVar("F", bound=Callable)
 SIGNED_IN_AT, SEEN_AT = "signed_in_at", "seen_at"
 
 
@@ -76,9 +67,20 @@ def end_session() -> None:
         session["language"] = language
 
 
-# endpoint -> function saving what a POST carried when it arrives after the session ended;
-# filled by the views that own such data (quiz answers).
-KEEP_ON_SESSION_END: dict[str, Callable[[], None]] = {}
+def open_before_two_factor(view: F) -> F:
+    """Mark a page that a staff member who still has to enrol a two-factor app may open."""
+    view.open_before_two_factor = True
+    return view
+
+
+def keeps_on_session_end(keep: Callable[[], None]) -> Callable[[F], F]:
+    """Mark a POST view whose data `keep` saves when it arrives after the session ended."""
+
+    def mark(view: F) -> F:
+        view.keep_on_session_end = keep
+        return view
+
+    return mark
 
 
 def idle_minutes(app: Flask, user: User) -> int:
@@ -100,7 +102,9 @@ def init_sessions(app: Flask) -> None:
         idle = idle_minutes(app, current_user) * 60
         lifetime = int(app.permanent_session_lifetime.total_seconds())
         if now - session.get(SEEN_AT, 0) > idle or now - session.get(SIGNED_IN_AT, 0) > lifetime:
-            keep = KEEP_ON_SESSION_END.get(request.endpoint or "")
+            keep = getattr(
+                app.view_functions.get(request.endpoint or ""), "keep_on_session_end", None
+            )
             if keep is not None and request.method == "POST":
                 keep()  # e.g. quiz answers: what a learner submitted is never lost
             end_session()
@@ -114,11 +118,18 @@ def init_sessions(app: Flask) -> None:
         if (
             is_required_for(current_user)
             and not current_user.totp_enabled
-            and request.endpoint not in ENROLMENT_ENDPOINTS
+            and request.endpoint != "static"
+            and not getattr(
+                app.view_functions.get(request.endpoint or ""), "open_before_two_factor", False
+            )
         ):
             flash(_("Your role requires two-factor authentication. Set it up to continue."), "info")
             return redirect(url_for("account.two_factor_page"))
         return None
+
+
+def _current_view(app: Flask) -> Callable | None:
+    return app.view_functions.get(request.endpoint or "")
 
 
 def init_proxy(app: Flask) -> None:

@@ -23,9 +23,9 @@ from ..accounts import ratelimit
 from ..certificates.credentials import SigningKeyError, context_file, issuer_profile, public_jwks
 from ..certificates.issuing import Status, certificate_for_pdf, find_certificate, normalise_code
 from ..certificates.issuing import public_record as build_public_record
-from ..database import writes_on_get
 from ..extensions import db
 from .security import client_address
+from .transactions import writes_on_get
 
 bp = Blueprint("verify", __name__)
 LIMITED_ENDPOINTS = frozenset({"verify.form", "verify.certificate", "verify.pdf_file"})

@@ -12,12 +12,12 @@ from ...authoring.images import MAX_UPLOAD_BYTES, clean_image
 from ...authoring.preview import Preview, preview_file
 from ...authoring.snippets import snippets
 from ...content.assets import sniff_media_type
-from ...database import reads_only
 from ...extensions import db
 from ...models import Course, CourseDraft
 from ..learn import LEADING_TITLE
 from ..security import safe_next_url
-from . import audit, bp, course_url, draft_or_404, editable_course_or_404
+from ..transactions import reads_only
+from .common import audit, bp, course_url, draft_or_404, editable_course_or_404
 
 
 def _editable_path(path: str) -> bool:

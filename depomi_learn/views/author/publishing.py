@@ -22,7 +22,7 @@ from ...authoring.zipfiles import folder_zip
 from ...extensions import db
 from ...i18n import current_language, pick_content_language
 from ...models import Course, CourseVersion, User
-from . import audit, bp, course_url, draft_or_404, editable_course_or_404
+from .common import audit, bp, course_url, draft_or_404, editable_course_or_404
 from .workspace import render_course_page
 
 

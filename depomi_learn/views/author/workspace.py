@@ -29,7 +29,7 @@ from ...authoring.outline import outline
 from ...extensions import db
 from ...models import Course, CourseDraft
 from ...permissions import can_manage_authors, courses_editable_by
-from . import audit, bp, course_url, draft_or_404, editable_course_or_404
+from .common import audit, bp, course_url, draft_or_404, editable_course_or_404
 
 
 @bp.route("/")

@@ -11,14 +11,14 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from ..audit import record
-from ..authoring.folder import write_folder
-from ..authoring.versions import version_by_number, version_files
+from ..content.assets import visible_files
+from ..content.findings import findings_to_json, format_findings_text, has_errors
+from ..content.importer import import_course, plan_import, removals_with_learner_work
+from ..content.validate import load_tree
 from ..extensions import db
 from ..models import Course
-from .assets import visible_files
-from .findings import findings_to_json, format_findings_text, has_errors
-from .importer import import_course, plan_import, removals_with_learner_work
-from .validate import load_tree
+from .folder import write_folder
+from .versions import version_by_number, version_files
 
 courses_cli = AppGroup("courses", help="Validate and import courses written in the course format.")
 
