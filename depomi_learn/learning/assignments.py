@@ -8,6 +8,7 @@ their number. A regional coordinator's assignment always carries their region, a
 always drawn through `learners_visible_to(creator)`, so nobody outside their scope is reached.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
@@ -31,6 +32,7 @@ from ..models import (
     utcnow,
 )
 from ..permissions import can_view_assignment, can_view_learner, is_national, learners_visible_to
+from ..reports.filters import FilterError, parse_filters
 
 MAX_CHOSEN = 500
 
@@ -43,6 +45,9 @@ class AssignmentError(ValueError):
         self.field, self.message, self.status = field_name, message, status
 
 
+TARGET_KEYS = ("course", "region", "province", "institution", "job_function")
+
+
 @dataclass
 class AssignmentTarget:
     course_id: str
@@ -52,6 +57,46 @@ class AssignmentTarget:
     institution_id: int | None = None
     job_function: str = ""
     learner_ids: tuple[int, ...] = ()
+
+
+def target_in_scope(
+    user: User, place: Mapping[str, str], learners: str, due_on: date
+) -> AssignmentTarget:
+    """Read an assignment's target as chosen in a form, checked against `user`'s scope as the
+    report filters are: FilterError for a malformed (400) or out-of-scope (404) place,
+    AssignmentError naming the addresses of learners outside the scope."""
+    chosen = parse_filters(user, {key: place.get(key) or "" for key in TARGET_KEYS})
+    if not chosen.course_id:
+        raise FilterError(400, "course")
+    emails = sorted({line.strip().lower() for line in learners.split() if line})
+    ids: list[int] = []
+    if emails:
+        found = dict(
+            db.session.execute(
+                learners_visible_to(user)
+                .where(User.email.in_(emails), User.role == Role.LEARNER)
+                .with_only_columns(User.email, User.id)
+            ).all()
+        )
+        missing = [e for e in emails if e not in found]
+        if missing:
+            raise AssignmentError(
+                "learners",
+                _(
+                    "no learner in your scope has these addresses: %(emails)s",
+                    emails=", ".join(missing),
+                ),
+            )
+        ids = list(found.values())
+    return AssignmentTarget(
+        course_id=chosen.course_id,
+        due_on=due_on,
+        region_id=chosen.region_id,
+        province_id=chosen.province_id if isinstance(chosen.province_id, int) else None,
+        institution_id=chosen.institution_id if isinstance(chosen.institution_id, int) else None,
+        job_function=chosen.job_function or "",
+        learner_ids=tuple(ids),
+    )
 
 
 def end_of_day(day: date) -> datetime:

@@ -7,14 +7,15 @@ from werkzeug.exceptions import HTTPException
 from ..i18n import current_language
 from ..models import Role
 from ..permissions import is_national
-from ..reports.drilldown import PAGE_SIZE, parse_sort
+from ..reports.drilldown import PAGE_SIZE
+from ..reports.filters import FilterError, ReportFilters, parse_filters
+from ..reports.requests import dimensions_for, learner_list, parse_metric_and_sort
 from ..reports.tables import (
     TABLE_NAMES,
     dashboard_tables,
     report_table,
     table_json,
 )
-from .coordinate import dimensions_for, request_filters, request_metric, requested_learner_list
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -32,6 +33,13 @@ def _json_error(error: HTTPException):
     return jsonify(error=error.name, status=error.code), error.code
 
 
+def _filters() -> ReportFilters:
+    try:
+        return parse_filters(current_user, request.args)
+    except FilterError as error:
+        abort(error.status)
+
+
 def _scope() -> dict:
     region = current_user.region
     return {"national": is_national(current_user), "region": region.code if region else None}
@@ -39,7 +47,7 @@ def _scope() -> dict:
 
 @bp.route("/reports/dashboard")
 def dashboard():
-    filters = request_filters()
+    filters = _filters()
     dimensions = dimensions_for(current_user)
     tables = dashboard_tables(current_user, filters, current_language(), dimensions)
     return jsonify(
@@ -52,7 +60,10 @@ def dashboard():
 
 @bp.route("/reports/learners")
 def learners():
-    found = requested_learner_list()
+    try:
+        found = learner_list(current_user, request.args, current_language())
+    except FilterError as error:
+        abort(error.status)
     return jsonify(
         scope=_scope(),
         filters=found.filters.args,
@@ -71,8 +82,10 @@ def report(name: str):
         abort(404)
     if name == "region" and not is_national(current_user):
         abort(403)
-    filters = request_filters()
-    metric = request_metric()
-    sort = parse_sort(metric, request.args.get("sort", ""))
+    filters = _filters()
+    try:
+        metric, sort = parse_metric_and_sort(request.args)
+    except FilterError as error:
+        abort(error.status)
     table = report_table(name, current_user, filters, current_language(), metric, sort)
     return jsonify(scope=_scope(), filters=filters.args, **table_json(table))
