@@ -148,3 +148,21 @@ def test_module_is_short(module):
 def test_few_modules_at_the_top():
     top = sorted(path.name for path in PACKAGE.glob("*.py"))
     assert len(top) <= MAX_TOP_LEVEL_MODULES, top
+
+
+REQUEST_HELPERS = ("assets", "forms", "security", "transactions")  # views/ modules, not blueprints
+
+
+def test_blueprints_do_not_import_each_other():
+    crossing = []
+    for module, targets in GRAPH.items():
+        parts = module.split(".")
+        if parts[:2] != ["depomi_learn", "views"] or len(parts) < 3:
+            continue  # views/__init__ registers every blueprint
+        for target in targets:
+            tparts = target.split(".")
+            if tparts[:2] != ["depomi_learn", "views"] or tparts[2] in REQUEST_HELPERS:
+                continue
+            if tparts[2] != parts[2]:
+                crossing.append(f"{module} imports {target}")
+    assert crossing == []

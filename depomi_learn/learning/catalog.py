@@ -1,5 +1,7 @@
-"""Finding courses: the catalogue's search and filters over current course versions."""
+"""Finding courses: the catalogue's search and filters over current course versions, the course
+a person may open, its modules and the language to show them in."""
 
+import re
 import unicodedata
 from dataclasses import dataclass
 
@@ -9,8 +11,9 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from ..content.course_yaml import LEVELS
 from ..extensions import db
+from ..i18n import pick_content_language
 from ..models import Course, CourseVersion, Module, ModuleText, User
-from ..permissions import courses_visible_to
+from ..permissions import can_view_course, courses_visible_to
 
 _ARABIC_MARKS = {chr(c) for c in range(0x064B, 0x0660)} | {"\u0670", "\u0640"}
 _ALEF_FORMS = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه"})
@@ -108,3 +111,35 @@ def load_texts(modules: list[Module]) -> None:
 def get_course(course_id: str, *, outline: Load | None = None) -> Course | None:
     """Return the course, loaded with `outline` (see `with_outline`) when given."""
     return db.session.get(Course, course_id, options=[outline] if outline is not None else [])
+
+
+def visible_course(user: object, course_id: str, *, outline: Load | None = None) -> Course | None:
+    """Return the course if `user` (signed in or anonymous) may see it; None otherwise."""
+    viewer = user if isinstance(user, User) else None
+    course = get_course(course_id, outline=outline)
+    if course is None or not can_view_course(viewer, course):
+        return None
+    return course
+
+
+def find_module(version: CourseVersion, module_key: str) -> tuple[int, Module] | None:
+    """Return the module's position and the module for its key or one of its old keys."""
+    for index, module in enumerate(version.modules):
+        if module.key == module_key or module_key in module.aliases:
+            return index, module
+    return None
+
+
+def content_language(version: CourseVersion, requested: str, interface: str) -> str:
+    """Return the language to show: the requested one when the course has it, else the
+    interface's, else the course's default."""
+    preferred = requested if requested in version.languages else interface
+    return pick_content_language(version.languages, version.default_language, preferred)
+
+
+LEADING_TITLE = re.compile(r"^\s*<h1[^>]*>.*?</h1>\s*", re.DOTALL)
+
+
+def without_leading_title(html: str) -> str:
+    """Drop the module's own <h1>: the page prints the title itself."""
+    return LEADING_TITLE.sub("", html, count=1)

@@ -14,11 +14,10 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..extensions import db
-from ..i18n import pick_content_language
+from ..i18n import current_language, pick_content_language
+from ..learning.catalog import content_language, find_module, visible_course
 from ..learning.quizzes import QuizRefused, save_answers, start_attempt, submit_attempt
 from ..models import QuizAttempt, utcnow
-from .catalog import content_language_for, visible_course_or_404
-from .learn import find_module_or_404
 from .security import keeps_on_session_end
 
 bp = Blueprint("quiz", __name__)
@@ -62,9 +61,11 @@ def answers_from_form(attempt: QuizAttempt) -> dict[str, object]:
 @bp.route("/courses/<course_id>/modules/<module_key>/quiz", methods=["POST"])
 @login_required
 def start(course_id: str, module_key: str):
-    course = visible_course_or_404(course_id)
-    _index, module = find_module_or_404(course.current_version, module_key)
-    language = content_language_for(course.current_version)
+    course = visible_course(current_user, course_id) or abort(404)
+    _index, module = find_module(course.current_version, module_key) or abort(404)
+    language = content_language(
+        course.current_version, request.args.get("lang", ""), current_language()
+    )
     try:
         attempt = start_attempt(current_user, module, language)
     except QuizRefused as refusal:
