@@ -31,34 +31,8 @@ from ..models import (
     User,
     utcnow,
 )
+from .demo_people import person as new_person
 
-FIRST_NAMES = (
-    ("Fatima", "فاطمة"), ("Mohamed", "محمد"), ("Khadija", "خديجة"), ("Youssef", "يوسف"),
-    ("Amina", "أمينة"), ("Hassan", "حسن"), ("Salma", "سلمى"), ("Omar", "عمر"),
-    ("Zineb", "زينب"), ("Rachid", "رشيد"), ("Imane", "إيمان"), ("Mustapha", "مصطفى"),
-    ("Naima", "نعيمة"), ("Abdelilah", "عبد الإله"), ("Hajar", "هاجر"), ("Said", "سعيد"),
-    ("Meryem", "مريم"), ("Karim", "كريم"), ("Souad", "سعاد"), ("Brahim", "إبراهيم"),
-    ("Latifa", "لطيفة"), ("Hamid", "حميد"), ("Asmae", "أسماء"), ("Lahcen", "لحسن"),
-)  # fmt: skip
-LAST_NAMES = (
-    ("Alaoui", "العلوي"), ("Bennani", "بناني"), ("El Idrissi", "الإدريسي"), ("Tazi", "التازي"),
-    ("Berrada", "برادة"), ("Amrani", "العمراني"), ("Ait Ali", "آيت علي"), ("Ouali", "والي"),
-    ("Chraibi", "الشرايبي"), ("Benjelloun", "بنجلون"), ("Fassi", "الفاسي"), ("Lahlou", "لحلو"),
-    ("Ziani", "الزياني"), ("Belhaj", "بلحاج"), ("Ouazzani", "الوزاني"), ("Naciri", "الناصري"),
-    ("Ait Baha", "آيت باها"), ("Boutaleb", "بوطالب"), ("Kettani", "الكتاني"), ("Hilali", "الهلالي"),
-)  # fmt: skip
-JOB_FUNCTIONS = (
-    "Chargé de mission migration",
-    "Administrateur",
-    "Assistant social",
-    "Juriste",
-    "Chef de service",
-    "Agent d'accueil",
-    "Ingénieur d'État",
-    "Technicien",
-    "Point focal MRE",
-    "Cadre territorial",
-)
 CHUNK = 5_000
 PROGRAMME_WEIGHT = 4  # the three programme regions hold most of the learners
 
@@ -156,16 +130,13 @@ def _institutions(regions: list[Region]) -> dict[int, list[int]]:
     """Create (once) a few institutions per province and region; return their ids per province."""
     wanted: dict[int, list[str]] = {}
     for region in regions:
-        regional = [
-            f"Conseil régional {region.name_fr}",
-            f"Direction régionale de l'Entraide nationale – {region.name_fr}",
-        ]
         for province in region.provinces:
-            kind = "Préfecture" if province.kind == "prefecture" else "Province"
-            wanted[province.id] = [
+            kind = "préfectoral" if province.kind == "prefecture" else "provincial"
+            wanted[province.id] = [  # in the order of INSTITUTION_KINDS
                 f"Commune de {province.name_fr}",
-                f"{kind} de {province.name_fr}",
-                *regional,
+                f"Conseil {kind} de {province.name_fr}",
+                f"Conseil régional {region.name_fr}",
+                f"Direction régionale de l'Entraide nationale – {region.name_fr}",
             ]
     names = sorted({name for names in wanted.values() for name in names})
     existing = set(
@@ -182,29 +153,6 @@ def _institutions(regions: list[Region]) -> dict[int, list[int]]:
         ).all()
     )
     return {province: [ids[n] for n in names] for province, names in wanted.items()}
-
-
-def _person(rng: random.Random, email: str, region: Region, institutions, now) -> dict:
-    first, first_ar = rng.choice(FIRST_NAMES)
-    last, last_ar = rng.choice(LAST_NAMES)
-    province = rng.choice(region.provinces)
-    created = now - timedelta(days=rng.randint(30, 720))
-    return {
-        "email": email,
-        "password_hash": "!" + secrets.token_hex(8),  # nobody can sign in as a demo learner
-        "name_latin": f"{first} {last}",
-        "name_arabic": f"{first_ar} {last_ar}",
-        "role": "learner",
-        "region_id": region.id,
-        "province_id": province.id,
-        "institution_id": rng.choice(institutions[province.id]) if rng.random() > 0.05 else None,
-        "job_function": rng.choice(JOB_FUNCTIONS) if rng.random() > 0.08 else "",
-        "preferred_language": rng.choice(("fr", "ar", "ar")),
-        "active": True,
-        "session_version": 1,
-        "created_at": created,
-        "updated_at": created,
-    }
 
 
 @dataclass
@@ -336,7 +284,7 @@ def populate(
         size = min(CHUNK, learners - start)
         places = _weighted_regions(rng, regions, size)
         people = [
-            _person(rng, f"{tag}-{start + i:07d}@demo.depomi.ma", region, institutions, now)
+            new_person(rng, f"{tag}-{start + i:07d}@demo.depomi.ma", region, institutions, now)
             for i, region in enumerate(places)
         ]
         insert_rows(User.__table__, people)

@@ -15,6 +15,7 @@ def register_blueprints(app: Flask) -> None:
     from . import author
 
     app.register_blueprint(author.bp)
-    from . import account
+    from . import account, profile_requests
 
     app.register_blueprint(account.bp)
+    app.register_blueprint(profile_requests.bp)

@@ -7,6 +7,7 @@ from datetime import date
 from flask import Response, abort, render_template, request, stream_with_context
 from flask_login import current_user
 
+from ...accounts.profile_changes import pending_count_for
 from ...extensions import db
 from ...i18n import current_language, direction
 from ...learning.record import learner_record
@@ -52,6 +53,7 @@ def dashboard():
         charts=dashboard_charts(tables, rtl=direction(language) == "rtl"),
         choices=filter_choices(current_user, language),
         national=is_national(current_user),
+        pending_requests=pending_count_for(current_user),
     )
 
 
