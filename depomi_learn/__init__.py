@@ -8,7 +8,7 @@ from config import config_for
 def create_app(config_name: str | None = None, **overrides: object) -> Flask:
     """Build the application: config, extensions, views, CLI, error pages."""
     app = Flask(__name__, template_folder="../templates", static_folder="../static")
-    app.config.from_object(config_for(config_name))
+    app.config.update(config_for(config_name))
     app.config.update(overrides)
     _refuse_weak_production_secret(app)
 
