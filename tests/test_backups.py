@@ -116,6 +116,7 @@ def fresh(live, tmp_path: Path) -> Iterator[Flask]:
     admin.dispose()
 
 
+@pytest.mark.slow
 def test_backup_during_quiz_submissions_restores_with_the_same_rows(live, fresh, tmp_path):
     live_app, engine_name = live
     _prepare(live_app)

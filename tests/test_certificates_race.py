@@ -22,6 +22,8 @@ from tests.conftest import make_user, reset_schema
 from tests.factories import make_course
 from tests.live_gunicorn import clean_up
 
+pytestmark = pytest.mark.slow  # live servers, crashes, races: make test-fast skips them
+
 RACERS = 6
 
 

@@ -16,6 +16,8 @@ from depomi_learn.models import QuizAttempt
 from tests.conftest import FIXTURES, PASSWORD
 from tests.live_gunicorn import Browser, clean_up, prepared_app, start_gunicorn, stop_gunicorn
 
+pytestmark = pytest.mark.slow  # live servers, crashes, races: make test-fast skips them
+
 MODULE = "/courses/quiz-course/modules/evaluation"
 LEARNERS = 8
 

@@ -617,6 +617,7 @@ def test_a_nul_byte_in_a_profile_field_is_400_and_changes_nothing(app, client, a
     )
 
 
+@pytest.mark.slow
 def test_two_coordinators_accepting_at_once_apply_the_move_once(app, client, auth, people):
     with app.app_context():
         if db.engine.dialect.name != "postgresql":

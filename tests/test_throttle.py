@@ -128,6 +128,7 @@ def two_workers(tmp_path_factory):
     clean_up(app)
 
 
+@pytest.mark.slow
 def test_sixth_failure_is_refused_across_two_gunicorn_workers(two_workers):
     first, second = (Browser(base) for base in two_workers)
     statuses = []

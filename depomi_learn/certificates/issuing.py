@@ -15,6 +15,7 @@ import unicodedata
 from datetime import datetime
 
 import sqlalchemy as sa
+from sqlalchemy.engine import CursorResult
 from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
@@ -305,7 +306,7 @@ def revoke_certificate(
     """Revoke `certificate` with a public reason; refused if it already is (even concurrently)."""
     text = clean_reason(reason)
     now = utcnow()
-    result = db.session.execute(
+    result: CursorResult = db.session.execute(  # type: ignore[assignment]  # an UPDATE
         sa.update(Certificate)
         .where(Certificate.id == certificate.id, Certificate.revoked_at.is_(None))
         .values(
