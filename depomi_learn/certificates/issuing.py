@@ -15,8 +15,8 @@ import unicodedata
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.engine import CursorResult
 from flask import current_app
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.exc import IntegrityError
 
 from ..audit import record
