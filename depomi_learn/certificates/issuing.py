@@ -21,8 +21,8 @@ from sqlalchemy.exc import IntegrityError
 
 from ..audit import record
 from ..extensions import db
-from ..models import Certificate, CourseVersion, Enrolment, ModuleProgress, Role, User, utcnow
-from ..permissions import can_view_learner, learners_visible_to
+from ..models import Certificate, CourseVersion, Enrolment, ModuleProgress, User, utcnow
+from ..permissions import MANAGER_ROLES, can_view_learner, learners_visible_to
 from .pdf import pdf_sha256, render_certificate_pdf
 
 ISSUER_NAME = "DEPOMI Learn"
@@ -204,7 +204,7 @@ def can_view_certificate(user: User, certificate: Certificate) -> bool:
 
 def can_manage_certificate(user: User, certificate: Certificate) -> bool:
     """Return whether `user` may revoke or renew `certificate`: an admin, or its coordinator."""
-    return user.role in (Role.ADMIN, Role.COORDINATOR) and can_view_learner(user, certificate.user)
+    return user.role in MANAGER_ROLES and can_view_learner(user, certificate.user)
 
 
 # Issuing ----------------------------------------------------------------------------------------

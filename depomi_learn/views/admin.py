@@ -21,6 +21,7 @@ from ..extensions import db
 from ..i18n import LANGUAGE_NAMES, current_language
 from ..models import AuditEvent, Province, Region, Role, User
 from ..permissions import (
+    MANAGER_ROLES,
     assignable_roles,
     can_manage_user,
     may_place_in_region,
@@ -32,7 +33,6 @@ from .security import client_address
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 PAGE_SIZE = 50
-MANAGERS = (Role.COORDINATOR, Role.ADMIN)
 STATUSES = ("active", "inactive", "erased")
 FORM_FIELDS = frozenset(
     {
@@ -65,7 +65,7 @@ def _regions_for(actor: User) -> list[Region]:
 
 
 @bp.route("/users")
-@role_required(*MANAGERS)
+@role_required(*MANAGER_ROLES)
 def users():
     actor = _actor()
     args = {name: request.args.get(name, "").strip()[:100] for name in ("q", "role", "region")}
@@ -178,7 +178,7 @@ def _show_error(form: AccountForm, error: AccountError) -> None:
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
-@role_required(*MANAGERS)
+@role_required(*MANAGER_ROLES)
 def new_user():
     actor = _actor()
     form = _account_form(actor)
@@ -196,7 +196,7 @@ def new_user():
 
 
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
-@role_required(*MANAGERS)
+@role_required(*MANAGER_ROLES)
 def user(user_id: int):
     actor = _actor()
     target = _manageable_or_404(user_id)
@@ -230,7 +230,7 @@ def user(user_id: int):
 
 
 @bp.route("/users/<int:user_id>/active", methods=["POST"])
-@role_required(*MANAGERS)
+@role_required(*MANAGER_ROLES)
 def toggle_active(user_id: int):
     target = _manageable_or_404(user_id)
     active = request.form.get("active") == "1"
@@ -246,7 +246,7 @@ def toggle_active(user_id: int):
 
 
 @bp.route("/users/<int:user_id>/reset-link", methods=["POST"])
-@role_required(*MANAGERS)
+@role_required(*MANAGER_ROLES)
 def reset_link(user_id: int):
     actor = _actor()
     target = _manageable_or_404(user_id)
@@ -272,7 +272,7 @@ def reset_link(user_id: int):
 
 
 @bp.route("/users/<int:user_id>/two-factor/reset", methods=["POST"])
-@role_required(*MANAGERS)
+@role_required(*MANAGER_ROLES)
 def reset_two_factor(user_id: int):
     target = _manageable_or_404(user_id)
     two_factor.turn_off(target)

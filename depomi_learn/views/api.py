@@ -5,8 +5,7 @@ from flask_login import current_user
 from werkzeug.exceptions import HTTPException
 
 from ..i18n import current_language
-from ..models import Role
-from ..permissions import is_national
+from ..permissions import MANAGER_ROLES, is_national
 from ..reports.drilldown import PAGE_SIZE
 from ..reports.filters import FilterError, ReportFilters, parse_filters
 from ..reports.requests import dimensions_for, learner_list, parse_metric_and_sort
@@ -24,7 +23,7 @@ bp = Blueprint("api", __name__, url_prefix="/api")
 def _coordinators_only() -> None:
     if not current_user.is_authenticated:
         abort(401)
-    if current_user.role not in (Role.COORDINATOR, Role.ADMIN):
+    if current_user.role not in MANAGER_ROLES:
         abort(403)
 
 

@@ -25,8 +25,8 @@ from ..certificates.issuing import (
 )
 from ..certificates.pdf import render_certificate_pdf
 from ..extensions import db
-from ..models import Certificate, Role, User
-from ..permissions import role_required
+from ..models import Certificate, User
+from ..permissions import MANAGER_ROLES, role_required
 from .security import client_address
 
 bp = Blueprint("certificates", __name__, url_prefix="/certificates")
@@ -102,7 +102,7 @@ def credential(code: str):
 
 
 @bp.route("/manage")
-@role_required(Role.COORDINATOR, Role.ADMIN)
+@role_required(*MANAGER_ROLES)
 def manage():
     query_text = request.args.get("q", "").strip()[:100]
     status = request.args.get("status", "")
@@ -139,7 +139,7 @@ def manage():
 
 
 @bp.route("/manage/<code>")
-@role_required(Role.COORDINATOR, Role.ADMIN)
+@role_required(*MANAGER_ROLES)
 def detail(code: str):
     certificate = _manageable_or_404(code)
     return render_template(
@@ -153,7 +153,7 @@ def detail(code: str):
 
 
 @bp.route("/manage/<code>/revoke", methods=["POST"])
-@role_required(Role.COORDINATOR, Role.ADMIN)
+@role_required(*MANAGER_ROLES)
 def revoke(code: str):
     certificate = _manageable_or_404(code)
     try:

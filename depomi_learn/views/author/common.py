@@ -10,12 +10,11 @@ from flask_login import current_user
 from ...audit import record
 from ...authoring.drafts import get_draft
 from ...extensions import db
-from ...models import Course, CourseDraft, Role
-from ...permissions import can_edit_course
+from ...models import Course, CourseDraft
+from ...permissions import AUTHOR_ROLES, can_edit_course
 from ..security import client_address
 
 bp = Blueprint("author", __name__, url_prefix="/author")
-AUTHOR_ROLES = (Role.TRAINER, Role.ADMIN)
 
 
 @bp.before_request

@@ -18,12 +18,12 @@ from ...learning.assignments import (
     target_in_scope,
 )
 from ...models import Assignment, Course
-from ...permissions import assignments_visible_to, is_national, role_required
+from ...permissions import MANAGER_ROLES, assignments_visible_to, is_national, role_required
 from ...reports.filters import FilterError, filter_choices
 from ...reports.queries import assignment_progress
 from ..forms import AssignmentForm, DueDateForm
 from ..security import client_address
-from .common import COORDINATORS, bp
+from .common import bp
 
 
 def _assignment_form(language: str) -> tuple[AssignmentForm, dict]:
@@ -50,7 +50,7 @@ def _target_from(form: AssignmentForm) -> AssignmentTarget:
 
 
 @bp.route("/assignments", methods=["GET", "POST"])
-@role_required(*COORDINATORS)
+@role_required(*MANAGER_ROLES)
 def assignments():
     language = current_language()
     form, _choices = _assignment_form(language)
@@ -105,7 +105,7 @@ def _assignment_in_scope(assignment_id: int) -> Assignment:
 
 
 @bp.post("/assignments/<int:assignment_id>/due-date")
-@role_required(*COORDINATORS)
+@role_required(*MANAGER_ROLES)
 def assignment_due_date(assignment_id: int):
     assignment = _assignment_in_scope(assignment_id)
     form = DueDateForm()
@@ -143,7 +143,7 @@ def assignment_due_date(assignment_id: int):
 
 
 @bp.post("/assignments/<int:assignment_id>/cancel")
-@role_required(*COORDINATORS)
+@role_required(*MANAGER_ROLES)
 def assignment_cancel(assignment_id: int):
     assignment = _assignment_in_scope(assignment_id)
     if assignment.cancelled_at is None:

@@ -2,9 +2,7 @@
 
 from flask import Blueprint
 
-from ...models import Role
 from ...reports.tables import cell_text
 
 bp = Blueprint("coordinate", __name__, url_prefix="/coordinate")
 bp.add_app_template_filter(cell_text, "report_cell")
-COORDINATORS = (Role.COORDINATOR, Role.ADMIN)

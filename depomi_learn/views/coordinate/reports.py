@@ -12,7 +12,7 @@ from ...extensions import db
 from ...i18n import current_language, direction
 from ...learning.record import learner_record
 from ...models import User, utcnow
-from ...permissions import can_view_learner, is_national, role_required
+from ...permissions import MANAGER_ROLES, can_view_learner, is_national, role_required
 from ...reports.charts import dashboard_charts
 from ...reports.drilldown import PAGE_SIZE, sort_keys
 from ...reports.exports import csv_chunks, write_xlsx
@@ -20,7 +20,7 @@ from ...reports.filters import FilterError, ReportFilters, filter_choices, parse
 from ...reports.queries import DIMENSIONS, course_titles
 from ...reports.requests import dimensions_for, learner_list, parse_metric_and_sort
 from ...reports.tables import TABLE_NAMES, breakdown_table, dashboard_tables, report_table
-from .common import COORDINATORS, bp
+from .common import bp
 
 DASHBOARD_ROWS = 10  # the largest groups; the breakdown page and the exports have them all
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -35,7 +35,7 @@ def _filters() -> ReportFilters:
 
 
 @bp.route("/")
-@role_required(*COORDINATORS)
+@role_required(*MANAGER_ROLES)
 def dashboard():
     filters = _filters()
     language = current_language()
@@ -58,7 +58,7 @@ def dashboard():
 
 
 @bp.route("/breakdown/<by>")
-@role_required(*COORDINATORS)
+@role_required(*MANAGER_ROLES)
 def breakdown(by: str):
     if by not in DIMENSIONS:
         abort(404)
@@ -77,7 +77,7 @@ def breakdown(by: str):
 
 
 @bp.route("/learners")
-@role_required(*COORDINATORS)
+@role_required(*MANAGER_ROLES)
 def learners():
     try:
         found = learner_list(current_user, request.args, current_language())
@@ -99,7 +99,7 @@ def learners():
 
 
 @bp.route("/learners/<int:user_id>")
-@role_required(*COORDINATORS)
+@role_required(*MANAGER_ROLES)
 def learner(user_id: int):
     learner = db.session.get(User, user_id)
     if learner is None or not can_view_learner(current_user, learner):
@@ -118,7 +118,7 @@ def learner(user_id: int):
 
 
 @bp.route("/export/<name>.<fmt>")
-@role_required(*COORDINATORS)
+@role_required(*MANAGER_ROLES)
 def export(name: str, fmt: str):
     if fmt not in ("csv", "xlsx") or name not in (*TABLE_NAMES, "dashboard"):
         abort(404)
