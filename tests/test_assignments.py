@@ -403,7 +403,11 @@ def test_coordinator_changes_and_cancels_through_the_page(app, client, auth, wor
         actions = db.session.scalars(
             sa.select(AuditEvent.action).where(AuditEvent.target == f"assignment:{assignment_id}")
         ).all()
-        assert actions == ["assignment_due_date_changed", "assignment_cancelled"]
+        assert actions == [
+            "assignment_created",
+            "assignment_due_date_changed",
+            "assignment_cancelled",
+        ]
 
 
 @pytest.mark.parametrize("action", ["due-date", "cancel"])

@@ -8,9 +8,9 @@ import sqlalchemy as sa
 from flask import current_app
 from flask.cli import AppGroup
 
-from .. import audit
 from ..extensions import db
 from ..models import Province, Region, Role
+from .administration import create_account_from_command_line
 from .passwords import hash_password, password_problem
 from .users import AccountError, UserFields, create_user, find_user_by_email, import_users_csv
 
@@ -69,7 +69,7 @@ def users_create(**options: str) -> None:
         password=options["password"],
     )
     try:
-        user = create_user(fields)
+        user = create_account_from_command_line(fields)
     except AccountError as error:
         raise click.ClickException(str(error)) from error
     db.session.commit()
@@ -87,7 +87,7 @@ def users_import(csv_file: Path, dry_run: bool) -> None:
         raise click.ClickException(
             f"{csv_file}: not UTF-8 ({error.reason} at byte {error.start})"
         ) from error
-    report = import_users_csv(text, dry_run=dry_run)
+    report = import_users_csv(text, dry_run=dry_run, source=csv_file.name)
     for error in report.errors:
         click.echo(f"{csv_file}:{error}", err=True)
     if report.errors:
@@ -97,7 +97,6 @@ def users_import(csv_file: Path, dry_run: bool) -> None:
     if dry_run:
         click.echo(f"dry run: {len(report.created)} accounts would be created")
         return
-    audit.record("users_imported", actor=None, target=csv_file.name, count=len(report.created))
     db.session.commit()
     click.echo(f"{len(report.created)} accounts created")
     if report.without_password:

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
 
+from .. import audit
 from ..extensions import db
 from ..learning.assignments import apply_open_assignments
 from ..models import Institution, Province, Region, Role, User
@@ -209,8 +210,16 @@ def _fields_from_row(row: dict[str, str], regions: dict, provinces: dict) -> Use
     )
 
 
-def import_users_csv(text: str, *, dry_run: bool = False) -> ImportReport:
-    """Create the users of a CSV file, all or none: any bad row means nothing is written."""
+def import_users_csv(
+    text: str,
+    *,
+    dry_run: bool = False,
+    actor: User | None = None,
+    source: str = "",
+    ip: str = "",
+) -> ImportReport:
+    """Create the users of a CSV file, all or none: any bad row means nothing is written.
+    An import that writes is audited as `users_imported` by `actor` (None: the command line)."""
     report = ImportReport()
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
     headers = [h.strip().lower() for h in (reader.fieldnames or [])]
@@ -246,4 +255,6 @@ def import_users_csv(text: str, *, dry_run: bool = False) -> ImportReport:
             savepoint.rollback()
     if report.errors or dry_run:
         report.created = [] if report.errors else report.created
+    else:
+        audit.record("users_imported", actor=actor, target=source, ip=ip, count=len(report.created))
     return report

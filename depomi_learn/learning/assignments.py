@@ -18,6 +18,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy.dialects import postgresql, sqlite
 
+from ..audit import record
 from ..extensions import db
 from ..models import (
     Assignment,
@@ -142,7 +143,9 @@ def _check_learners(creator: User, learner_ids: tuple[int, ...]) -> None:
         raise _out_of_scope("learners")
 
 
-def create_assignment(creator: User, target: AssignmentTarget) -> tuple[Assignment, int]:
+def create_assignment(
+    creator: User, target: AssignmentTarget, *, ip: str = ""
+) -> tuple[Assignment, int]:
     """Check `target`, add the assignment and enrol the matching learners; return both."""
     course = db.session.get(Course, target.course_id)
     if course is None or course.current_version_id is None or course.archived:
@@ -172,7 +175,17 @@ def create_assignment(creator: User, target: AssignmentTarget) -> tuple[Assignme
                 for i in sorted(set(target.learner_ids))
             ],
         )
-    return assignment, apply_assignment(assignment)
+    count = apply_assignment(assignment)
+    record(
+        "assignment_created",
+        actor=creator,
+        target=f"assignment:{assignment.id}",
+        ip=ip,
+        course=course.id,
+        due_at=assignment.due_at.isoformat(),
+        learners=count,
+    )
+    return assignment, count
 
 
 def matching_learners(assignment: Assignment) -> sa.Select:
@@ -303,22 +316,33 @@ def _reapply_others(assignment: Assignment) -> None:
         apply_assignment(other)
 
 
-def change_due_date(actor: User, assignment: Assignment, due_on: date) -> int:
+def change_due_date(actor: User, assignment: Assignment, due_on: date, *, ip: str = "") -> int:
     """Move the due date of `assignment` and its enrolments; return how many now carry it."""
     _check_scope(actor, assignment)
     if assignment.cancelled_at is not None:
         raise AssignmentError("due_on", _("this assignment is cancelled"))
     if due_on < _local_today():
         raise AssignmentError("due_on", _("must be today or later"))
+    previous = assignment.due_at
     assignment.due_at = end_of_day(due_on)
     db.session.flush()
     db.session.execute(_owned_enrolments(assignment).values(due_at=assignment.due_at))
     # A later date gives way to an earlier one from another assignment, as when assigning.
     _reapply_others(assignment)
-    return apply_assignment(assignment)
+    count = apply_assignment(assignment)
+    record(
+        "assignment_due_date_changed",
+        actor=actor,
+        target=f"assignment:{assignment.id}",
+        ip=ip,
+        previous=previous.isoformat(),
+        due_at=assignment.due_at.isoformat(),
+        learners=count,
+    )
+    return count
 
 
-def cancel_assignment(actor: User, assignment: Assignment) -> int:
+def cancel_assignment(actor: User, assignment: Assignment, *, ip: str = "") -> int:
     """Cancel `assignment`, keeping its enrolments without the due date; return how many."""
     _check_scope(actor, assignment)
     if assignment.cancelled_at is not None:
@@ -330,4 +354,11 @@ def cancel_assignment(actor: User, assignment: Assignment) -> int:
         _owned_enrolments(assignment).values(due_at=None, assigned_by_id=None, assignment_id=None)
     ).rowcount
     _reapply_others(assignment)
+    record(
+        "assignment_cancelled",
+        actor=actor,
+        target=f"assignment:{assignment.id}",
+        ip=ip,
+        released=released,
+    )
     return released

@@ -6,7 +6,6 @@ from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
-from ... import audit
 from ...extensions import db
 from ...i18n import current_language
 from ...learning.assignments import (
@@ -56,7 +55,9 @@ def assignments():
     form, _choices = _assignment_form(language)
     if form.validate_on_submit():
         try:
-            assignment, count = create_assignment(current_user, _target_from(form))
+            assignment, count = create_assignment(
+                current_user, _target_from(form), ip=client_address()
+            )
         except AssignmentError as error:
             if error.status == 404:
                 abort(404)
@@ -112,23 +113,13 @@ def assignment_due_date(assignment_id: int):
     if not form.validate_on_submit():
         flash(_("Choose a valid due date."), "error")
         return redirect(url_for("coordinate.assignments"))
-    previous = assignment.due_at
     try:
-        count = change_due_date(current_user, assignment, form.due_on.data)
+        count = change_due_date(current_user, assignment, form.due_on.data, ip=client_address())
     except AssignmentError as error:
         if error.status == 404:
             abort(404)
         flash(error.message, "error")
         return redirect(url_for("coordinate.assignments"))
-    audit.record(
-        "assignment_due_date_changed",
-        actor=current_user,
-        target=f"assignment:{assignment.id}",
-        ip=client_address(),
-        previous=previous.isoformat(),
-        due_at=assignment.due_at.isoformat(),
-        learners=count,
-    )
     db.session.commit()
     flash(
         ngettext(
@@ -147,14 +138,7 @@ def assignment_due_date(assignment_id: int):
 def assignment_cancel(assignment_id: int):
     assignment = _assignment_in_scope(assignment_id)
     if assignment.cancelled_at is None:
-        released = cancel_assignment(current_user, assignment)
-        audit.record(
-            "assignment_cancelled",
-            actor=current_user,
-            target=f"assignment:{assignment.id}",
-            ip=client_address(),
-            released=released,
-        )
+        cancel_assignment(current_user, assignment, ip=client_address())
         db.session.commit()
     flash(_("Assignment cancelled. Learners keep their progress."), "success")
     return redirect(url_for("coordinate.assignments"))
