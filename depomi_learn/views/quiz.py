@@ -16,7 +16,7 @@ from flask_login import current_user, login_required
 from ..extensions import db
 from ..i18n import current_language, pick_content_language
 from ..learning.catalog import content_language, find_module, visible_course
-from ..learning.quizzes import QuizRefused, save_answers, start_attempt, submit_attempt
+from ..learning.quizzes import QuizRefused, review, save_answers, start_attempt, submit_attempt
 from ..models import QuizAttempt, utcnow
 from .security import keeps_on_session_end
 
@@ -94,6 +94,7 @@ def attempt(attempt_id: int):
         language=language,
         default_language=version.default_language,
         attempts_used=attempt.number,
+        review=[] if attempt.is_open else review(attempt, language, version.default_language),
     )
 
 
