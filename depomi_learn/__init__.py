@@ -14,7 +14,7 @@ def create_app(config_name: str | None = None, **overrides: object) -> Flask:
 
     from . import database, errors, i18n, logs  # noqa: F401 - database: engine events
     from .extensions import babel, csrf, db, login_manager, migrate
-    from .views import assets, register_blueprints, security, transactions
+    from .views import assets, inputs, register_blueprints, security, transactions
 
     logs.init_app(app)
     db.init_app(app)
@@ -25,6 +25,7 @@ def create_app(config_name: str | None = None, **overrides: object) -> Flask:
     security.init_sessions(app)
     security.init_headers(app)
     security.init_proxy(app)
+    inputs.init_app(app)
     i18n.init_templates(app)
     assets.init_app(app)
     transactions.init_app(app)

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 
 from ..extensions import db
 from ..models import AuditEvent, Region, Role, User
+from ..models.types import parse_id
 from ..permissions import users_manageable_by
 from .administration import account_target
 from .users import find_user_by_email
@@ -87,7 +88,7 @@ def recorded_actions() -> list[str]:
 
 def target_names(targets: list[str]) -> dict[str, str]:
     """Map "user:<id>" targets to the account's current email address."""
-    ids = {int(t[5:]) for t in targets if t.startswith("user:") and t[5:].isdigit()}
+    ids = {parse_id(t[5:]) for t in targets if t.startswith("user:")} - {None}
     if not ids:
         return {}
     found = db.session.execute(sa.select(User.id, User.email).where(User.id.in_(ids))).all()

@@ -1,4 +1,4 @@
-"""A report request read from its query string (any mapping): filters, metric, sort and page.
+"""A report request read from its query string (any mapping): filters, metric and sort.
 
 The coordinator pages, their exports and the API read a request the same way, through here;
 a malformed value raises FilterError(400) and one outside the user's scope FilterError(404).
@@ -28,14 +28,6 @@ def parse_metric_and_sort(args: Mapping[str, str]) -> tuple[str, Sort]:
     return metric, parse_sort(metric, args.get("sort", ""))
 
 
-def parse_page(args: Mapping[str, str]) -> int:
-    """Return the requested page number, 1 when absent, malformed or below 1."""
-    try:
-        return max(int(args.get("page", 1)), 1)
-    except (TypeError, ValueError):
-        return 1
-
-
 def dimensions_for(user: User) -> tuple[str, ...]:
     """Return the breakdowns `user` may see: regions only for a national view."""
     return DIMENSIONS if is_national(user) else tuple(d for d in DIMENSIONS if d != "region")
@@ -53,11 +45,10 @@ class LearnerList:
     table: Table
 
 
-def learner_list(user: User, args: Mapping[str, str], language: str) -> LearnerList:
-    """Read a drill-down request and fetch its page (for the HTML page and the API)."""
+def learner_list(user: User, args: Mapping[str, str], language: str, page: int) -> LearnerList:
+    """Read a drill-down request and fetch its `page` (for the HTML page and the API)."""
     filters = parse_filters(user, args)
     metric, sort = parse_metric_and_sort(args)
-    page = parse_page(args)
     total = count_rows(drilldown(user, filters, metric, sort))
     table = drilldown_table(user, filters, metric, sort, language, page)
     return LearnerList(filters, metric, sort, page, total, table)

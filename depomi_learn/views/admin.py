@@ -36,6 +36,7 @@ from ..permissions import (
     role_required,
 )
 from .forms import AccountForm, EraseForm, ImportForm
+from .inputs import page_arg
 from .security import client_address
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -76,7 +77,7 @@ def users():
     actor = _actor()
     args = {name: request.args.get(name, "").strip()[:100] for name in ("q", "role", "region")}
     args["status"] = request.args.get("status", "")
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = page_arg()
     found = search_users(actor, args, page)
     return render_template(
         "admin/users.html",
@@ -329,7 +330,7 @@ def import_users():
 def audit_log():
     action = request.args.get("action", "").strip()[:64]
     text = request.args.get("q", "").strip()[:100]
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = page_arg()
     found = search_audit(text, action, page)
     return render_template(
         "admin/audit.html",

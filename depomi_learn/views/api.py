@@ -15,6 +15,7 @@ from ..reports.tables import (
     report_table,
     table_json,
 )
+from .inputs import page_arg
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -60,7 +61,7 @@ def dashboard():
 @bp.route("/reports/learners")
 def learners():
     try:
-        found = learner_list(current_user, request.args, current_language())
+        found = learner_list(current_user, request.args, current_language(), page_arg())
     except FilterError as error:
         abort(error.status)
     return jsonify(

@@ -27,6 +27,7 @@ from ..certificates.pdf import render_certificate_pdf
 from ..extensions import db
 from ..models import Certificate, User
 from ..permissions import MANAGER_ROLES, role_required
+from .inputs import page_arg
 from .security import client_address
 
 bp = Blueprint("certificates", __name__, url_prefix="/certificates")
@@ -106,7 +107,7 @@ def credential(code: str):
 def manage():
     query_text = request.args.get("q", "").strip()[:100]
     status = request.args.get("status", "")
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = page_arg()
     query = certificates_visible_to(current_user).join(User, User.id == Certificate.user_id)
     if status in {s.value for s in Status if s != Status.NOT_FOUND}:
         query = query.where(status_condition(Status(status)))

@@ -20,6 +20,7 @@ from ...reports.filters import FilterError, ReportFilters, filter_choices, parse
 from ...reports.queries import DIMENSIONS, course_titles
 from ...reports.requests import dimensions_for, learner_list, parse_metric_and_sort
 from ...reports.tables import TABLE_NAMES, breakdown_table, dashboard_tables, report_table
+from ..inputs import page_arg
 from .common import bp
 
 DASHBOARD_ROWS = 10  # the largest groups; the breakdown page and the exports have them all
@@ -80,7 +81,7 @@ def breakdown(by: str):
 @role_required(*MANAGER_ROLES)
 def learners():
     try:
-        found = learner_list(current_user, request.args, current_language())
+        found = learner_list(current_user, request.args, current_language(), page_arg())
     except FilterError as error:
         abort(error.status)
     return render_template(
