@@ -150,7 +150,8 @@ def test_few_modules_at_the_top():
     assert len(top) <= MAX_TOP_LEVEL_MODULES, top
 
 
-REQUEST_HELPERS = ("assets", "forms", "inputs", "security", "transactions")  # views/ modules, not blueprints
+# views/ modules that are the request layer, not blueprints
+REQUEST_HELPERS = ("assets", "forms", "inputs", "security", "transactions")
 
 
 def test_blueprints_do_not_import_each_other():
