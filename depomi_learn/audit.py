@@ -48,6 +48,7 @@ ACTIONS = {
     "assignment_created": None,
     "assignment_due_date_changed": None,
     "assignment_cancelled": None,
+    "course_upload_refused": None,
 }
 
 

@@ -1,5 +1,8 @@
 """Audit records come from the domain operations, each naming an action from one list."""
 
+import re
+from pathlib import Path
+
 import pytest
 import sqlalchemy as sa
 
@@ -42,3 +45,14 @@ def test_an_import_is_audited_once(app, tmp_path):
     assert result.exit_code == 0, result.output
     (event,) = _events(app, "users_imported")
     assert (event.target, event.details) == ("people.csv", {"count": 1})
+
+
+def test_every_action_named_in_the_code_is_listed():
+    """A new action must join audit.ACTIONS, or recording it would fail in front of a user."""
+    named = set()
+    for path in (Path(audit.__file__).parent).rglob("*.py"):
+        text = path.read_text("utf-8")
+        named |= set(re.findall(r"\b(?:record|audit)\(\s*\"([a-z_.]+)\"", text))
+        named |= set(re.findall(r"\n\s*(?:record|audit)\(\n\s*\"([a-z_.]+)\"", text))
+    assert named  # the search finds the calls
+    assert sorted(named - set(audit.ACTIONS)) == []
