@@ -91,6 +91,14 @@ def pdf(code: str):
 @login_required
 def credential(code: str):
     certificate = _viewable_or_404(code)
+    status = certificate_status(certificate)
+    if status in (Status.REVOKED, Status.EXPIRED):
+        message = (
+            _("This certificate was revoked: no credential is issued for it.")
+            if status == Status.REVOKED
+            else _("This certificate has expired: no credential is issued for it.")
+        )
+        abort(410, description=message)
     try:
         token = sign_credential(build_credential(certificate))
     except SigningKeyError:
