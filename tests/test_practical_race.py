@@ -5,11 +5,11 @@ import sqlalchemy as sa
 
 from depomi_learn.content.importer import import_tree
 from depomi_learn.extensions import db
-from depomi_learn.learning import enrol
+from depomi_learn.learning.practical_work import SubmissionRefused
+from depomi_learn.learning.practical_work.reviews import Decision, decide
+from depomi_learn.learning.practical_work.submissions import submit
+from depomi_learn.learning.progress import enrol
 from depomi_learn.models import Course, Module, Review, Role, Submission, User
-from depomi_learn.practical_work import SubmissionRefused
-from depomi_learn.practical_work.reviews import Decision, decide
-from depomi_learn.practical_work.submissions import submit
 from tests.conftest import FIXTURES, make_user
 from tests.test_certificates_race import _race, race_app
 

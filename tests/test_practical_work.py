@@ -13,6 +13,7 @@ from werkzeug.test import stream_encode_multipart
 
 from depomi_learn.content.importer import import_tree
 from depomi_learn.extensions import db
+from depomi_learn.learning.practical_work.files import stored_path
 from depomi_learn.models import (
     AuditEvent,
     Course,
@@ -30,7 +31,6 @@ from depomi_learn.permissions import (
     submissions_reviewable_by,
     submissions_visible_to,
 )
-from depomi_learn.practical_work.files import stored_path
 from tests.authoring_helpers import make_author
 from tests.conftest import FIXTURES, PASSWORD, csrf_token, make_user
 from tests.factories import make_course

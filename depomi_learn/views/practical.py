@@ -16,16 +16,15 @@ from werkzeug.datastructures import FileStorage
 
 from ..extensions import db
 from ..i18n import current_language, pick_content_language
-from ..learning import find_enrolment
+from ..learning.catalog import find_module, visible_course
+from ..learning.practical_work import SubmissionRefused
+from ..learning.practical_work.files import stored_path
+from ..learning.practical_work.reviews import Decision, decide, review_queue, work_counts, work_of
+from ..learning.practical_work.submissions import Upload, submissions_for, submit
+from ..learning.progress import find_enrolment
 from ..models import Role, Submission, SubmissionFile, utcnow
 from ..permissions import can_review_submission, can_view_submission, role_required
-from ..practical_work import SubmissionRefused
-from ..practical_work.files import stored_path
-from ..practical_work.reviews import Decision, decide, review_queue, work_counts, work_of
-from ..practical_work.submissions import Upload, submissions_for, submit
-from ..security import client_address
-from .catalog import visible_course_or_404
-from .learn import find_module_or_404
+from .security import client_address
 
 bp = Blueprint("practical", __name__)
 MEDIA_TYPES = {
@@ -41,8 +40,8 @@ MEDIA_TYPES = {
 @bp.route("/courses/<course_id>/modules/<module_key>/work", methods=["POST"])
 @login_required
 def hand_in(course_id: str, module_key: str):
-    course = visible_course_or_404(course_id)
-    _index, module = find_module_or_404(course.current_version, module_key)
+    course = visible_course(current_user, course_id) or abort(404)
+    _index, module = find_module(course.current_version, module_key) or abort(404)
     if module.practical_work is None:
         abort(404)
     if find_enrolment(current_user, course.id) is None:
