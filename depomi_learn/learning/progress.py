@@ -17,6 +17,7 @@ from ..models import (
     PracticalWork,
     QuizAttempt,
     Submission,
+    SubmissionStatus,
     User,
     utcnow,
 )
@@ -128,7 +129,7 @@ def _work_pending(user: User, course_id: str, module_key: str) -> bool:
         Submission.user_id == user.id,
         Submission.course_id == course_id,
         Submission.module_key == module_key,
-        Submission.status == "passed",
+        Submission.status == SubmissionStatus.PASSED,
     )
     return bool(db.session.scalar(sa.select(sa.and_(has_work, ~passed))))
 
