@@ -6,6 +6,7 @@ from .authoring import CourseAuthor, CourseDraft, DraftFile, SourceFile
 from .certificates import Certificate, RateLimitCounter
 from .content import Course, CourseAsset, CourseVersion, Module, ModuleText, Question
 from .learning import Enrolment, ModuleProgress
+from .offline import OfflineSubmission
 from .people import Institution, Province, Region, Role, User
 from .quizzes import QuizAttempt
 from .security import PasswordResetToken, RecoveryCode, SignInAttempt
@@ -26,6 +27,7 @@ __all__ = [
     "Module",
     "ModuleProgress",
     "ModuleText",
+    "OfflineSubmission",
     "PasswordResetToken",
     "Province",
     "Question",

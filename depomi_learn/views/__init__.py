@@ -18,3 +18,6 @@ def register_blueprints(app: Flask) -> None:
     from . import account
 
     app.register_blueprint(account.bp)
+    from ..offline import views as offline
+
+    app.register_blueprint(offline.bp)
