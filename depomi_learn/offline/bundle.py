@@ -62,7 +62,7 @@ def _asset_sizes(version: CourseVersion) -> dict[str, int]:
             CourseAsset.version_id == version.id
         )
     )
-    return dict(rows)
+    return {row[0]: row[1] for row in rows}
 
 
 def _static_sizes() -> list[BundleFile]:
