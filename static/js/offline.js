@@ -47,7 +47,7 @@
   function markOfflinePage() {
     if (copyDate) banner(say(T.copy_of, { date: day(new Date(decodeURIComponent(copyDate))) }), "info", "offline-copy");
     if (!offline() || !user) return;
-    Array.prototype.forEach.call(main.querySelectorAll("a[href]"), function (link) {
+    Array.prototype.forEach.call(document.querySelectorAll("a[href]"), function (link) {
       if (link.origin !== location.origin || link.getAttribute("href").charAt(0) === "#") return;
       Store.match(user, link.href).then(function (hit) {
         if (hit || link.classList.contains("needs-connection")) return;
@@ -154,7 +154,15 @@
       rows.forEach(function (row) {
         var problem = (row.status !== "graded" && row.status !== "recorded") ||
           (row.unknown_questions && row.unknown_questions.length);
-        if (!problem || row.seen) return;
+        if (row.seen) return;
+        if (!problem) {
+          if (row.kind === "quiz") {  // the grade of answers given offline, shown once
+            showGrade(banner("", "success", "offline-grade-" + row.id), row);
+            row.seen = true;
+            Store.put("outcomes", row);
+          }
+          return;
+        }
         var node = banner(problemText(row), "error", "offline-problem-" + row.id);
         var dismiss = el("button", { type: "button", class: "link" }, T.dismiss);
         dismiss.addEventListener("click", function () {
