@@ -272,9 +272,9 @@
         panel.appendChild(el("p")).appendChild(label);
       }
       var button = el("button", { type: "button", class: "primary" }, say(T.download_size, { size: kb(bundle.bytes) }));
-      var bar = el("progress", { max: "1", value: "0", hidden: "" });
       var status = el("p", { role: "status", class: "meta" });
-      panel.appendChild(button); panel.appendChild(bar); panel.appendChild(status);
+      var bar = null;
+      panel.appendChild(button); panel.appendChild(status);
       var chosen = bundle;
       if (also) also.addEventListener("change", function () {
         var target = also.checked ? url + (url.indexOf("?") < 0 ? "?" : "&") + "also=" + encodeURIComponent(also.value) : url;
@@ -284,7 +284,8 @@
         });
       });
       button.addEventListener("click", function () {
-        button.disabled = true; bar.hidden = false;
+        button.disabled = true;
+        if (!bar) bar = panel.insertBefore(el("progress", { max: "1", value: "0", "aria-label": T.take_offline }), status);
         download(chosen, function (done, total) {
           bar.max = total; bar.value = done;
           status.textContent = say(T.downloading, { done: done, total: total });
