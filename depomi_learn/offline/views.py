@@ -5,6 +5,7 @@ from flask import (
     Blueprint,
     Response,
     abort,
+    has_request_context,
     jsonify,
     render_template,
     request,
@@ -35,7 +36,8 @@ def _name_the_user(response: Response) -> Response:
 
 @bp.app_context_processor
 def _offline_context() -> dict:
-    return {"offline_user": user_key(current_user) if current_user.is_authenticated else ""}
+    signed_in = has_request_context() and getattr(current_user, "is_authenticated", False)
+    return {"offline_user": user_key(current_user) if signed_in else ""}
 
 
 @bp.app_template_global()
