@@ -3,15 +3,18 @@ pages and the sync endpoint that records each phone-made id once."""
 
 import io
 import json
+import shutil
 import uuid
 
 import pytest
 import sqlalchemy as sa
+from flask import Flask
 from PIL import Image
 
 from depomi_learn.content.importer import import_tree
 from depomi_learn.extensions import db
 from depomi_learn.models import ModuleProgress, OfflineSubmission, QuizAttempt, Role
+from depomi_learn.offline.release import release_digest
 from tests.conftest import FIXTURES, csrf_token
 
 COURSE = "offline-course"
@@ -303,3 +306,31 @@ def test_quizzes_that_need_a_connection_have_no_offline_page(client, learner):
     assert (
         f'data-offline-quiz="/offline/courses/{COURSE}/modules/pratique/quiz?lang=fr"' in practice
     )
+
+
+def test_a_new_published_version_changes_what_the_copy_follows(app, client, learner, tmp_path):
+    before = client.get(f"/offline/courses/{COURSE}/bundle?lang=fr").get_json()["version"]
+    folder = tmp_path / COURSE
+    shutil.copytree(FIXTURES / COURSE, folder)
+    lesson = folder / "fr" / "01-un.md"
+    lesson.write_text(lesson.read_text("utf-8") + "\nUn paragraphe ajouté.\n", "utf-8")
+    with app.app_context():
+        import_tree(folder)
+        db.session.commit()
+    after = client.get(f"/offline/courses/{COURSE}/bundle?lang=fr").get_json()["version"]
+    assert after != before  # the page script sees it and downloads the copy again
+
+
+def test_the_release_changes_with_any_static_file(tmp_path):
+    static, templates = tmp_path / "static", tmp_path / "templates"
+    (static / "css").mkdir(parents=True)
+    (templates / "offline").mkdir(parents=True)
+    (static / "css" / "app.css").write_text("body { color: black }")
+    (templates / "offline" / "sw.js").write_text("// worker")
+    site = Flask(__name__, static_folder=str(static), template_folder=str(templates))
+    first = release_digest(site)
+    assert release_digest(site) == first
+    (static / "css" / "app.css").write_text("body { color: navy }")
+    second = release_digest(site)
+    (templates / "offline" / "sw.js").write_text("// worker, changed")
+    assert len({first, second, release_digest(site)}) == 3

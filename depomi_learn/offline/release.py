@@ -27,7 +27,8 @@ def _package_version() -> str:
         return "0"
 
 
-def _release_digest(app: Flask) -> str:
+def release_digest(app: Flask) -> str:
+    """Digest the package version, the static files and the worker's templates."""
     digest = hashlib.sha256(_package_version().encode())
     folders = (Path(app.static_folder), Path(app.root_path, app.template_folder, "offline"))
     for folder in folders:
@@ -46,7 +47,7 @@ def release_version() -> str:
     app = current_app._get_current_object()
     cached = app.extensions.get("offline_release")
     if cached is None or app.debug:
-        cached = app.extensions["offline_release"] = _release_digest(app)
+        cached = app.extensions["offline_release"] = release_digest(app)
     return cached
 
 
