@@ -8,6 +8,7 @@ from .content import Course, CourseAsset, CourseVersion, Module, ModuleText, Que
 from .learning import Enrolment, ModuleProgress
 from .offline import OfflineSubmission
 from .people import Institution, Province, Region, Role, User
+from .profile_changes import ProfileChangeRequest, RequestStatus
 from .quizzes import QuizAttempt
 from .security import PasswordResetToken, RecoveryCode, SignInAttempt
 from .types import UTCDateTime, utcnow
@@ -29,12 +30,14 @@ __all__ = [
     "ModuleText",
     "OfflineSubmission",
     "PasswordResetToken",
+    "ProfileChangeRequest",
     "Province",
     "Question",
     "QuizAttempt",
     "RateLimitCounter",
     "RecoveryCode",
     "Region",
+    "RequestStatus",
     "Role",
     "SignInAttempt",
     "SourceFile",

@@ -15,9 +15,10 @@ def register_blueprints(app: Flask) -> None:
     from . import author
 
     app.register_blueprint(author.bp)
-    from . import account
+    from . import account, profile_requests
 
     app.register_blueprint(account.bp)
+    app.register_blueprint(profile_requests.bp)
     from ..offline import views as offline
 
     app.register_blueprint(offline.bp)

@@ -10,7 +10,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from .. import audit, two_factor
+from .. import audit, demographics, two_factor
 from ..accounts import AccountError, UserFields, find_user_by_email, import_users_csv
 from ..administration import account_target, create_account, set_active, update_account
 from ..extensions import db
@@ -34,7 +34,16 @@ PAGE_SIZE = 50
 MANAGERS = (Role.COORDINATOR, Role.ADMIN)
 STATUSES = ("active", "inactive", "erased")
 FORM_FIELDS = frozenset(
-    {"email", "name_latin", "name_arabic", "role", "region", "province", "preferred_language"}
+    {
+        "email",
+        "name_latin",
+        "name_arabic",
+        "role",
+        "region",
+        "province",
+        "preferred_language",
+        *demographics.LISTS,
+    }
 )
 
 
@@ -112,6 +121,9 @@ def _account_form(actor: User, user: User | None = None) -> AccountForm:
             "institution": user.institution.name if user.institution else "",
             "job_function": user.job_function,
             "preferred_language": user.preferred_language,
+            "sex": user.sex,
+            "institution_type": user.institution_type or "",
+            "post_category": user.post_category or "",
         }
     form = AccountForm(data=defaults)
     language = current_language()
@@ -123,6 +135,9 @@ def _account_form(actor: User, user: User | None = None) -> AccountForm:
         (p.code, p.name(language)) for r in regions for p in r.provinces
     ]
     form.preferred_language.choices = list(LANGUAGE_NAMES.items())
+    form.sex.choices = demographics.choices("sex", blank=None)
+    form.institution_type.choices = demographics.choices("institution_type")
+    form.post_category.choices = demographics.choices("post_category")
     return form
 
 
@@ -148,6 +163,9 @@ def _fields_from(form: AccountForm) -> UserFields:
         institution_name=form.institution.data or "",
         job_function=form.job_function.data or "",
         preferred_language=form.preferred_language.data,
+        sex=form.sex.data or "",
+        institution_type=form.institution_type.data or "",
+        post_category=form.post_category.data or "",
     )
 
 
@@ -313,7 +331,12 @@ def import_users():
     status = 422 if problem or (report and report.errors) else 200
     return (
         render_template(
-            "admin/import.html", form=form, report=report, dry_run=dry_run, problem=problem
+            "admin/import.html",
+            form=form,
+            report=report,
+            dry_run=dry_run,
+            problem=problem,
+            codes=demographics.codes,
         ),
         status,
     )

@@ -50,6 +50,7 @@ from ..permissions import (
     learners_visible_to,
     role_required,
 )
+from ..profile_changes import pending_count_for
 from ..reports.charts import dashboard_charts
 from ..reports.drilldown import (
     METRICS,
@@ -143,6 +144,7 @@ def dashboard():
         charts=dashboard_charts(tables, rtl=direction(language) == "rtl"),
         choices=filter_choices(current_user, language),
         national=is_national(current_user),
+        pending_requests=pending_count_for(current_user),
     )
 
 
