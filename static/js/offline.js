@@ -194,7 +194,7 @@
     }).then(function (items) {
       return items.length ? Store.sync() : {};
     }).then(function (result) {
-      if (result.results) return showOutcomes(result.results);
+      return showOutcomes(result.results || []);
     }).catch(function () {}).then(function () {
       return user ? showPending(user) : Store.currentUser().then(showPending);
     });
@@ -364,6 +364,9 @@
   } else {
     showPending(user);
   }
+  navigator.serviceWorker.addEventListener("message", function (event) {
+    if (event.data === "synced") syncNow();  // the worker sent the queue (Background Sync)
+  });
   window.addEventListener("online", function () {
     copyDate = "";
     syncNow().then(function () { if (user) return refreshCopies(true); });

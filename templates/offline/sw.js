@@ -89,10 +89,14 @@ self.addEventListener("fetch", function (event) {
   }
 });
 
-self.addEventListener("sync", function (event) {
-  if (event.tag === DepomiStore.SYNC_TAG) event.waitUntil(DepomiStore.sync());
-});
+function syncAndTell() {
+  return DepomiStore.sync().then(function () {
+    return self.clients.matchAll({ type: "window" });
+  }).then(function (windows) {
+    windows.forEach(function (client) { client.postMessage("synced"); });
+  });
+}
 
-self.addEventListener("message", function (event) {
-  if (event.data === "sync") event.waitUntil(DepomiStore.sync());
+self.addEventListener("sync", function (event) {
+  if (event.tag === DepomiStore.SYNC_TAG) event.waitUntil(syncAndTell());
 });

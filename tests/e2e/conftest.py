@@ -41,9 +41,6 @@ E2E_ACCOUNTS = (
     ("sansjs@depomi.ma", Role.LEARNER, "oriental", "Omar Sansjs", "عمر بدون جافاسكريبت"),
     ("a11y-coord@depomi.ma", Role.COORDINATOR, "oriental", "Rachid Coord", "رشيد المنسق"),
     ("a11y-admin@depomi.ma", Role.ADMIN, None, "Salma Admin", "سلمى المسؤولة"),
-    # Offline learning (test_offline_journey.py): two people sharing one phone.
-    ("hors-ligne@depomi.ma", Role.LEARNER, "oriental", "Nora Horsligne", "نورة بدون اتصال"),
-    ("voisin@depomi.ma", Role.LEARNER, "oriental", "Ali Voisin", "علي الجار"),
 )
 CHROMIUM_FLAGS = [
     "--no-sandbox",
@@ -81,7 +78,6 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         results, findings = import_tree(ROOT / "courses" / "snia-foundations")
         assert results, findings
         import_tree(ROOT / "tests" / "fixtures" / "quiz-course")
-        import_tree(ROOT / "tests" / "fixtures" / "offline-course")
         for email, role, region, name, name_ar in E2E_ACCOUNTS:
             create_user(
                 UserFields(
