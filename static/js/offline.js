@@ -52,7 +52,9 @@
       Store.match(user, link.href).then(function (hit) {
         if (hit || link.classList.contains("needs-connection")) return;
         link.classList.add("needs-connection");
-        link.appendChild(el("span", { class: "needs-connection-note" }, " (" + T.needs_connection + ")"));
+        // In the crowded header the note is for screen readers; the link is greyed for all.
+        var note = link.closest("header") ? "visually-hidden" : "needs-connection-note";
+        link.appendChild(el("span", { class: note }, " (" + T.needs_connection + ")"));
       });
     });
   }

@@ -309,3 +309,45 @@ def test_a_new_release_activates_with_its_own_cache_and_deletes_the_old_one(brow
     finally:
         app.extensions["offline_release"] = release
     context.close()
+
+
+@pytest.mark.parametrize("language", ["fr", "ar"])
+def test_offline_pages_meet_wcag_aa_and_fit_a_phone(browser, served, language):
+    from tests.e2e.test_accessibility import AXE, LANGUAGE_BUTTON, Audit
+
+    if not AXE.exists():
+        pytest.skip("axe-core is not installed: run `npm ci` (package.json)")
+    _app, base, _folder = served
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, locale="fr-FR", bypass_csp=True
+    )
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    audit = Audit(AXE.read_text(), language)
+    sign_in(page, base, OWNER)
+    page.get_by_role("button", name=LANGUAGE_BUTTON[language]).click()
+    page.goto(f"{base}/courses/{COURSE}")
+    enrol = page.locator("form[action$='/enrol'] button")
+    if enrol.count():
+        enrol.click()
+        page.goto(f"{base}/courses/{COURSE}")
+    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    panel = page.locator("#offline-course")
+    expect(panel.locator("button.primary")).to_be_visible()
+    audit.check(page, "offline-offer")
+    panel.locator("button.primary").click()
+    expect(panel.locator("a")).to_be_visible()
+    audit.check(page, "offline-course-kept")
+    page.goto(f"{base}/offline/")
+    expect(page.locator("#offline-list section")).to_have_count(1)
+    audit.check(page, "offline-list")
+    page.goto(f"{base}/offline/courses/{COURSE}/modules/pratique/quiz")
+    audit.check(page, "offline-quiz")
+    cut_network(context, True)
+    page.goto(f"{base}/courses/{COURSE}/modules/un?lang={language}")
+    expect(page.locator("#offline-copy")).to_be_visible()
+    audit.check(page, "offline-copy")
+    cut_network(context, False)
+    context.close()
+    assert audit.blocking() == {}
+    assert audit.too_wide() == {}
