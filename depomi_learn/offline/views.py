@@ -29,7 +29,12 @@ USER_HEADER = "X-Depomi-User"  # whose page this is, for the worker; an opaque k
 
 @bp.after_app_request
 def _name_the_user(response: Response) -> Response:
-    if current_user.is_authenticated and response.mimetype == "text/html":
+    # Static files never look at the session (which would then be saved with them).
+    if (
+        response.mimetype == "text/html"
+        and request.endpoint != "static"
+        and current_user.is_authenticated
+    ):
         response.headers[USER_HEADER] = user_key(current_user)
     return response
 
