@@ -334,3 +334,18 @@ def test_the_release_changes_with_any_static_file(tmp_path):
     second = release_digest(site)
     (templates / "offline" / "sw.js").write_text("// worker, changed")
     assert len({first, second, release_digest(site)}) == 3
+
+
+def test_bundle_lists_each_course_image_once_with_its_size(app, client, auth):
+    with app.app_context():
+        import_tree(FIXTURES / "courses" / "valid-course")
+        db.session.commit()
+    auth.as_role(Role.LEARNER)
+    client.post("/courses/valid-course/enrol", data={"csrf_token": csrf_token(client, "/courses")})
+    bundle = client.get("/offline/courses/valid-course/bundle?lang=fr&also=ar").get_json()
+    images = [file for file in bundle["files"] if file["kind"] == "image"]
+    assert len(images) == 1  # the same map in both languages is fetched once
+    assert images[0]["url"].startswith("/courses/valid-course/assets/")
+    response = client.get(images[0]["url"])
+    assert response.status_code == 200
+    assert len(response.data) == images[0]["bytes"]

@@ -287,6 +287,43 @@ def test_a_new_version_replaces_the_copy_at_the_next_connection(browser, served)
     page.goto(module_url(base, "trois"))
     expect(page.locator("#offline-copy")).to_be_visible()
     expect(page.locator("article.module-text")).to_contain_text("Paragraphe de la nouvelle version")
+
+    cut_network(context, False)
+    page.goto(f"{base}/offline/")
+    copy = page.locator("#offline-list section")
+    expect(copy).to_contain_text("Cours hors ligne")
+    expect(copy).to_contain_text("Ko")
+    copy.get_by_role("button", name="Retirer").click()
+    expect(page.locator("#offline-empty")).to_be_visible()
+    assert personal_caches(page) == []
+    context.close()
+
+
+def test_work_the_server_cannot_record_is_reported_until_dismissed(browser, served):
+    _app, base, _folder = served
+    context, page = phone(browser)
+    sign_in(page, base, NEIGHBOUR)
+    page.goto(f"{base}/courses/{COURSE}?lang=fr")
+    enrol = page.locator("form[action$='/enrol'] button")
+    if enrol.count():
+        enrol.click()
+    page.evaluate(
+        """user => DepomiStore.enqueue({user, kind: "read", course: "offline-course",
+        module: "disparu", title: "Module disparu"})""",
+        page.locator("#offline-ui").get_attribute("data-user"),
+    )
+    page.goto(f"{base}/courses")
+    problem = page.locator("p.offline-banner.flash-error")
+    expect(problem).to_contain_text("« Module disparu » ne fait plus partie du cours")
+    problem.get_by_role("button", name="Fermer").click()
+    expect(problem).to_have_count(0)
+    page.reload()
+    page.wait_for_function(
+        "DepomiStore.outcomes(document.getElementById('offline-ui').dataset.user)"
+        ".then(rows => rows.length === 1 && rows[0].seen)"
+    )
+    page.wait_for_timeout(500)  # the page has read the outcomes by now
+    expect(problem).to_have_count(0)
     context.close()
 
 
