@@ -115,6 +115,7 @@ def test_pages_link_the_manifest_and_the_offline_script(client):
     html = client.get("/courses").get_data(as_text=True)
     assert '<link rel="manifest" href="/manifest.webmanifest">' in html
     assert "js/offline.js?v=" in html
+    assert '<meta name="theme-color" content="#0b5d4b">' in html
 
 
 def test_service_worker_is_served_from_the_root_with_the_site_scope(client):

@@ -76,7 +76,7 @@ def manifest(language: str) -> dict:
                 "src": url_for("static", filename=f"img/icon-{size}.png"),
                 "sizes": f"{size}x{size}",
                 "type": "image/png",
-                "purpose": "any maskable",
+                "purpose": "any",
             }
             for size in ICON_SIZES
         ],

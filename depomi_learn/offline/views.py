@@ -20,7 +20,7 @@ from ..learning import find_enrolment
 from ..views.catalog import content_language_for, visible_course_or_404
 from ..views.learn import find_module_or_404
 from .bundle import bundle_version, course_files, quiz_works_offline
-from .release import manifest, release_version, shell_urls, user_key
+from .release import THEME_COLOUR, manifest, release_version, shell_urls, user_key
 from .sync import BadItems, accept_items, parse_items
 
 bp = Blueprint("offline", __name__)
@@ -42,7 +42,10 @@ def _name_the_user(response: Response) -> Response:
 @bp.app_context_processor
 def _offline_context() -> dict:
     signed_in = has_request_context() and getattr(current_user, "is_authenticated", False)
-    return {"offline_user": user_key(current_user) if signed_in else ""}
+    return {
+        "offline_user": user_key(current_user) if signed_in else "",
+        "theme_colour": THEME_COLOUR,
+    }
 
 
 @bp.app_template_global()
