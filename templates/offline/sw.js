@@ -37,7 +37,9 @@ function asOfflineCopy(response) {
     var body = html.replace(/<body([^>]*)>/, function (tag, attributes) {
       return "<body" + attributes + ' data-offline-copy="' + encodeURIComponent(saved) + '">';
     });
-    return new Response(body, { status: 200, headers: { "Content-Type": "text/html; charset=utf-8" } });
+    var headers = new Headers(response.headers);  // the page's CSP and other headers stay
+    headers.delete("Content-Length");
+    return new Response(body, { status: 200, headers: headers });
   });
 }
 
