@@ -70,6 +70,26 @@ function fromAnyCopy(request) {
   });
 }
 
+// "Mark as read" sent while the phone believes it is online but the network fails: kept in the
+// queue like one made offline, and the learner is taken back to the module (its offline copy).
+var READ = /^\/courses\/([^/]+)\/modules\/([^/]+)\/read$/;
+
+function markReadLater(request, url) {
+  var match = READ.exec(url.pathname);
+  return fetch(request).catch(function (error) {
+    return DepomiStore.currentUser().then(function (user) {
+      if (!user) throw error;
+      return DepomiStore.enqueue({ user: user, kind: "read", course: decodeURIComponent(match[1]),
+        module: decodeURIComponent(match[2]), lang: url.searchParams.get("lang") || "", title: "" });
+    }).then(function () {
+      var back = request.referrer || url.pathname.replace(/\/read$/, "");
+      return self.registration.sync ? self.registration.sync.register(DepomiStore.SYNC_TAG).then(
+        function () { return Response.redirect(back, 303); },
+        function () { return Response.redirect(back, 303); }) : Response.redirect(back, 303);
+    });
+  });
+}
+
 self.addEventListener("fetch", function (event) {
   var request = event.request;
   var url = new URL(request.url);
@@ -77,6 +97,10 @@ self.addEventListener("fetch", function (event) {
   if (request.mode === "navigate" && request.method === "POST" && url.pathname === "/logout") {
     // Signing out removes this person's offline copies (their queued work stays until sent).
     event.respondWith(DepomiStore.forgetUser().then(function () { return fetch(request); }));
+    return;
+  }
+  if (request.mode === "navigate" && request.method === "POST" && READ.test(url.pathname)) {
+    event.respondWith(markReadLater(request, url));
     return;
   }
   if (request.mode === "navigate") {

@@ -388,3 +388,26 @@ def test_offline_pages_meet_wcag_aa_and_fit_a_phone(browser, served, language):
     context.close()
     assert audit.blocking() == {}
     assert audit.too_wide() == {}
+
+
+def test_mark_read_on_a_failing_network_that_looks_online_is_queued(browser, served):
+    app, base, _folder = served
+    context, page = phone(browser)
+    sign_in(page, base, NEIGHBOUR)
+    enrol_and_download(page, base)
+    page.goto(module_url(base, "deux"))
+    completed = rows(app, NEIGHBOUR)[0]
+    # The phone still believes it is online (navigator.onLine), but nothing gets through.
+    context.route("**/*", lambda route: route.abort("internetdisconnected"))
+    page.get_by_role("button", name="Marquer comme lu").click()
+    expect(page.locator("#offline-copy")).to_be_visible()
+    expect(page.locator(".module-end")).to_contain_text("Marqué comme lu sur ce téléphone")
+    assert rows(app, NEIGHBOUR)[0] == completed
+    context.unroute("**/*")
+    page.goto(f"{base}/courses/{COURSE}?lang=fr")
+    page.wait_for_function(
+        "DepomiStore.currentUser().then(u => DepomiStore.pending(u)).then(q => !q.length)",
+        polling=200,
+    )
+    assert rows(app, NEIGHBOUR)[0] == completed + 1
+    context.close()
