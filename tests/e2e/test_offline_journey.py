@@ -8,6 +8,7 @@ network is cut with Playwright's offline mode, and the worker's own requests wit
 import re
 import shutil
 import threading
+import time
 from collections.abc import Iterator
 
 import flask_migrate
@@ -25,6 +26,7 @@ from tests.e2e.conftest import PASSWORD, ROOT
 
 COURSE = "offline-course"
 OWNER, NEIGHBOUR = "hors-ligne@depomi.ma", "voisin@depomi.ma"
+QUEUE_SENT = "DepomiStore.currentUser().then(u => DepomiStore.pending(u)).then(q => !q.length)"
 
 
 @pytest.fixture(scope="module")
@@ -119,6 +121,14 @@ def enrol_and_download(page, base: str) -> None:
     expect(panel.get_by_role("button", name="Retirer")).to_be_visible()
 
 
+def wait_until(page, promise: str, seconds: float = 15) -> None:
+    """Wait until the page's `promise` expression resolves to a true value."""
+    deadline = time.monotonic() + seconds
+    while not page.evaluate(promise):
+        assert time.monotonic() < deadline, f"still false after {seconds} s: {promise}"
+        page.wait_for_timeout(200)
+
+
 def module_url(base: str, key: str) -> str:
     return f"{base}/courses/{COURSE}/modules/{key}?lang=fr"
 
@@ -168,9 +178,8 @@ def test_read_mark_and_answer_offline_then_sync_exactly_once(browser, served):
 
     cut_network(context, False)
     page.goto(f"{base}/courses/{COURSE}?lang=fr")
-    page.wait_for_function(
-        "DepomiStore.currentUser().then(u => DepomiStore.pending(u)).then(q => !q.length)",
-        polling=200,
+    wait_until(
+        page, "DepomiStore.currentUser().then(u => DepomiStore.pending(u)).then(q => !q.length)"
     )
     assert rows(app, OWNER) == (2, 1, 3)  # two lessons read, one graded attempt
     grade = page.locator("p.offline-banner[id^='offline-grade-']")
@@ -255,9 +264,8 @@ def test_work_queued_when_the_session_ended_is_sent_after_signing_in(browser, se
     page.locator("#password").fill(PASSWORD)
     page.locator("form:not(.languages) button[type=submit]").click()
     expect(page).not_to_have_url(re.compile("/login"))
-    page.wait_for_function(
-        "DepomiStore.currentUser().then(u => DepomiStore.pending(u)).then(q => !q.length)",
-        polling=200,
+    wait_until(
+        page, "DepomiStore.currentUser().then(u => DepomiStore.pending(u)).then(q => !q.length)"
     )
     page.goto(module_url(base, "cinq"))
     expect(page.locator(".module-end .done").first).to_contain_text("Vous avez terminé ce module")
@@ -318,9 +326,10 @@ def test_work_the_server_cannot_record_is_reported_until_dismissed(browser, serv
     problem.get_by_role("button", name="Fermer").click()
     expect(problem).to_have_count(0)
     page.reload()
-    page.wait_for_function(
+    wait_until(
+        page,
         "DepomiStore.outcomes(document.getElementById('offline-ui').dataset.user)"
-        ".then(rows => rows.length === 1 && rows[0].seen)"
+        ".then(rows => rows.length === 1 && rows[0].seen)",
     )
     page.wait_for_timeout(500)  # the page has read the outcomes by now
     expect(problem).to_have_count(0)
@@ -339,9 +348,8 @@ def test_a_new_release_activates_with_its_own_cache_and_deletes_the_old_one(brow
     app.extensions["offline_release"] = "0123456789abcdef"  # the next deployment
     try:
         page.evaluate("navigator.serviceWorker.getRegistration().then(r => r.update())")
-        page.wait_for_function(
-            f"{shells}.then(k => k.length === 1 && k[0] === 'depomi-shell-0123456789abcdef')",
-            polling=200,
+        wait_until(
+            page, f"{shells}.then(k => k.length === 1 && k[0] === 'depomi-shell-0123456789abcdef')"
         )
     finally:
         app.extensions["offline_release"] = release
@@ -405,9 +413,8 @@ def test_mark_read_on_a_failing_network_that_looks_online_is_queued(browser, ser
     assert rows(app, NEIGHBOUR)[0] == completed
     context.unroute("**/*")
     page.goto(f"{base}/courses/{COURSE}?lang=fr")
-    page.wait_for_function(
-        "DepomiStore.currentUser().then(u => DepomiStore.pending(u)).then(q => !q.length)",
-        polling=200,
+    wait_until(
+        page, "DepomiStore.currentUser().then(u => DepomiStore.pending(u)).then(q => !q.length)"
     )
     assert rows(app, NEIGHBOUR)[0] == completed + 1
     context.close()
