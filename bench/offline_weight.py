@@ -63,12 +63,12 @@ def main() -> int:
     import flask_migrate
 
     from depomi_learn import create_app
-    from depomi_learn.accounts import UserFields, create_user
+    from depomi_learn.accounts.users import UserFields, create_user
     from depomi_learn.content.importer import import_tree
     from depomi_learn.extensions import db
-    from depomi_learn.learning import enrol
+    from depomi_learn.learning.progress import enrol
     from depomi_learn.models import Course
-    from depomi_learn.regions import load_reference_regions
+    from depomi_learn.operations.regions import load_reference_regions
 
     with tempfile.TemporaryDirectory() as folder:
         app = create_app("testing", SQLALCHEMY_DATABASE_URI=f"sqlite:///{folder}/bench.sqlite3")

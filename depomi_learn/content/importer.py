@@ -6,6 +6,8 @@ Domain functions only add and flush; the CLI command (or a view) commits once.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
@@ -25,7 +27,10 @@ from ..models import (
     QuizAttempt,
     SourceFile,
 )
+from .citations import module_id_in
 from .findings import Finding, has_errors
+from .limits import MarkdownRefused, refused_finding
+from .links import cross_course_target
 from .render import render_markdown, render_question_text
 from .source import CourseModule, CourseSource, ModuleSource
 from .validate import load_tree
@@ -57,7 +62,10 @@ def plan_import(source: CourseSource) -> ImportResult:
 
 
 def import_course(source: CourseSource, *, imported_by_id: int | None = None) -> ImportResult:
-    """Add a new version of a course (and the course itself if new), unless nothing changed."""
+    """Add a new version of a course (and the course itself if new), unless nothing changed.
+
+    Raises ImportRefused when a module cannot be rendered; the caller rolls back.
+    """
     plan = plan_import(source)
     if not plan.created:
         return plan
@@ -100,7 +108,10 @@ def import_tree(
         removals = [found for course in courses for found in removals_with_learner_work(course)]
         if removals:
             raise RemovalRefused(removals)
-    results = [import_course(course, imported_by_id=imported_by_id) for course in courses]
+    try:
+        results = [import_course(course, imported_by_id=imported_by_id) for course in courses]
+    except ImportRefused as refused:
+        return [], [*findings, refused.finding]
     return results, findings
 
 
@@ -201,10 +212,11 @@ def _new_module(module: CourseModule, urls: _Urls) -> Module:
     )
     row.texts.extend(_new_text(module, text, urls) for text in module.texts.values())
     for position, question in enumerate(module.questions):
-        texts = {
-            language: render_question_text(text, language=language, asset_url=urls.asset)
-            for language, text in question.texts.items()
-        }
+        with _refusal_at(default.path, default.front_matter_line):
+            texts = {
+                language: render_question_text(text, language=language, asset_url=urls.asset)
+                for language, text in question.texts.items()
+            }
         row.questions.append(
             Question(
                 key=question.id,
@@ -219,9 +231,10 @@ def _new_module(module: CourseModule, urls: _Urls) -> Module:
 
 
 def _new_text(module: CourseModule, text: ModuleSource, urls: _Urls) -> ModuleText:
-    rendered = render_markdown(
-        text.body, language=text.language, asset_url=urls.asset, module_url=urls.module
-    )
+    with _refusal_at(text.path, text.front_matter_line):
+        rendered = render_markdown(
+            text.body, language=text.language, asset_url=urls.asset, module_url=urls.module
+        )
     # Only translations remember their source; the default-language file is never stale.
     translated_from = text.translated_from if text is not module.default else None
     return ModuleText(
@@ -236,11 +249,28 @@ def _new_text(module: CourseModule, text: ModuleSource, urls: _Urls) -> ModuleTe
     )
 
 
+class ImportRefused(Exception):
+    """Rendering a module was refused (too complex or too slow); nothing is to be kept."""
+
+    def __init__(self, finding: Finding) -> None:
+        super().__init__(finding.message)
+        self.finding = finding
+
+
+@contextmanager
+def _refusal_at(path: str, line: int | None) -> Iterator[None]:
+    try:
+        yield
+    except MarkdownRefused as refused:
+        raise ImportRefused(refused_finding(refused.problem, path, line)) from refused
+
+
 class _Urls:
     """Build the URLs that rendered HTML uses for a course's assets and modules."""
 
     def __init__(self, source: CourseSource) -> None:
         self.course_id = source.id
+        self.folder = source.folder
         self.sha256 = {asset.path: asset.sha256 for asset in source.assets}
         self.module_keys = {
             text.relpath: module.id for module in source.modules for text in module.texts.values()
@@ -255,11 +285,13 @@ class _Urls:
         return _build("learn.course_asset", values, fallback)
 
     def module(self, relpath: str) -> str | None:
-        key = self.module_keys.get(relpath)
+        course_id, key = self.course_id, self.module_keys.get(relpath)
+        if key is None and (target := cross_course_target(relpath)):
+            course_id, key = target[0], module_id_in(self.folder.parent / target[0], target[1])
         if key is None:
             return None
-        values = {"course_id": self.course_id, "module_key": key}
-        return _build("learn.module", values, f"/courses/{quote(self.course_id)}/modules/{key}")
+        values = {"course_id": course_id, "module_key": key}
+        return _build("learn.module", values, f"/courses/{quote(course_id)}/modules/{key}")
 
 
 def _build(endpoint: str, values: dict, fallback: str) -> str:

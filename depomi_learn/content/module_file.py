@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 
+from .citations import read_sources
 from .fields import (
     Scope,
     check_unknown_keys,
@@ -16,6 +17,8 @@ from .fields import (
     raw_of,
 )
 from .findings import Findings
+from .item_quality import check_module_items
+from .limits import markdown_problem
 from .quiz import QuizBlock, parse_question, parse_quiz_settings, question_id_of, split_quiz_blocks
 from .source import ModuleSource, decode_text, split_lines
 from .yamlmarks import MarkedDict, YamlProblem, load_marked
@@ -28,6 +31,7 @@ FRONT_MATTER_KEYS = (
     "aliases",
     "quiz",
     "translated_from",
+    "sources",
 )
 HASH_PATTERN = re.compile(r"^[0-9a-f]{7,64}$")
 TITLE_MAX = 300
@@ -45,6 +49,9 @@ def parse_module(
     if text is None:
         return None
     lines = split_lines(text)
+    problem = markdown_problem("\n".join(lines))
+    if problem:
+        findings.add(problem.code, path, problem.line, problem.message)
     front = _front_matter(lines, path, findings)
     if front is None:
         return None
@@ -57,11 +64,14 @@ def parse_module(
         sha256=hashlib.sha256(data).hexdigest(),
         id=None,
         title=None,
+        too_complex=problem is not None,
     )
     _read_front_matter(module, matter, Scope(findings, path, "E105", "W102"))
     blocks = _read_body(
         module, [(n + 1, line) for n, line in enumerate(lines) if n > end], findings
     )
+    read_sources(module, matter, Scope(findings, path, "E105", "W102"))
+    check_module_items(module, findings)
     _check_quiz_presence(module, blocks, matter, findings)
     return module
 

@@ -75,6 +75,8 @@ class ModuleSource:
     questions: list[ParsedQuestion] = field(default_factory=list)
     quiz_ids: set[str] = field(default_factory=set)  # ids of every quiz block, even invalid ones
     front_lines: dict[str, int] = field(default_factory=dict)  # front matter key -> line
+    sources: list = field(default_factory=list)  # citations.Citation, from 'sources:'
+    too_complex: bool = False  # refused by content.limits: neither scanned for links nor rendered
 
     @property
     def filename(self) -> str:

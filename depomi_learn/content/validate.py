@@ -7,6 +7,7 @@ import hashlib
 from pathlib import Path
 
 from .assets import load_assets, visible_files
+from .citations import check_cross_course_links
 from .course_yaml import LANGUAGE_CODE, parse_course_yaml
 from .findings import Finding, Findings, sort_findings
 from .links import check_links
@@ -67,6 +68,8 @@ def load_tree(
             courses.append(course)
     single = folders[0][0] if len(folders) == 1 and folders[0][0] == root else None
     check_prerequisites(courses, findings, siblings_of=single)
+    if single is None:
+        check_cross_course_links(courses, findings)
     return courses, sort_findings(findings)
 
 

@@ -11,8 +11,8 @@ import sqlalchemy as sa
 from flask import current_app, url_for
 
 from ..extensions import db
+from ..learning.quizzes import quiz_settings
 from ..models import CourseAsset, CourseVersion, Module
-from ..quizzes import quiz_settings
 from .release import SHELL_FILES, release_version, shell_urls
 
 # A module page is its text plus the page around it (header, navigation, forms); measured on the

@@ -15,10 +15,10 @@ from flask import url_for
 from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
-from ..learning import complete_module, find_enrolment
+from ..learning.progress import complete_module, find_enrolment
+from ..learning.quizzes import QuizRefused, start_attempt, submit_attempt
 from ..models import Course, Module, OfflineSubmission, User
 from ..permissions import can_view_course
-from ..quizzes import QuizRefused, start_attempt, submit_attempt
 from .bundle import quiz_works_offline
 
 MAX_ITEMS = 100

@@ -16,9 +16,8 @@ from flask_wtf.csrf import CSRFError, generate_csrf
 
 from ..extensions import db
 from ..i18n import current_language
-from ..learning import find_enrolment
-from ..views.catalog import content_language_for, visible_course_or_404
-from ..views.learn import find_module_or_404
+from ..learning.catalog import content_language, find_module, visible_course
+from ..learning.progress import find_enrolment
 from .bundle import bundle_version, course_files, quiz_works_offline
 from .release import THEME_COLOUR, manifest, release_version, shell_urls, user_key
 from .sync import BadItems, accept_items, parse_items
@@ -59,6 +58,10 @@ def offline_quiz_url(course_id: str, module, language: str) -> str | None:
 @bp.errorhandler(CSRFError)
 def _csrf_refused(error: CSRFError):
     return jsonify(error="csrf", message=error.description), 400
+
+
+def _content_language(version) -> str:
+    return content_language(version, request.args.get("lang", ""), current_language())
 
 
 def _json_refusal(status: int, error: str):
@@ -113,11 +116,11 @@ def session_state():
 def bundle(course_id: str):
     if not current_user.is_authenticated:
         return _json_refusal(401, "signed_out")
-    course = visible_course_or_404(course_id)
+    course = visible_course(current_user, course_id) or abort(404)
     if find_enrolment(current_user, course.id) is None:
         return _json_refusal(403, "not_enrolled")
     version = course.current_version
-    languages = [content_language_for(version)]
+    languages = [_content_language(version)]
     also = request.args.get("also", "")
     if also in version.languages and also not in languages:
         languages.append(also)
@@ -138,12 +141,12 @@ def bundle(course_id: str):
 @bp.route("/offline/courses/<course_id>/modules/<module_key>/quiz")
 @login_required
 def quiz(course_id: str, module_key: str):
-    course = visible_course_or_404(course_id)
+    course = visible_course(current_user, course_id) or abort(404)
     version = course.current_version
-    _index, module = find_module_or_404(version, module_key)
+    _index, module = find_module(version, module_key) or abort(404)
     if find_enrolment(current_user, course.id) is None or not quiz_works_offline(module):
         abort(404)
-    language = content_language_for(version)
+    language = _content_language(version)
     return render_template(
         "offline/quiz.html",
         course=course,

@@ -1,7 +1,7 @@
 """offline submissions: items queued on a phone, accepted once per client id
 
 Revision ID: 7f3b9c2d4e10
-Revises: b16d1fe60123
+Revises: 80e040702ecd
 Create Date: 2026-12-04 17:40:00
 
 """
@@ -12,7 +12,7 @@ import depomi_learn.models.types
 
 # revision identifiers, used by Alembic.
 revision = '7f3b9c2d4e10'
-down_revision = 'b16d1fe60123'
+down_revision = '80e040702ecd'
 branch_labels = None
 depends_on = None
 

@@ -18,7 +18,7 @@ from playwright.sync_api import expect
 from werkzeug.serving import make_server
 
 from depomi_learn import create_app
-from depomi_learn.accounts import UserFields, create_user
+from depomi_learn.accounts.users import UserFields, create_user
 from depomi_learn.content.importer import import_tree
 from depomi_learn.extensions import db
 from depomi_learn.models import ModuleProgress, OfflineSubmission, QuizAttempt, User
