@@ -18,9 +18,9 @@ from ..extensions import db
 from ..i18n import current_language
 from ..learning.catalog import content_language, find_module, visible_course
 from ..learning.progress import find_enrolment
-from .bundle import bundle_version, course_files, quiz_works_offline
-from .release import THEME_COLOUR, manifest, release_version, shell_urls, user_key
-from .sync import BadItems, accept_items, parse_items
+from ..offline.bundle import bundle_version, course_files, quiz_works_offline
+from ..offline.release import THEME_COLOUR, manifest, release_version, shell_urls, user_key
+from ..offline.sync import BadItems, accept_items, parse_items
 
 bp = Blueprint("offline", __name__)
 USER_HEADER = "X-Depomi-User"  # whose page this is, for the worker; an opaque key
