@@ -6,6 +6,7 @@ from .authoring import CourseAuthor, CourseDraft, DraftFile, SourceFile
 from .certificates import Certificate, RateLimitCounter
 from .content import Course, CourseAsset, CourseVersion, Module, ModuleText, Question
 from .learning import Enrolment, ModuleProgress
+from .offline import OfflineSubmission
 from .people import Institution, Province, Region, Role, User
 from .practical_work import (
     PracticalWork,
@@ -34,6 +35,7 @@ __all__ = [
     "Module",
     "ModuleProgress",
     "ModuleText",
+    "OfflineSubmission",
     "PasswordResetToken",
     "PracticalWork",
     "ProfileChangeRequest",

@@ -1,7 +1,7 @@
 """practical work: assignments of modules, submissions, their files and reviews
 
 Revision ID: fae082dab420
-Revises: 80e040702ecd
+Revises: 7f3b9c2d4e10
 Create Date: 2026-12-04 18:03:12.474658
 
 """
@@ -13,7 +13,7 @@ import depomi_learn.models.types
 
 # revision identifiers, used by Alembic.
 revision = "fae082dab420"
-down_revision = "80e040702ecd"
+down_revision = "7f3b9c2d4e10"
 branch_labels = None
 depends_on = None
 
