@@ -54,6 +54,9 @@ def register(app: Flask) -> None:
     from .certificate_commands import certificates_cli
 
     app.cli.add_command(certificates_cli)
+    from .sessions.commands import sessions_cli
+
+    app.cli.add_command(sessions_cli)
 
 
 @regions_cli.command("load")

@@ -38,6 +38,27 @@ CODES: dict[str, Code] = {
         "add a file whose front matter has this id, or remove it from 'modules'",
     ),
     "E015": Code("course.yaml is not UTF-8", "save the file as UTF-8"),
+    "E016": Code(
+        "invalid completion rule",
+        "completion: {modules: all, attendance_percent: 80, post_test: true}",
+    ),
+    "E017": Code(
+        "completion names a module that cannot count",
+        "list modules of 'modules', never the pre-test; or write modules: all",
+    ),
+    "E018": Code(
+        "attendance rule without sessions",
+        "write 'blended: true' in course.yaml, or remove attendance_percent",
+    ),
+    "E019": Code(
+        "post-test required but none",
+        "mark a module's quiz 'role: post_test', or remove post_test from completion",
+    ),
+    "E020": Code(
+        "pre-test without post-test",
+        "add a module whose quiz has 'role: post_test' (with questions) to measure the gain",
+    ),
+    "E021": Code("more than one pre-test or post-test", "a course has one of each at most"),
     # module files
     "E101": Code("module file is not UTF-8", "save the file as UTF-8"),
     "E102": Code(

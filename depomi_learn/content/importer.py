@@ -176,6 +176,7 @@ def _new_version(
         prerequisites=list(source.prerequisites),
         certificate_enabled=source.certificate_enabled,
         validity_months=source.validity_months,
+        completion=source.completion,
         source_yaml=source.source_yaml,
         imported_by_id=imported_by_id,
     )

@@ -33,7 +33,8 @@ TYPE_KEYS = {
 }
 ALL_KEYS = (*COMMON_KEYS, "options", "scoring", "answer", "feedback", "accept")
 ALL_KEYS += ("case_sensitive", "tolerance", "range")
-SETTINGS_KEYS = ("pass_mark", "max_attempts", "time_limit_minutes", "draw", "shuffle")
+SETTINGS_KEYS = ("pass_mark", "max_attempts", "time_limit_minutes", "draw", "shuffle", "role")
+QUIZ_ROLES = ("pre_test", "post_test")
 
 
 @dataclass
@@ -184,4 +185,11 @@ def parse_quiz_settings(scope: Scope, value: object, line: int) -> dict | None:
             settings[key] = number
     if "shuffle" in value:
         settings["shuffle"] = get_bool(scope, value, "shuffle", False, code="E109")
+    if "role" in value:
+        role = value["role"]
+        if role in QUIZ_ROLES:
+            settings["role"] = role
+        else:
+            shown = describe(role, raw_of(value, "role"))
+            scope.add("E109", value.line_of("role"), f"role {shown} is not pre_test or post_test")
     return settings

@@ -165,6 +165,13 @@ class CourseSource:
     validity_months: int | None
     source_yaml: str
     module_lines: dict[str, int] = field(default_factory=dict)  # listed module id -> line
+    blended: bool = False  # the course runs sessions (attendance can be required)
+    completion: dict | None = None  # blended courses: what completing means
+    blended_line: int | None = None
+    completion_line: int | None = None
+    attendance_line: int | None = None
+    post_test_line: int | None = None
+    completion_module_lines: dict[str, int] = field(default_factory=dict)
     prerequisite_lines: dict[str, int] = field(default_factory=dict)
     files: set[str] = field(default_factory=set)  # course-relative paths of all visible files
     file_data: dict[str, bytes] = field(default_factory=dict)  # those files' bytes, as hashed

@@ -7,6 +7,7 @@ import hashlib
 from pathlib import Path
 
 from .assets import load_assets, visible_files
+from .completion_rules import check_completion
 from .course_yaml import LANGUAGE_CODE, parse_course_yaml
 from .findings import Finding, Findings, sort_findings
 from .links import check_links
@@ -37,6 +38,7 @@ def load_course(
     for module in course.modules:
         check_module_translations(module, findings)
     _check_question_ids(course, findings)
+    check_completion(course, findings)
     for sources in by_language.values():
         for source in sources:
             check_links(source, findings, course.files, course.languages)

@@ -9,6 +9,16 @@ from .learning import Enrolment, ModuleProgress
 from .people import Institution, Province, Region, Role, User
 from .quizzes import QuizAttempt
 from .security import PasswordResetToken, RecoveryCode, SignInAttempt
+from .sessions import (
+    SessionAttendance,
+    SessionDay,
+    SessionNotice,
+    SessionRegistration,
+    SurveyAnswer,
+    SurveyResponse,
+    TrainingSession,
+    session_trainer,
+)
 from .types import UTCDateTime, utcnow
 
 __all__ = [
@@ -34,10 +44,18 @@ __all__ = [
     "RecoveryCode",
     "Region",
     "Role",
+    "SessionAttendance",
+    "SessionDay",
+    "SessionNotice",
+    "SessionRegistration",
     "SignInAttempt",
     "SourceFile",
+    "SurveyAnswer",
+    "SurveyResponse",
+    "TrainingSession",
     "UTCDateTime",
     "User",
     "assignment_learner",
+    "session_trainer",
     "utcnow",
 ]
