@@ -83,7 +83,7 @@ def table_title(name: str, metric: str = "") -> str:
         "learners": _l("Learners"),
         **{by: DIMENSION_LABELS[by] for by in DIMENSIONS},
     }
-    return str(titles[name])
+    return str(titles.get(name, name))
 
 
 def local_date(value: datetime) -> str:

@@ -9,7 +9,7 @@ the months around the session (Morocco moves its clocks back during Ramadan).
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from flask import current_app
 
@@ -129,3 +129,17 @@ def session_ics(session: TrainingSession, now: datetime | None = None) -> str:
         lines += _event(session, day, number, stamp)
     lines.append("END:VCALENDAR")
     return "".join(_fold(line) + "\r\n" for line in lines)
+
+
+def google_calendar_link(session: TrainingSession, day: SessionDay) -> str:
+    """Return an "add to Google Calendar" address for one day (for phones without .ics apps)."""
+    location = session.meeting_link or ", ".join(p for p in (session.place, session.address) if p)
+    query = {
+        "action": "TEMPLATE",
+        "text": session.title,
+        "dates": f"{_utc(day.starts_at)}/{_utc(day.ends_at)}",
+        "ctz": TZID,
+        "location": location,
+        "details": f"{current_app.config['PUBLIC_URL']}/sessions/{session.id}",
+    }
+    return "https://calendar.google.com/calendar/render?" + urlencode(query)

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from sqlalchemy.orm import selectinload
 
 from ..audit import record
 from ..extensions import db
@@ -29,7 +30,7 @@ from ..models import (
     User,
     utcnow,
 )
-from ..permissions import can_create_session, can_manage_session
+from ..permissions import can_create_session, can_manage_session, sessions_visible_to
 
 ZONE = ZoneInfo("Africa/Casablanca")
 MODES = ("in_person", "online")
@@ -283,3 +284,12 @@ def get_session(session_id: int) -> TrainingSession | None:
     if not 0 < session_id < 2**63:
         return None
     return db.session.get(TrainingSession, session_id)
+
+
+def upcoming_for(user: User, course_id: str | None = None, limit: int = 5) -> list[TrainingSession]:
+    """Return the next sessions `user` may see (of one course, or all), with their days."""
+    query = upcoming(sessions_visible_to(user))
+    if course_id is not None:
+        query = query.where(TrainingSession.course_id == course_id)
+    query = query.options(selectinload(TrainingSession.days)).limit(limit)
+    return list(db.session.scalars(query))
