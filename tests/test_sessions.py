@@ -235,9 +235,11 @@ def test_cli_create_prints_the_id_last_and_list_gives_json(app):
     )
     assert [s["id"] for s in listed] == [session_id]
     assert listed[0]["days"][0]["starts_at"] == "2027-01-12T09:00:00+01:00"
-    assert listed[0]["capacity"] == 25 and listed[0]["place"] == "Agadir"
+    assert listed[0]["capacity"] == 25
+    assert listed[0]["place"] == "Agadir"
     bad = runner.invoke(
         args=["sessions", "create", "--course", "c1", "--region", "nowhere", "--title", "x",
               "--day", "2027-01-12T09:00/12:30"]
     )  # fmt: skip
-    assert bad.exit_code != 0 and "region" in bad.output
+    assert bad.exit_code != 0
+    assert "region" in bad.output

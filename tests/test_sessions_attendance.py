@@ -1,4 +1,4 @@
-"""Attendance: trainer marks, QR check-in, CSV of paper sheets, completion rules and certificates."""
+"""Attendance: trainer marks, QR check-in, paper sheets as CSV, completion rules, certificates."""
 
 from datetime import timedelta
 
@@ -141,9 +141,13 @@ def test_csv_dry_run_reports_every_row_and_writes_nothing_on_error(app, world):
             "line 4: status: choose present, absent or excused",
         ]
         assert db.session.scalar(sa.select(sa.func.count(SessionAttendance.id))) == 0
-        good = f"email,date,status,note\nL0@example.ma,{day1},present,\nl1@example.ma,{day2},absent,grève\n"
+        good = (
+            "email,date,status,note\n"
+            f"L0@example.ma,{day1},present,\nl1@example.ma,{day2},absent,grève\n"
+        )
         dry = import_attendance_csv(trainer, session, good.encode(), dry_run=True)
-        assert dry.errors == [] and dry.written == 0
+        assert dry.errors == []
+        assert dry.written == 0
         assert db.session.scalar(sa.select(sa.func.count(SessionAttendance.id))) == 0
         done = import_attendance_csv(trainer, session, good.encode("utf-8-sig"), dry_run=False)
         db.session.commit()
@@ -206,7 +210,7 @@ def test_certificate_only_when_modules_post_test_and_attendance_meet_the_rule(ap
     assert _certificate(app, learner) is None  # attendance 0 %
     with app.app_context():
         trainer = db.session.get(User, world["trainer"])
-        day1, day2 = _days(world["session"])
+        day1, _day2 = _days(world["session"])
         record_marks(trainer, day1, [Mark(learner, "present")])
         db.session.commit()
     assert _certificate(app, learner) is None  # 50 % < 80 %
@@ -220,7 +224,8 @@ def test_certificate_only_when_modules_post_test_and_attendance_meet_the_rule(ap
         enrolment = db.session.scalar(sa.select(Enrolment).where(Enrolment.user_id == learner))
         assert enrolment.completed_at is not None
     certificate = _certificate(app, learner)
-    assert certificate is not None and certificate.hours_attended == 7.0
+    assert certificate is not None
+    assert certificate.hours_attended == 7.0
     with app.app_context():
         from depomi_learn.models import CourseVersion
 
@@ -245,7 +250,8 @@ def test_pre_test_alone_never_completes_and_a_course_without_rule_behaves_as_bef
         complete_module(user, "plain", "b")
         db.session.commit()
     certificate = _certificate(app, learner)
-    assert certificate is not None and certificate.hours_attended is None
+    assert certificate is not None
+    assert certificate.hours_attended is None
 
 
 def test_one_day_session_hours(app):

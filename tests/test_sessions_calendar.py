@@ -9,7 +9,6 @@ import sqlalchemy as sa
 from depomi_learn.extensions import db
 from depomi_learn.models import Role, SessionNotice, TrainingSession, User
 from depomi_learn.sessions.calendar import session_ics
-from depomi_learn.sessions.notices import send_reminders
 from depomi_learn.sessions.scheduling import (
     ZONE,
     SessionPlan,
@@ -25,7 +24,7 @@ from tests.test_admin import smtp_server  # noqa: F401 - the fixture
 
 def _events(text: str) -> list:
     calendar = icalendar.Calendar.from_ical(text)
-    return calendar, [c for c in calendar.walk("VEVENT")]
+    return calendar, list(calendar.walk("VEVENT"))
 
 
 def _cli_session(app) -> int:
@@ -53,7 +52,8 @@ def test_ics_has_one_event_per_day_in_casablanca_time_with_stable_uids(app):
     # The parser's own reading of the VTIMEZONE gives the right instants: +01 in January,
     # +00 during Ramadan 2027.
     assert [s.utcoffset() for s in starts] == [timedelta(hours=1), timedelta(0)]
-    assert "VTIMEZONE" in text and str(events[0]["SUMMARY"]) == "Atelier, Agadir; jour (1/2)"
+    assert "VTIMEZONE" in text
+    assert str(events[0]["SUMMARY"]) == "Atelier, Agadir; jour (1/2)"
     uids = [str(e["UID"]) for e in events]
     assert len(set(uids)) == 2
     admin = make_user(app, email="a@example.ma", role=Role.ADMIN, region=None)

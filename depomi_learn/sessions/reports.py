@@ -39,8 +39,8 @@ MEASURES = (
     Column("pre", _l("Pre-test average (%)"), "score"),
     Column("post", _l("Post-test average (%)"), "score"),
     Column("gain", _l("Average gain (points)"), "score"),
-    Column("normalised_gain", _l("Normalised gain"), "score"),
-    Column("satisfaction", _l("Satisfaction (1-5)"), "score"),
+    Column("normalised_gain", _l("Normalised gain"), "ratio"),
+    Column("satisfaction", _l("Satisfaction (1-5)"), "ratio"),
     Column("evaluations", _l("Evaluations"), "count"),
 )
 SESSION_COLUMNS = (
@@ -214,6 +214,7 @@ def session_rows(user: User, region_id: int | None = None, province_id: int | No
             likert.c.answers.label("answers"),
             sa.func.coalesce(responses.c.evaluations, 0).label("evaluations"),
         )
+        .select_from(TrainingSession)
         .join(Region, Region.id == TrainingSession.region_id)
         .outerjoin(Province, Province.id == TrainingSession.province_id)
         .where(TrainingSession.id.in_(visible), TrainingSession.cancelled_at.is_(None))
@@ -248,7 +249,9 @@ def session_summary(session: TrainingSession) -> dict:
             likert.c.points.label("points"),
             likert.c.answers.label("answers"),
             sa.func.coalesce(responses.c.evaluations, 0).label("evaluations"),
-        ).where(TrainingSession.id == session.id),
+        )
+        .select_from(TrainingSession)
+        .where(TrainingSession.id == session.id),
         parts,
     )
     return _finish(dict(db.session.execute(query).one()._mapping))

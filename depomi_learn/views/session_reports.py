@@ -17,7 +17,7 @@ from ..reports.exports import csv_chunks, write_xlsx
 from ..reports.tables import Table, cell_text
 from ..sessions.reports import group_table, session_table
 
-bp = Blueprint("session_reports", __name__, url_prefix="/sessions/report")
+bp = Blueprint("session_reports", __name__, url_prefix="/sessions")
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 VIEWERS = (Role.TRAINER, Role.COORDINATOR, Role.ADMIN)
 
@@ -48,14 +48,14 @@ def _table() -> tuple[Table, dict]:
     return table, {"by": "session", "region": region_id, "province": province_id}
 
 
-@bp.route("")
+@bp.route("/report")
 @role_required(*VIEWERS)
 def index():
     table, view = _table()
     return render_template("sessions/report.html", table=table, view=view, cell_text=cell_text)
 
 
-@bp.route(".<fmt>")
+@bp.route("/report.<fmt>")
 @role_required(*VIEWERS)
 def export(fmt: str):
     if fmt not in ("csv", "xlsx"):

@@ -21,6 +21,7 @@ from ..permissions import (
     sessions_manageable_by,
     sessions_visible_to,
 )
+from ..reports.tables import cell_text
 from ..sessions.calendar import google_calendar_link, session_ics
 from ..sessions.evaluation import (
     evaluation_open,
@@ -41,7 +42,7 @@ from ..sessions.registration import (
     roster,
     unregister,
 )
-from ..sessions.reports import session_summary
+from ..sessions.reports import MEASURES, session_summary
 from ..sessions.scheduling import (
     SessionError,
     cancel_session,
@@ -108,6 +109,8 @@ def detail(session_id: int):
         managing=managing,
         people=roster(session) if managing else [],
         summary=session_summary(session) if managing else None,
+        measures=MEASURES,
+        cell_text=cell_text,
         results=evaluation_results(session) if managing else None,
         answered=answered,
         can_evaluate=not answered and evaluation_open(current_user, session),
