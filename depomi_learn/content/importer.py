@@ -28,6 +28,7 @@ from ..models import (
 from .findings import Finding, has_errors
 from .render import render_markdown, render_question_text
 from .source import CourseModule, CourseSource, ModuleSource
+from .survey import survey_of
 from .validate import load_tree
 
 
@@ -177,6 +178,7 @@ def _new_version(
         certificate_enabled=source.certificate_enabled,
         validity_months=source.validity_months,
         completion=source.completion,
+        survey=survey_of(source),
         source_yaml=source.source_yaml,
         imported_by_id=imported_by_id,
     )

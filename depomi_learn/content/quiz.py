@@ -45,9 +45,9 @@ class QuizBlock:
 
 
 def split_quiz_blocks(
-    lines: list[tuple[int, str]],
+    lines: list[tuple[int, str]], info: str = "quiz"
 ) -> tuple[list[tuple[int, str]], list[QuizBlock]]:
-    """Separate prose lines from quiz blocks; code blocks of other languages are left alone."""
+    """Separate prose lines from `info` blocks (quiz, survey); other code blocks stay in prose."""
     prose: list[tuple[int, str]] = []
     blocks: list[QuizBlock] = []
     fence: tuple[str, int, bool] | None = None  # (char, length, is_quiz)
@@ -56,7 +56,7 @@ def split_quiz_blocks(
     for number, text in lines:
         if fence is None:
             match = FENCE.match(text)
-            if match and match.group(3).strip() == "quiz":
+            if match and match.group(3).strip() == info:
                 fence = (match.group(2)[0], len(match.group(2)), True)
                 indent, block_lines = len(match.group(1)), []
                 blocks.append(QuizBlock(number, ""))

@@ -74,6 +74,7 @@ class ModuleSource:
     body_lines: list[tuple[int, str]] = field(default_factory=list)  # (file line, text)
     questions: list[ParsedQuestion] = field(default_factory=list)
     quiz_ids: set[str] = field(default_factory=set)  # ids of every quiz block, even invalid ones
+    survey_items: list = field(default_factory=list)  # survey.SurveyItem, in file order
     front_lines: dict[str, int] = field(default_factory=dict)  # front matter key -> line
 
     @property

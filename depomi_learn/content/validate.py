@@ -14,6 +14,7 @@ from .links import check_links
 from .module_file import parse_module
 from .prerequisites import check_prerequisites
 from .source import CourseModule, CourseSource, ModuleSource
+from .survey import check_course_survey
 from .translations import check_module_translations
 
 
@@ -39,6 +40,7 @@ def load_course(
         check_module_translations(module, findings)
     _check_question_ids(course, findings)
     check_completion(course, findings)
+    check_course_survey(course, findings)
     for sources in by_language.values():
         for source in sources:
             check_links(source, findings, course.files, course.languages)
