@@ -27,9 +27,11 @@ def check_completion(course: CourseSource, findings: Findings) -> None:
         if not post:
             message = f"pre-test '{module.id}' has no post-test to compare with"
             findings.add("E020", module.default.path, _role_line(module), message)
-        if not module.default.questions:
-            message = f"pre-test '{module.id}' has no questions"
+        pool = (module.default.quiz_settings or {}).get("pool")
+        if not module.default.questions and not pool:
+            message = f"pre-test '{module.id}' has no questions and no 'pool'"
             findings.add("E020", module.default.path, _role_line(module), message)
+    _check_pools(course, findings)
     if rule.get("post_test") and not post:
         message = "completion requires a post-test but no module has 'role: post_test'"
         findings.add("E019", shown, course.post_test_line, message)
@@ -43,3 +45,21 @@ def check_completion(course: CourseSource, findings: Findings) -> None:
         elif key in {m.id for m in pre}:
             message = f"'{key}' is the pre-test, which never counts for completion"
             findings.add("E017", shown, line, message)
+
+
+def _check_pools(course: CourseSource, findings: Findings) -> None:
+    """A `pool` names a module of the course that has questions (the post-test's, usually)."""
+    with_questions = {m.id: m for m in course.modules if m.default.questions}
+    for module in course.modules:
+        settings = module.default.quiz_settings or {}
+        pool = settings.get("pool")
+        if pool is None:
+            continue
+        if pool not in with_questions or pool == module.id:
+            message = f"pool '{pool}' is not another module with questions"
+            findings.add("E020", module.default.path, _role_line(module), message)
+        elif settings.get("draw") and settings["draw"] > len(
+            with_questions[pool].default.questions
+        ):
+            message = f"draw {settings['draw']} is more than the questions of '{pool}'"
+            findings.add("E109", module.default.path, _role_line(module), message)

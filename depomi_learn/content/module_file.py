@@ -156,7 +156,7 @@ def _check_quiz_presence(
     module: ModuleSource, blocks: list[QuizBlock], matter: MarkedDict, findings: Findings
 ) -> None:
     settings = module.quiz_settings
-    if "quiz" in matter and not blocks:
+    if "quiz" in matter and not blocks and not (settings or {}).get("pool"):
         line = matter.line_of("quiz")
         findings.add("W104", module.path, line, "'quiz:' is set but there are no questions")
     if blocks and "quiz" not in matter:

@@ -33,7 +33,15 @@ TYPE_KEYS = {
 }
 ALL_KEYS = (*COMMON_KEYS, "options", "scoring", "answer", "feedback", "accept")
 ALL_KEYS += ("case_sensitive", "tolerance", "range")
-SETTINGS_KEYS = ("pass_mark", "max_attempts", "time_limit_minutes", "draw", "shuffle", "role")
+SETTINGS_KEYS = (
+    "pass_mark",
+    "max_attempts",
+    "time_limit_minutes",
+    "draw",
+    "shuffle",
+    "role",
+    "pool",
+)
 QUIZ_ROLES = ("pre_test", "post_test")
 
 
@@ -185,6 +193,10 @@ def parse_quiz_settings(scope: Scope, value: object, line: int) -> dict | None:
             settings[key] = number
     if "shuffle" in value:
         settings["shuffle"] = get_bool(scope, value, "shuffle", False, code="E109")
+    if "pool" in value:
+        pool = get_id(scope, value, "pool", "E109", "pool module id")
+        if pool:
+            settings["pool"] = pool
     if "role" in value:
         role = value["role"]
         if role in QUIZ_ROLES:

@@ -118,7 +118,7 @@ class CourseModule:
     @property
     def quiz_settings(self) -> dict | None:
         """Return the settings of a module with questions (defaults filled in), else None."""
-        if not self.default.questions:
+        if not self.default.questions and not (self.default.quiz_settings or {}).get("pool"):
             return None
         return {**DEFAULT_QUIZ_SETTINGS, **(self.default.quiz_settings or {})}
 
