@@ -1,6 +1,7 @@
 """Accounts: creating users, their profiles, and importing them in bulk from CSV."""
 
 import csv
+import enum
 import io
 import re
 from dataclasses import dataclass, field
@@ -9,6 +10,7 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
 
+from . import demographics
 from .assignments import apply_open_assignments
 from .extensions import db
 from .models import Institution, Province, Region, Role, User
@@ -26,6 +28,9 @@ PROFILE_FIELDS = (
     "institution",
     "job_function",
     "preferred_language",
+    "sex",
+    "institution_type",
+    "post_category",
 )
 CSV_COLUMNS = (*PROFILE_FIELDS, "password")
 REQUIRED_COLUMNS = ("email", "name_latin")
@@ -51,6 +56,9 @@ class UserFields:
     institution_name: str = ""
     job_function: str = ""
     preferred_language: str = "fr"
+    sex: str = demographics.Sex.NOT_STATED.value
+    institution_type: str | None = None
+    post_category: str | None = None
     password: str | None = None
 
 
@@ -87,10 +95,43 @@ def check_fields(fields: UserFields, *, new: bool = True) -> None:
         raise AccountError("preferred_language", _("must be one of fr, ar, en"))
     if fields.province and fields.region and fields.province.region_id != fields.region.id:
         raise AccountError("province", _("is not in the chosen region"))
+    for name in demographics.LISTS:
+        setattr(fields, name, list_value(name, getattr(fields, name) or ""))
+    fields.sex = fields.sex or demographics.Sex.NOT_STATED.value
     if fields.password is not None:
         problem = password_problem(fields.password)
         if problem:
             raise AccountError("password", problem)
+
+
+def list_value(field_name: str, text: str) -> str | None:
+    """Return the code `text` names in a reference list, None for blank; else AccountError."""
+    try:
+        return demographics.parse(field_name, text)
+    except ValueError:
+        raise AccountError(
+            field_name, _("must be one of %(codes)s", codes=demographics.codes(field_name))
+        ) from None
+
+
+def audit_value(value: object) -> object:
+    """Return a profile value as the audit log keeps it: codes and names, never objects."""
+    if isinstance(value, Region | Province):
+        return value.code
+    if isinstance(value, Institution):
+        return value.name
+    if isinstance(value, enum.Enum):
+        return value.value
+    return value
+
+
+def changes_of(user: User, values: dict[str, object]) -> dict[str, dict[str, object]]:
+    """Return {field: {"before": old, "after": new}} for each value that differs from `user`'s."""
+    return {
+        name: {"before": audit_value(getattr(user, name)), "after": audit_value(value)}
+        for name, value in values.items()
+        if getattr(user, name) != value
+    }
 
 
 def create_user(fields: UserFields) -> User:
@@ -108,6 +149,9 @@ def create_user(fields: UserFields) -> User:
         institution=institution_named(fields.institution_name),
         job_function=fields.job_function.strip(),
         preferred_language=fields.preferred_language,
+        sex=fields.sex,
+        institution_type=fields.institution_type,
+        post_category=fields.post_category,
         password_hash=hash_password(fields.password) if fields.password else unusable_password(),
     )
     db.session.add(user)
@@ -158,6 +202,9 @@ def _fields_from_row(row: dict[str, str], regions: dict, provinces: dict) -> Use
         institution_name=value("institution"),
         job_function=value("job_function"),
         preferred_language=value("preferred_language").lower() or "fr",
+        sex=value("sex"),
+        institution_type=value("institution_type"),
+        post_category=value("post_category"),
         password=value("password") or None,
     )
 

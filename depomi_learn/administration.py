@@ -13,6 +13,7 @@ from .accounts import (
     PROFILE_FIELDS,
     AccountError,
     UserFields,
+    changes_of,
     check_fields,
     create_user,
     find_user_by_email,
@@ -69,8 +70,12 @@ def update_account(actor: User, user: User, fields: UserFields, *, ip: str = "")
         "institution": institution_named(fields.institution_name),
         "job_function": fields.job_function.strip(),
         "preferred_language": fields.preferred_language,
+        "sex": fields.sex,
+        "institution_type": fields.institution_type,
+        "post_category": fields.post_category,
     }
-    changed = [name for name in PROFILE_FIELDS if getattr(user, name) != values[name]]
+    changes = changes_of(user, {name: values[name] for name in PROFILE_FIELDS})
+    changed = list(changes)
     if "role" in changed:
         audit.record(
             "role_changed",
@@ -84,7 +89,12 @@ def update_account(actor: User, user: User, fields: UserFields, *, ip: str = "")
         setattr(user, name, values[name])
     if changed:
         audit.record(
-            "user_updated", actor=actor, target=account_target(user), ip=ip, fields=changed
+            "user_updated",
+            actor=actor,
+            target=account_target(user),
+            ip=ip,
+            fields=changed,
+            changes=changes,
         )
         apply_open_assignments(user)
     return changed

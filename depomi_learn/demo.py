@@ -32,7 +32,7 @@ from .models import (
     utcnow,
 )
 
-FIRST_NAMES = (
+FIRST_NAMES = (  # women's and men's names in turn
     ("Fatima", "فاطمة"), ("Mohamed", "محمد"), ("Khadija", "خديجة"), ("Youssef", "يوسف"),
     ("Amina", "أمينة"), ("Hassan", "حسن"), ("Salma", "سلمى"), ("Omar", "عمر"),
     ("Zineb", "زينب"), ("Rachid", "رشيد"), ("Imane", "إيمان"), ("Mustapha", "مصطفى"),
@@ -61,6 +61,24 @@ JOB_FUNCTIONS = (
 )
 CHUNK = 5_000
 PROGRAMME_WEIGHT = 4  # the three programme regions hold most of the learners
+# Shares seen in the programme's trainings: about 35 % women, a few who do not say.
+SEXES = (("female", 35), ("male", 61), ("not_stated", 4))
+# The institutions of each province, in `_institutions`' order, with their type and weight:
+# most learners work in communes and regional councils.
+INSTITUTION_KINDS = (
+    ("commune", 45),
+    ("provincial_council", 12),
+    ("regional_council", 30),
+    ("public_body", 8),
+)
+ELSEWHERE = ("central_ministry", "deconcentrated_service", "civil_society", "other")
+POSTS = (
+    ("management", 15),
+    ("technical", 35),
+    ("administrative", 35),
+    ("front_desk", 12),
+    (None, 3),
+)
 
 
 class DemoError(Exception):
@@ -156,16 +174,13 @@ def _institutions(regions: list[Region]) -> dict[int, list[int]]:
     """Create (once) a few institutions per province and region; return their ids per province."""
     wanted: dict[int, list[str]] = {}
     for region in regions:
-        regional = [
-            f"Conseil régional {region.name_fr}",
-            f"Direction régionale de l'Entraide nationale – {region.name_fr}",
-        ]
         for province in region.provinces:
-            kind = "Préfecture" if province.kind == "prefecture" else "Province"
-            wanted[province.id] = [
+            kind = "préfectoral" if province.kind == "prefecture" else "provincial"
+            wanted[province.id] = [  # in the order of INSTITUTION_KINDS
                 f"Commune de {province.name_fr}",
-                f"{kind} de {province.name_fr}",
-                *regional,
+                f"Conseil {kind} de {province.name_fr}",
+                f"Conseil régional {region.name_fr}",
+                f"Direction régionale de l'Entraide nationale – {region.name_fr}",
             ]
     names = sorted({name for names in wanted.values() for name in names})
     existing = set(
@@ -184,12 +199,32 @@ def _institutions(regions: list[Region]) -> dict[int, list[int]]:
     return {province: [ids[n] for n in names] for province, names in wanted.items()}
 
 
+def _pick(rng: random.Random, weighted: tuple) -> object:
+    return rng.choices([value for value, _w in weighted], [w for _v, w in weighted])[0]
+
+
+def _workplace(rng: random.Random, institutions: list[int]) -> dict:
+    """An institution of the province and its type, or (rarely) none and a type elsewhere."""
+    if rng.random() < 0.05:
+        return {"institution_id": None, "institution_type": rng.choice((*ELSEWHERE, None))}
+    index = _pick(rng, tuple((i, w) for i, (_kind, w) in enumerate(INSTITUTION_KINDS)))
+    return {
+        "institution_id": institutions[index],
+        "institution_type": INSTITUTION_KINDS[index][0],
+    }
+
+
 def _person(rng: random.Random, email: str, region: Region, institutions, now) -> dict:
-    first, first_ar = rng.choice(FIRST_NAMES)
+    sex = _pick(rng, SEXES)
+    names = {"female": FIRST_NAMES[0::2], "male": FIRST_NAMES[1::2]}.get(sex, FIRST_NAMES)
+    first, first_ar = rng.choice(names)
     last, last_ar = rng.choice(LAST_NAMES)
     province = rng.choice(region.provinces)
     created = now - timedelta(days=rng.randint(30, 720))
     return {
+        **_workplace(rng, institutions[province.id]),
+        "sex": sex,
+        "post_category": _pick(rng, POSTS),
         "email": email,
         "password_hash": "!" + secrets.token_hex(8),  # nobody can sign in as a demo learner
         "name_latin": f"{first} {last}",
@@ -197,7 +232,6 @@ def _person(rng: random.Random, email: str, region: Region, institutions, now) -
         "role": "learner",
         "region_id": region.id,
         "province_id": province.id,
-        "institution_id": rng.choice(institutions[province.id]) if rng.random() > 0.05 else None,
         "job_function": rng.choice(JOB_FUNCTIONS) if rng.random() > 0.08 else "",
         "preferred_language": rng.choice(("fr", "ar", "ar")),
         "active": True,

@@ -20,7 +20,10 @@ class LoginForm(FlaskForm):
 
 
 class ProfileForm(FlaskForm):
-    """The fields a user may change about themselves; role and email are not among them."""
+    """The fields a user may change about themselves; role and email are not among them.
+
+    Staff get no region or province field (the view removes them): those are their scope.
+    """
 
     name_latin = StringField(
         _l("Name (Latin script)"), validators=[DataRequired(), Length(max=200)]
@@ -29,8 +32,17 @@ class ProfileForm(FlaskForm):
     region = SelectField(_l("Region"), coerce=str, validators=[Optional()])
     province = SelectField(_l("Province or prefecture"), coerce=str, validators=[Optional()])
     institution = StringField(_l("Institution"), validators=[Optional(), Length(max=200)])
+    institution_type = SelectField(_l("Type of institution"), coerce=str, default="")
     job_function = StringField(_l("Job function"), validators=[Optional(), Length(max=120)])
+    post_category = SelectField(_l("Category of post"), coerce=str, default="")
+    sex = SelectField(_l("Sex"), coerce=str, default="not_stated")
     preferred_language = SelectField(_l("Preferred language"), coerce=str)
+
+
+class DecisionForm(FlaskForm):
+    """A coordinator's answer to a profile change request; a refusal says why."""
+
+    reason = TextAreaField(_l("Reason (shown to the person)"), validators=[Length(max=500)])
 
 
 class PasswordChangeForm(FlaskForm):
@@ -97,7 +109,10 @@ class AccountForm(FlaskForm):
     region = SelectField(_l("Region"), coerce=str)
     province = SelectField(_l("Province or prefecture"), coerce=str)
     institution = StringField(_l("Institution"), validators=[Optional(), Length(max=200)])
+    institution_type = SelectField(_l("Type of institution"), coerce=str, default="")
     job_function = StringField(_l("Job function"), validators=[Optional(), Length(max=120)])
+    post_category = SelectField(_l("Category of post"), coerce=str, default="")
+    sex = SelectField(_l("Sex"), coerce=str, default="not_stated")
     preferred_language = SelectField(_l("Preferred language"), coerce=str)
 
 

@@ -12,6 +12,7 @@ from .models import (
     Assignment,
     Course,
     CourseAuthor,
+    ProfileChangeRequest,
     Role,
     TrainingSession,
     User,
@@ -19,6 +20,21 @@ from .models import (
 )
 
 STAFF_ROLES = (Role.TRAINER, Role.COORDINATOR, Role.ADMIN)
+# What anyone may say about themselves on their profile page. Role, email and account state are
+# never among them; a place (region, province) is a learner's only, and goes through a request.
+OWN_PROFILE_FIELDS = frozenset(
+    {
+        "name_latin",
+        "name_arabic",
+        "institution",
+        "institution_type",
+        "job_function",
+        "preferred_language",
+        "sex",
+        "post_category",
+    }
+)
+SCOPE_FIELDS = frozenset({"region", "province"})
 
 
 def role_required(*roles: Role) -> Callable:
@@ -105,6 +121,35 @@ def may_place_in_region(user: User, region_id: int | None) -> bool:
 def is_national(user: User) -> bool:
     """Return whether `user` follows every region (an admin or a coordinator without one)."""
     return user.role == Role.ADMIN or (user.role == Role.COORDINATOR and user.region_id is None)
+
+
+def own_profile_fields(user: User) -> frozenset[str]:
+    """Return the fields `user` may submit about themselves: staff never their scope."""
+    return OWN_PROFILE_FIELDS if user.role in STAFF_ROLES else OWN_PROFILE_FIELDS | SCOPE_FIELDS
+
+
+def change_requests_visible_to(user: User) -> sa.Select:
+    """Return a select of the profile change requests `user` may see and decide (filter face).
+
+    A request belongs to the region it asks for: its coordinators decide, national staff too.
+    """
+    query = sa.select(ProfileChangeRequest)
+    if is_national(user):
+        return query
+    if user.role == Role.COORDINATOR:
+        return query.where(ProfileChangeRequest.region_id == user.region_id)
+    return query.where(sa.false())
+
+
+def can_decide_change_request(user: User, request: ProfileChangeRequest) -> bool:
+    """Return whether `user` may see and accept or refuse `request` (the check face)."""
+    if is_national(user):
+        return True
+    return (
+        user.role == Role.COORDINATOR
+        and request.region_id is not None
+        and request.region_id == user.region_id
+    )
 
 
 def assignments_visible_to(user: User) -> sa.Select:

@@ -20,6 +20,7 @@ from .models import (
     AuditEvent,
     Certificate,
     PasswordResetToken,
+    ProfileChangeRequest,
     RecoveryCode,
     Role,
     User,
@@ -32,6 +33,14 @@ from .passwords import unusable_password
 SKIPPED_TABLES = frozenset({"password_reset_token", "recovery_code"})
 SKIPPED_COLUMNS = frozenset({"password_hash", "totp_secret", "questions", "subject_salt", "data"})
 ERASED_DOMAIN = "erased.invalid"
+# Audit events whose details carry the person's own values (names, institution) before and after.
+PROFILE_ACTIONS = (
+    "user_updated",
+    "profile_updated",
+    "profile_change_requested",
+    "profile_change_accepted",
+    "profile_change_refused",
+)
 
 
 def _plain(value: object) -> object:
@@ -116,7 +125,7 @@ def erase_user(user: User, *, actor: User, ip: str = "") -> None:
     user.totp_last_counter = None
     user.last_login_at = None
     user.erased_at = utcnow()
-    for model in (PasswordResetToken, RecoveryCode):
+    for model in (PasswordResetToken, RecoveryCode, ProfileChangeRequest):
         db.session.execute(sa.delete(model).where(model.user_id == user.id))
     db.session.execute(
         sa.update(Certificate)
@@ -128,6 +137,12 @@ def erase_user(user: User, *, actor: User, ip: str = "") -> None:
         sa.update(AuditEvent)
         .where(AuditEvent.target == old_email)
         .values(target=f"user:{user.id}")
+        .execution_options(synchronize_session=False)
+    )
+    db.session.execute(
+        sa.update(AuditEvent)
+        .where(AuditEvent.target == f"user:{user.id}", AuditEvent.action.in_(PROFILE_ACTIONS))
+        .values(details={})
         .execution_options(synchronize_session=False)
     )
     db.session.execute(

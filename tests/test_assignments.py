@@ -14,7 +14,15 @@ from depomi_learn.assignments import (
     create_assignment,
 )
 from depomi_learn.extensions import db
-from depomi_learn.models import Assignment, AuditEvent, Enrolment, Province, User, utcnow
+from depomi_learn.models import (
+    Assignment,
+    AuditEvent,
+    Enrolment,
+    ProfileChangeRequest,
+    Province,
+    User,
+    utcnow,
+)
 from tests.conftest import csrf_token
 from tests.factories import make_course
 from tests.report_world import add_learner, build_world
@@ -177,7 +185,23 @@ def test_a_learner_who_moves_into_the_province_gets_its_assignment(app, client, 
     )
     assert response.status_code == 302
     with app.app_context():
+        assert world["learner"] not in _enrolments()  # the move waits for a coordinator
+        request_id = db.session.scalar(
+            sa.select(ProfileChangeRequest.id).where(
+                ProfileChangeRequest.user_id == world["learner"]
+            )
+        )
+    auth.logout()
+    auth.login("c@souss.ma")
+    accepted = client.post(
+        f"/coordinate/requests/{request_id}/accept",
+        data={"csrf_token": csrf_token(client, "/coordinate/requests/")},
+    )
+    assert accepted.status_code == 302
+    with app.app_context():
         assert world["learner"] in _enrolments()
+    auth.logout()
+    auth.login("l@souss.ma")
     assert "course-c title" in client.get("/").get_data(as_text=True)
 
 

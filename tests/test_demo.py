@@ -42,3 +42,34 @@ def test_populate_is_refused_in_production():
     assert "never" in result.output
     with app.app_context():
         db.engine.dispose()
+
+
+def test_populate_fills_sex_institution_type_and_post_category_with_plausible_shares(app):
+    make_course(app, "course-a")
+    result = app.test_cli_runner().invoke(args=["demo", "populate", "--learners", "1000"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+
+        def shares(column) -> dict:
+            rows = db.session.execute(
+                sa.select(column, sa.func.count()).where(User.role == Role.LEARNER).group_by(column)
+            ).all()
+            return {value: count / 1000 for value, count in rows}
+
+        sex = shares(User.sex)
+        assert 0.30 <= sex["female"] <= 0.40
+        assert 0 < sex["not_stated"] <= 0.08
+        types = shares(User.institution_type)
+        assert types["commune"] + types["regional_council"] > 0.6
+        assert set(types) <= {
+            "commune",
+            "regional_council",
+            "provincial_council",
+            "public_body",
+            "central_ministry",
+            "deconcentrated_service",
+            "civil_society",
+            "other",
+            None,
+        }
+        assert len(shares(User.post_category)) == 5

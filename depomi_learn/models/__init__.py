@@ -7,6 +7,7 @@ from .certificates import Certificate, RateLimitCounter
 from .content import Course, CourseAsset, CourseVersion, Module, ModuleText, Question
 from .learning import Enrolment, ModuleProgress
 from .people import Institution, Province, Region, Role, User
+from .profile_changes import ProfileChangeRequest, RequestStatus
 from .quizzes import QuizAttempt
 from .security import PasswordResetToken, RecoveryCode, SignInAttempt
 from .sessions import (
@@ -37,12 +38,14 @@ __all__ = [
     "ModuleProgress",
     "ModuleText",
     "PasswordResetToken",
+    "ProfileChangeRequest",
     "Province",
     "Question",
     "QuizAttempt",
     "RateLimitCounter",
     "RecoveryCode",
     "Region",
+    "RequestStatus",
     "Role",
     "SessionAttendance",
     "SessionDay",

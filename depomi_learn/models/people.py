@@ -72,6 +72,12 @@ class User(UserMixin, db.Model):
     institution_id: Mapped[int | None] = mapped_column(sa.ForeignKey("institution.id"), index=True)
     job_function: Mapped[str] = mapped_column(sa.String(120), default="")
     preferred_language: Mapped[str] = mapped_column(sa.String(8), default="fr")
+    # Codes from depomi_learn/demographics.py, used only in aggregates (law 09-08 in spirit).
+    sex: Mapped[str] = mapped_column(
+        sa.String(16), default="not_stated", server_default="not_stated"
+    )
+    institution_type: Mapped[str | None] = mapped_column(sa.String(32))
+    post_category: Mapped[str | None] = mapped_column(sa.String(32))
     active: Mapped[bool] = mapped_column(default=True)
     # Bumped on sign-out and password change so that copied session cookies stop working.
     session_version: Mapped[int] = mapped_column(default=1)

@@ -15,9 +15,10 @@ def register_blueprints(app: Flask) -> None:
     from . import author
 
     app.register_blueprint(author.bp)
-    from . import account
+    from . import account, profile_requests
 
     app.register_blueprint(account.bp)
+    app.register_blueprint(profile_requests.bp)
     from . import attendance, session_reports, sessions
 
     app.register_blueprint(session_reports.bp)  # /sessions/report before /sessions/<id>

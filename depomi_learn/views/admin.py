@@ -10,12 +10,13 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from .. import audit, two_factor
+from .. import audit, demographics, two_factor
 from ..accounts import AccountError, UserFields, find_user_by_email, import_users_csv
 from ..administration import account_target, create_account, set_active, update_account
 from ..extensions import db
 from ..forms import AccountForm, EraseForm, ImportForm
 from ..i18n import LANGUAGE_NAMES, current_language
+from ..inputs import page_arg, parse_id
 from ..mail import MailError, mail_configured, send_mail
 from ..models import AuditEvent, Province, Region, Role, User
 from ..permissions import (
@@ -34,7 +35,16 @@ PAGE_SIZE = 50
 MANAGERS = (Role.COORDINATOR, Role.ADMIN)
 STATUSES = ("active", "inactive", "erased")
 FORM_FIELDS = frozenset(
-    {"email", "name_latin", "name_arabic", "role", "region", "province", "preferred_language"}
+    {
+        "email",
+        "name_latin",
+        "name_arabic",
+        "role",
+        "region",
+        "province",
+        "preferred_language",
+        *demographics.LISTS,
+    }
 )
 
 
@@ -60,7 +70,7 @@ def users():
     actor = _actor()
     args = {name: request.args.get(name, "").strip()[:100] for name in ("q", "role", "region")}
     args["status"] = request.args.get("status", "")
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = page_arg()
     query = users_manageable_by(actor)
     if args["q"]:
         pattern = f"%{args['q'].lower()}%"
@@ -112,6 +122,9 @@ def _account_form(actor: User, user: User | None = None) -> AccountForm:
             "institution": user.institution.name if user.institution else "",
             "job_function": user.job_function,
             "preferred_language": user.preferred_language,
+            "sex": user.sex,
+            "institution_type": user.institution_type or "",
+            "post_category": user.post_category or "",
         }
     form = AccountForm(data=defaults)
     language = current_language()
@@ -123,6 +136,9 @@ def _account_form(actor: User, user: User | None = None) -> AccountForm:
         (p.code, p.name(language)) for r in regions for p in r.provinces
     ]
     form.preferred_language.choices = list(LANGUAGE_NAMES.items())
+    form.sex.choices = demographics.choices("sex", blank=None)
+    form.institution_type.choices = demographics.choices("institution_type")
+    form.post_category.choices = demographics.choices("post_category")
     return form
 
 
@@ -148,6 +164,9 @@ def _fields_from(form: AccountForm) -> UserFields:
         institution_name=form.institution.data or "",
         job_function=form.job_function.data or "",
         preferred_language=form.preferred_language.data,
+        sex=form.sex.data or "",
+        institution_type=form.institution_type.data or "",
+        post_category=form.post_category.data or "",
     )
 
 
@@ -313,7 +332,12 @@ def import_users():
     status = 422 if problem or (report and report.errors) else 200
     return (
         render_template(
-            "admin/import.html", form=form, report=report, dry_run=dry_run, problem=problem
+            "admin/import.html",
+            form=form,
+            report=report,
+            dry_run=dry_run,
+            problem=problem,
+            codes=demographics.codes,
         ),
         status,
     )
@@ -324,7 +348,7 @@ def import_users():
 def audit_log():
     action = request.args.get("action", "").strip()[:64]
     text = request.args.get("q", "").strip()[:100]
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = page_arg()
     query = sa.select(AuditEvent, User.email).outerjoin(User, AuditEvent.actor_id == User.id)
     if action:
         query = query.where(AuditEvent.action == action)
@@ -360,7 +384,7 @@ def audit_log():
 
 def _target_names(targets: list[str]) -> dict[str, str]:
     """Map "user:<id>" targets to the account's current email address."""
-    ids = {int(t[5:]) for t in targets if t.startswith("user:") and t[5:].isdigit()}
+    ids = {parse_id(t[5:]) for t in targets if t.startswith("user:")} - {None}
     if not ids:
         return {}
     found = db.session.execute(sa.select(User.id, User.email).where(User.id.in_(ids))).all()
