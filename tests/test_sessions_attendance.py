@@ -259,3 +259,41 @@ def test_one_day_session_hours(app):
     session_id = make_session(app, "one", days=[day_span(future_day(3), "09:00", "17:00")])
     with app.app_context():
         assert _days(session_id)[0].hours == 8
+
+
+def test_session_report_gains_are_sql_aggregates_over_learners_with_both_tests(app, world):
+    from depomi_learn.sessions.reports import (
+        group_rows,
+        learner_rows,
+        session_rows,
+        session_summary,
+    )
+
+    first, second, third = world["learners"]
+    for user_id, module_key, percent in (
+        (first, "pre", 40),
+        (first, "post", 85),
+        (second, "pre", 60),
+        (second, "post", 50),
+        (second, "post", 80),  # the best attempt counts
+        (third, "post", 90),  # no pre-test: not in the gain
+    ):
+        _pass_quiz(app, user_id, module_key, percent)
+    oriental = make_user(app, email="co2@example.ma", role=Role.COORDINATOR, region="oriental")
+    with app.app_context():
+        session = db.session.get(TrainingSession, world["session"])
+        summary = session_summary(session)
+        assert summary["pre"] == 50
+        assert summary["post"] == 82.5
+        assert summary["gain"] == 32.5
+        assert summary["normalised_gain"] == 0.65
+        assert summary["satisfaction"] is None  # no evaluation
+        gains = {row["email"]: row["gain"] for row in learner_rows(session)}
+        assert gains == {"l0@example.ma": 45, "l1@example.ma": 20, "l2@example.ma": None}
+        coordinator = db.session.get(User, world["coord"])
+        [row] = session_rows(coordinator)
+        assert (row["pre"], row["post"], row["gain"]) == (50, 82.5, 32.5)
+        [region] = group_rows(coordinator, "region")
+        assert region["sessions"] == 1
+        assert region["gain"] == 32.5
+        assert session_rows(db.session.get(User, oriental)) == []

@@ -297,6 +297,16 @@ def test_report_and_csv_export_agree(app, client, auth):
     assert "Souss-Massa" in by_region
     assert "by=province&amp;region=souss-massa" in by_region
     assert client.get("/sessions/report?region=oriental").status_code == 404
+    session_page = client.get(f"/sessions/{session_id}").get_data(as_text=True)
+    assert "Days present" in session_page
+    learners_csv = client.get(f"/sessions/{session_id}/learners.csv").get_data(as_text=True)
+    assert "l0@example.ma" in learners_csv
+    assert learners_csv.count("50.0") == 1  # the learner present on one of the two days
+    auth.logout()
+    auth.login("l0@example.ma")
+    assert client.get(f"/sessions/{session_id}/learners.csv").status_code == 403
+    auth.logout()
+    auth.login("co@example.ma")
     xlsx = client.get("/sessions/report.xlsx")
     assert xlsx.status_code == 200
     assert xlsx.data[:2] == b"PK"

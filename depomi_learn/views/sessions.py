@@ -42,7 +42,7 @@ from ..sessions.registration import (
     roster,
     unregister,
 )
-from ..sessions.reports import MEASURES, session_summary
+from ..sessions.reports import MEASURES, learner_table, session_summary
 from ..sessions.scheduling import (
     SessionError,
     cancel_session,
@@ -107,7 +107,8 @@ def detail(session_id: int):
         registration=registration_of(current_user.id, session),
         taken=registered_count(session),
         managing=managing,
-        people=roster(session) if managing else [],
+        learners=learner_table(session) if managing else None,
+        waiting=[r for r in roster(session) if r.status == "waiting"] if managing else [],
         summary=session_summary(session) if managing else None,
         measures=MEASURES,
         cell_text=cell_text,
