@@ -314,7 +314,10 @@ def test_report_and_csv_export_agree(app, client, auth):
 
 
 def test_cancelling_and_moving_tell_every_registered_person_in_their_language(
-    app, client, auth, smtp_server  # noqa: F811 - the fixture imported above
+    app,
+    client,
+    auth,
+    smtp_server,  # noqa: F811 - the fixture imported above
 ):
     from email import message_from_bytes, policy
 
