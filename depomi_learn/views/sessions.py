@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 
 from ..extensions import db
 from ..i18n import current_language
-from ..models import Course, Region, Role, TrainingSession
+from ..models import Course, Institution, Region, Role, TrainingSession
 from ..permissions import (
     STAFF_ROLES,
     can_manage_session,
@@ -109,6 +109,7 @@ def detail(session_id: int):
         managing=managing,
         learners=learner_table(session) if managing else None,
         waiting=[r for r in roster(session) if r.status == "waiting"] if managing else [],
+        institutions=_institutions() if managing and current_user.role != Role.TRAINER else [],
         summary=session_summary(session) if managing else None,
         measures=MEASURES,
         cell_text=cell_text,
@@ -158,6 +159,10 @@ def unregister_me(session_id: int):
     notify(promoted, session, "promoted")
     flash(_("Your registration is cancelled."), "success")
     return redirect(url_for("sessions.detail", session_id=session.id))
+
+
+def _institutions() -> list[Institution]:
+    return db.session.scalars(sa.select(Institution).order_by(Institution.name).limit(500)).all()
 
 
 def _creatable_courses() -> list[Course]:
