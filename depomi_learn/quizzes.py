@@ -18,6 +18,7 @@ from .extensions import db
 from .grading import GradingItem, grade_attempt
 from .learning import complete_module, find_enrolment
 from .models import Module, QuizAttempt, User, utcnow
+from .sessions.completion import pre_test_closed
 
 DEFAULT_SETTINGS = {
     "pass_mark": 70,
@@ -129,6 +130,8 @@ def start_attempt(user: User, module: Module, language: str) -> QuizAttempt:
         return state.open_attempt
     if state.attempts_left == 0:
         raise QuizRefused("no_attempts_left")
+    if pre_test_closed(user.id, module):
+        raise QuizRefused("pre_test_closed")
     settings = quiz_settings(module)
     now = utcnow()
     limit = settings["time_limit_minutes"]

@@ -297,3 +297,22 @@ def test_session_report_gains_are_sql_aggregates_over_learners_with_both_tests(a
         assert region["sessions"] == 1
         assert region["gain"] == 32.5
         assert session_rows(db.session.get(User, oriental)) == []
+
+
+def test_the_pre_test_closes_when_the_first_day_begins(app, world):
+    from depomi_learn.models import Module
+    from depomi_learn.quizzes import QuizRefused, start_attempt
+
+    learners = world["learners"]
+    with app.app_context():
+        pre = db.session.scalar(sa.select(Module).where(Module.key == "pre"))
+        attempt = start_attempt(db.session.get(User, learners[0]), pre, "fr")
+        assert attempt.module_key == "pre"
+        day = _days(world["session"])[0]
+        day.starts_at = utcnow() - timedelta(minutes=1)
+        db.session.commit()
+        with pytest.raises(QuizRefused) as refused:
+            start_attempt(db.session.get(User, learners[1]), pre, "fr")
+        assert refused.value.reason == "pre_test_closed"
+        post = db.session.scalar(sa.select(Module).where(Module.key == "post"))
+        assert start_attempt(db.session.get(User, learners[1]), post, "fr").module_key == "post"
