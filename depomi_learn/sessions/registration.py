@@ -95,7 +95,11 @@ def register(
 
 
 def unregister(user: User, session: TrainingSession) -> list[int]:
-    """Give up `user`'s place or waiting; return the ids of the people who moved up."""
+    """Give up `user`'s place or waiting; return the ids of the people who moved up.
+
+    Refused once the session has started: attendance and completion count registered people.
+    """
+    _check_open_for_registration(session)
     _lock(session)
     row = registration_of(user.id, session)
     if row is None or row.status not in ACTIVE:

@@ -40,6 +40,7 @@ from ..sessions.registration import (
     registered_count,
     registration_of,
     roster,
+    sessions_of,
     unregister,
 )
 from ..sessions.reports import MEASURES, learner_table, session_summary
@@ -84,14 +85,21 @@ def _refused(error: SessionError) -> None:
 @bp.route("")
 @login_required
 def index():
-    mine = None
+    mine = []
     if current_user.role == Role.LEARNER:
         query = upcoming(sessions_visible_to(current_user))
+        mine = db.session.execute(
+            sessions_of(current_user).order_by(TrainingSession.id.desc()).limit(50)
+        ).all()
     else:
         query = sessions_manageable_by(current_user).order_by(TrainingSession.id.desc()).limit(200)
-        mine = True
     sessions = db.session.scalars(query).all()
-    return render_template("sessions/index.html", sessions=sessions, managing=mine)
+    return render_template(
+        "sessions/index.html",
+        sessions=sessions,
+        mine=mine,
+        managing=current_user.role != Role.LEARNER,
+    )
 
 
 @bp.route("/<int:session_id>")
@@ -154,7 +162,11 @@ def register_me(session_id: int):
 @login_required
 def unregister_me(session_id: int):
     session = session_or_404(session_id)
-    promoted = unregister(current_user, session)
+    try:
+        promoted = unregister(current_user, session)
+    except SessionError as error:
+        _refused(error)
+        return redirect(url_for("sessions.detail", session_id=session.id))
     db.session.commit()
     notify(promoted, session, "promoted")
     flash(_("Your registration is cancelled."), "success")
