@@ -23,6 +23,8 @@ from depomi_learn.sessions.scheduling import ZONE
 from tests.e2e.conftest import PASSWORD, ROOT, screenshot
 
 LEARNERS = [f"apprenant{n}@souss.ma" for n in range(1, 6)]
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
 TRAINER = "formatrice@depomi.ma"
 
 
@@ -72,9 +74,30 @@ def blended_server(tmp_path_factory):
         db.engine.dispose()
 
 
+def assert_accessible(page) -> None:
+    """Fail on any serious or critical axe-core finding (WCAG 2.1 AA and best practices)."""
+    if not AXE.exists():
+        return  # the accessibility suite says so; this journey still runs
+    page.add_script_tag(content=AXE.read_text())
+    result = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags},"
+        " resultTypes: ['violations']})",
+        WCAG,
+    )
+    blocking = [
+        (v["id"], [n["target"] for n in v["nodes"]][:3])
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+    assert not blocking, f"{page.url}: {blocking}"
+
+
 def signed_in(browser, base: str, email: str, **options):
     context = browser.new_context(
-        viewport=options.pop("viewport", {"width": 390, "height": 844}), locale="fr-FR", **options
+        viewport=options.pop("viewport", {"width": 390, "height": 844}),
+        locale="fr-FR",
+        bypass_csp=True,  # lets the accessibility checks inject axe-core
+        **options,
     )
     page = context.new_page()
     page.set_default_timeout(15_000)
@@ -111,8 +134,10 @@ def take_quiz(page, base: str, module: str, *, right: bool) -> None:
     expect(page.locator(".result")).to_be_visible()
 
 
-def evaluate(page, base: str, session_id: int, score: str) -> None:
+def evaluate(page, base: str, session_id: int, score: str, *, audit: bool = False) -> None:
     page.goto(f"{base}/sessions/{session_id}/evaluation")
+    if audit:
+        assert_accessible(page)
     for question in ("relevance", "trainer", "organisation", "atelier-utile"):
         page.locator(f"input[name='{question}'][value='{score}']").check()
     page.locator("input[name='recommend'][value='yes']").check()
@@ -148,6 +173,7 @@ def test_blended_session_journey(browser, blended_server):
     pages[LEARNERS[3]].reload()
     expect(pages[LEARNERS[3]].locator(".card .done")).to_be_visible()  # "Vous êtes inscrit"
     screenshot(pages[LEARNERS[3]], "session-registered-phone")
+    assert_accessible(pages[LEARNERS[3]])
 
     # More places for the evaluation: the trainer edits; two more learners register.
     trainer.goto(f"{base}/sessions/{session_id}/edit")
@@ -198,6 +224,8 @@ def test_blended_session_journey(browser, blended_server):
     screenshot(phone, "session-attendance-360-nojs")
     phone.locator("form.attendance-form button[type=submit]").click()
     expect(phone.locator(".flash-success")).to_be_visible()
+    trainer.goto(phone.url)  # the same attendance page, audited where scripts run
+    assert_accessible(trainer)
 
     # Certificates: attendance 100 % but no post-test yet: none; then the post-test: one.
     first.goto(f"{base}/certificates/")
@@ -220,7 +248,12 @@ def test_blended_session_journey(browser, blended_server):
     results = trainer.locator(".evaluation-results")
     expect(results).to_contain_text("Pas assez de réponses")
     expect(results.locator(".likert-average")).to_have_count(0)
-    evaluate(pages[LEARNERS[4]], base, session_id, "4")
+    evaluate(pages[LEARNERS[4]], base, session_id, "4", audit=True)
     trainer.reload()
     expect(results.locator(".likert-average").first).to_contain_text("4.00")
     screenshot(trainer, "session-results-desktop")
+    assert_accessible(trainer)
+    trainer.goto(f"{base}/sessions/{session_id}/edit")
+    assert_accessible(trainer)
+    trainer.goto(f"{base}/sessions/report?by=region")
+    assert_accessible(trainer)
