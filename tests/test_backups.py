@@ -1,7 +1,9 @@
 """`flask db backup` while learners submit quizzes, then `flask db restore` into a new instance."""
 
+import os
 import shutil
 import sqlite3
+import stat
 import threading
 import time
 from collections.abc import Iterator
@@ -13,14 +15,14 @@ import sqlalchemy as sa
 from flask import Flask
 
 from depomi_learn import create_app
-from depomi_learn.accounts import UserFields, create_user
-from depomi_learn.backups import integrity_problems
+from depomi_learn.accounts.users import UserFields, create_user
 from depomi_learn.content.importer import import_tree
 from depomi_learn.extensions import db
-from depomi_learn.learning import enrol
+from depomi_learn.learning.progress import enrol
+from depomi_learn.learning.quizzes import start_attempt, submit_attempt
 from depomi_learn.models import Course, QuizAttempt, User
-from depomi_learn.quizzes import start_attempt, submit_attempt
-from depomi_learn.regions import load_reference_regions
+from depomi_learn.operations.backups import integrity_problems
+from depomi_learn.operations.regions import load_reference_regions
 from tests.conftest import FIXTURES, ROOT
 
 LEARNERS = 30
@@ -116,6 +118,7 @@ def fresh(live, tmp_path: Path) -> Iterator[Flask]:
     admin.dispose()
 
 
+@pytest.mark.slow
 def test_backup_during_quiz_submissions_restores_with_the_same_rows(live, fresh, tmp_path):
     live_app, engine_name = live
     _prepare(live_app)
@@ -170,3 +173,16 @@ def test_restore_refuses_a_damaged_backup(tmp_path):
     app = create_app("testing", SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'target.db'}")
     result = app.test_cli_runner().invoke(args=["db", "restore", "--yes", str(damaged)])
     assert result.exit_code == 1
+
+
+def test_backup_is_readable_by_its_owner_only(live, tmp_path):
+    live_app, _engine_name = live
+    old_umask = os.umask(0o022)  # the usual umask, under which pg_dump wrote 0644 files
+    try:
+        backup = tmp_path / "private.backup"
+        result = live_app.test_cli_runner().invoke(args=["db", "backup", str(backup)])
+    finally:
+        os.umask(old_umask)
+    assert result.exit_code == 0, result.output
+    assert stat.S_IMODE(backup.stat().st_mode) == 0o600
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".backup-")] == []

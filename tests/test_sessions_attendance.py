@@ -166,7 +166,7 @@ def _zone():
 
 def _pass_quiz(app, user_id: int, module_key: str, percent: float) -> None:
     """Record a submitted attempt and complete the module as the quiz code would."""
-    from depomi_learn.learning import complete_module
+    from depomi_learn.learning.progress import complete_module
     from depomi_learn.models import CourseVersion, QuizAttempt
 
     with app.app_context():
@@ -202,7 +202,7 @@ def test_certificate_only_when_modules_post_test_and_attendance_meet_the_rule(ap
     learner = world["learners"][0]
     _pass_quiz(app, learner, "pre", 40)
     with app.app_context():
-        from depomi_learn.learning import complete_module
+        from depomi_learn.learning.progress import complete_module
 
         complete_module(db.session.get(User, learner), "blended", "lesson")
         db.session.commit()
@@ -235,13 +235,13 @@ def test_certificate_only_when_modules_post_test_and_attendance_meet_the_rule(ap
 
 
 def test_pre_test_alone_never_completes_and_a_course_without_rule_behaves_as_before(app):
-    from depomi_learn.learning import complete_module
+    from depomi_learn.learning.progress import complete_module
     from tests.factories import make_course
 
     make_course(app, "plain", modules=("a", "b"))
     learner = make_user(app, email="p@example.ma")
     with app.app_context():
-        from depomi_learn.learning import enrol
+        from depomi_learn.learning.progress import enrol
         from depomi_learn.models import Course
 
         user = db.session.get(User, learner)
@@ -301,7 +301,7 @@ def test_session_report_gains_are_sql_aggregates_over_learners_with_both_tests(a
 
 def test_the_pre_test_closes_when_the_first_day_begins(app, world):
     from depomi_learn.models import Module
-    from depomi_learn.quizzes import QuizRefused, start_attempt
+    from depomi_learn.learning.quizzes import QuizRefused, start_attempt
 
     learners = world["learners"]
     with app.app_context():

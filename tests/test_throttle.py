@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from depomi_learn.accounts import UserFields, create_user
+from depomi_learn.accounts.users import UserFields, create_user
 from depomi_learn.extensions import db
 from depomi_learn.models import SignInAttempt
 from tests.conftest import PASSWORD, csrf_token, enrol_two_factor, make_user
@@ -111,6 +111,26 @@ def test_the_table_holds_no_email_or_address(app, client):
     assert all(len(key) == 64 and "@" not in key and "127.0.0.1" not in key for key in keys)
 
 
+def test_weak_new_passwords_leave_no_failed_attempt(app, client, auth):
+    make_user(app)
+    auth.login()
+    for _ in range(8):
+        response = client.post(
+            "/profile/password",
+            data={
+                "csrf_token": csrf_token(client, "/profile"),
+                "pw-current_password": PASSWORD,
+                "pw-new_password": "password",
+            },
+        )
+        assert response.status_code == 302
+        assert "Too many attempts" not in client.get("/profile").get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(SignInAttempt)) == 0
+    auth.logout()
+    assert _sign_in(client, password=PASSWORD).status_code == 302  # nobody is locked out
+
+
 # --- Two real gunicorn processes on one database ---------------------------------------------
 
 
@@ -128,6 +148,7 @@ def two_workers(tmp_path_factory):
     clean_up(app)
 
 
+@pytest.mark.slow
 def test_sixth_failure_is_refused_across_two_gunicorn_workers(two_workers):
     first, second = (Browser(base) for base in two_workers)
     statuses = []

@@ -20,7 +20,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from ..audit import record
 from ..extensions import db
-from ..learning import find_enrolment, update_course_completion
+from ..learning.progress import find_enrolment, update_course_completion
 from ..models import (
     Role,
     SessionAttendance,

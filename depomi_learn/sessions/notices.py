@@ -16,8 +16,8 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
+from ..accounts.mail import MailError, mail_configured, send_mail
 from ..extensions import db
-from ..mail import MailError, mail_configured, send_mail
 from ..models import SessionDay, SessionNotice, SessionRegistration, TrainingSession, User, utcnow
 from .scheduling import ZONE, local
 

@@ -12,10 +12,10 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from ..assignments import matching_learners
 from ..audit import record
 from ..extensions import db
-from ..learning import enrol
+from ..learning.assignments import matching_learners
+from ..learning.progress import enrol
 from ..models import (
     Assignment,
     Institution,
