@@ -300,8 +300,8 @@ def test_session_report_gains_are_sql_aggregates_over_learners_with_both_tests(a
 
 
 def test_the_pre_test_closes_when_the_first_day_begins(app, world):
-    from depomi_learn.models import Module
     from depomi_learn.learning.quizzes import QuizRefused, start_attempt
+    from depomi_learn.models import Module
 
     learners = world["learners"]
     with app.app_context():

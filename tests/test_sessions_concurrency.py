@@ -10,7 +10,7 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from depomi_learn.accounts import UserFields, create_user
+from depomi_learn.accounts.users import UserFields, create_user
 from depomi_learn.extensions import db
 from depomi_learn.models import Region, SessionAttendance, TrainingSession, User, utcnow
 from depomi_learn.sessions.attendance import current_code
@@ -21,6 +21,7 @@ from tests.factories import make_course
 from tests.live_gunicorn import Browser, clean_up, prepared_app, start_gunicorn, stop_gunicorn
 
 LEARNERS = 51  # 50 check in together; the last one scans ten times at once
+pytestmark = pytest.mark.slow  # a live gunicorn server: make test-fast skips it
 
 
 @pytest.fixture(scope="module")

@@ -114,10 +114,10 @@ def _check_mark(mark: Mark, allowed: set[int]) -> None:
 
 def _update_completions(session: TrainingSession, user_ids: list[int]) -> None:
     """Let attendance complete the course (and issue the certificate) when the rule is met."""
-    if session.course.current_version.completion is None:
+    version = session.course.current_version
+    if version is None or version.completion is None:
         return
-    for user_id in set(user_ids):
-        user = db.session.get(User, user_id)
+    for user in db.session.scalars(sa.select(User).where(User.id.in_(set(user_ids)))):
         enrolment = find_enrolment(user, session.course_id)
         if enrolment is not None:
             update_course_completion(user, enrolment)

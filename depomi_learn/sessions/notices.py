@@ -95,7 +95,7 @@ def due_reminders(now: datetime) -> list[tuple[TrainingSession, SessionDay, User
         )
         .order_by(TrainingSession.id, User.id)
     ).all()
-    return [tuple(row) for row in rows]
+    return [(row[0], row[1], row[2]) for row in rows]
 
 
 def send_reminders(now: datetime | None = None) -> int:

@@ -14,11 +14,11 @@ from playwright.sync_api import expect
 from werkzeug.serving import make_server
 
 from depomi_learn import create_app
-from depomi_learn.accounts import UserFields, create_user
+from depomi_learn.accounts.users import UserFields, create_user
 from depomi_learn.content.importer import import_tree
 from depomi_learn.extensions import db
 from depomi_learn.models import CourseAuthor, Region, Role, TrainingSession, utcnow
-from depomi_learn.regions import load_reference_regions
+from depomi_learn.operations.regions import load_reference_regions
 from depomi_learn.sessions.scheduling import ZONE
 from tests.e2e.conftest import PASSWORD, ROOT, screenshot
 
