@@ -18,6 +18,7 @@ LAYERS = (
     ("depomi_learn.authoring",),  # the editor, and `flask courses`
     ("depomi_learn.sessions",),  # blended training, and `flask sessions`
     ("depomi_learn.accounts",),
+    ("depomi_learn.offline",),  # course copies and work queued on a phone
     ("depomi_learn.learning",),
     ("depomi_learn.certificates",),
     ("depomi_learn.reports",),
