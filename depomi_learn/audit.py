@@ -50,6 +50,13 @@ ACTIONS = {
     "assignment_cancelled": None,
     "course_upload_refused": None,
     "practical_work_reviewed": _l("Practical work reviewed"),
+    "session.create": _l("Session planned"),
+    "session.update": _l("Session changed"),
+    "session.cancel": _l("Session cancelled"),
+    "session.close": _l("Session closed"),
+    "session.register": _l("Registered in a session"),
+    "session.unregister": _l("Registration in a session cancelled"),
+    "session.attendance_correct": _l("Attendance of a closed session corrected"),
 }
 
 

@@ -15,7 +15,9 @@ from .models import (
     ProfileChangeRequest,
     Role,
     Submission,
+    TrainingSession,
     User,
+    session_trainer,
 )
 
 # Role groups, defined here once.
@@ -290,3 +292,59 @@ def can_view_submission(user: User, submission: Submission) -> bool:
     if user.role == Role.COORDINATOR:
         return user.region_id is None or user.region_id == submission.user.region_id
     return submission.user_id == user.id
+def sessions_manageable_by(user: User) -> sa.Select:
+    """Return a select of the sessions `user` may edit, move, cancel and take attendance of.
+
+    Admins and national coordinators: all; a regional coordinator: their region's; a trainer:
+    the sessions of the courses they author and those they are a trainer of.
+    """
+    query = sa.select(TrainingSession)
+    if is_national(user):
+        return query
+    if user.role == Role.COORDINATOR:
+        return query.where(TrainingSession.region_id == user.region_id)
+    if user.role == Role.TRAINER:
+        authored = sa.select(CourseAuthor.course_id).where(CourseAuthor.user_id == user.id)
+        training = sa.select(session_trainer.c.session_id).where(
+            session_trainer.c.user_id == user.id
+        )
+        return query.where(
+            sa.or_(TrainingSession.course_id.in_(authored), TrainingSession.id.in_(training))
+        )
+    return query.where(sa.false())
+
+
+def can_manage_session(user: User, session: TrainingSession) -> bool:
+    """Return whether `user` may change `session` and its attendance (the check face)."""
+    if is_national(user):
+        return True
+    if user.role == Role.COORDINATOR:
+        return session.region_id == user.region_id
+    if user.role == Role.TRAINER:
+        return _author_row(user, session.course) is not None or any(
+            trainer.id == user.id for trainer in session.trainers
+        )
+    return False
+
+
+def can_create_session(user: User, course: Course, region_id: int) -> bool:
+    """Return whether `user` may open a session of `course` in the region `region_id`."""
+    if is_national(user):
+        return True
+    if user.role == Role.COORDINATOR:
+        return region_id == user.region_id
+    return user.role == Role.TRAINER and _author_row(user, course) is not None
+
+
+def sessions_visible_to(user: User) -> sa.Select:
+    """Return a select of the sessions `user` may see: their region's, or those they manage."""
+    if user.role == Role.LEARNER:
+        return sa.select(TrainingSession).where(TrainingSession.region_id == user.region_id)
+    return sessions_manageable_by(user)
+
+
+def can_view_session(user: User, session: TrainingSession) -> bool:
+    """Return whether `user` may see `session` (the check face of sessions_visible_to)."""
+    if user.role == Role.LEARNER:
+        return user.region_id is not None and session.region_id == user.region_id
+    return can_manage_session(user, session)

@@ -16,6 +16,7 @@ LAYERS = (
     ("depomi_learn.views",),  # thin blueprints, the request layer
     ("depomi_learn.operations",),  # backups, demo data, reference regions
     ("depomi_learn.authoring",),  # the editor, and `flask courses`
+    ("depomi_learn.sessions",),  # blended training, and `flask sessions`
     ("depomi_learn.accounts",),
     ("depomi_learn.offline",),  # course copies and work queued on a phone
     ("depomi_learn.learning",),

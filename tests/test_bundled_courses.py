@@ -207,3 +207,33 @@ def test_final_pools_are_mostly_regional_cases_not_recall(bundled, course_id):
     assert len(RECALL[course_id]) * 4 <= len(pool)
     regional = [q for q in pool if any(place in q.texts["fr"].prompt for place in PLACES)]
     assert len(regional) * 2 >= len(pool), f"{len(regional)} regional cases of {len(pool)}"
+
+
+def test_the_snia_course_is_blended(app):
+    """Completion rule, a pre-test drawing from the final assessment's pool, survey questions."""
+
+    from depomi_learn.content.importer import import_tree
+    from depomi_learn.extensions import db
+    from depomi_learn.models import Course
+
+    with app.app_context():
+        import_tree(COURSES / "snia-foundations")
+        db.session.commit()
+        version = db.session.get(Course, "snia-foundations").current_version
+        assert version.completion == {
+            "modules": "all",
+            "attendance_percent": 80,
+            "post_test": True,
+        }
+        modules = {m.key: m for m in version.modules}
+        pre, post = modules["test-initial"], modules["evaluation-finale"]
+        assert pre.quiz_settings["role"] == "pre_test"
+        assert post.quiz_settings["role"] == "post_test"
+        assert [q.key for q in pre.questions] == [q.key for q in post.questions]
+        assert len(pre.questions) > pre.quiz_settings["draw"]
+        survey = {item["id"]: item for item in version.survey}
+        assert survey["snia-capacite-orienter"]["type"] == "likert"
+        assert set(survey["snia-plan-action"]["prompt"]) == {"fr", "ar", "en"}
+        texts = {t.language: t.html for t in modules["role-territorial"].texts}
+        assert "survey" not in texts["fr"]
+        assert "snia-plan-action" not in texts["ar"]

@@ -239,7 +239,12 @@ def _snapshot(
 
 
 def issue_certificate(
-    user: User, enrolment: Enrolment, version: CourseVersion, now: datetime | None = None
+    user: User,
+    enrolment: Enrolment,
+    version: CourseVersion,
+    now: datetime | None = None,
+    *,
+    hours_attended: float | None = None,
 ) -> Certificate | None:
     """Issue the certificate for a completed course version, once; return it (None: no certificate).
 
@@ -254,6 +259,7 @@ def issue_certificate(
     renewal = latest.renewal + 1 if latest is not None else 0
     now = (now or utcnow()).replace(microsecond=0)
     certificate = _snapshot(user, enrolment, version, now)
+    certificate.hours_attended = hours_attended  # blended courses: hours of sessions attended
     certificate.renewal = renewal
     previous = latest or _latest(user.id, version.course_id)
     certificate.renews_id = previous.id if previous is not None else None

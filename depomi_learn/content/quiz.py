@@ -33,8 +33,17 @@ TYPE_KEYS = {
 }
 ALL_KEYS = (*COMMON_KEYS, "options", "scoring", "answer", "feedback", "accept")
 ALL_KEYS += ("case_sensitive", "tolerance", "range")
-SETTINGS_KEYS = ("pass_mark", "max_attempts", "time_limit_minutes", "draw", "shuffle")
-BLOCK_KINDS = ("quiz", "assignment")  # fenced YAML blocks taken out of the module's prose
+SETTINGS_KEYS = (
+    "pass_mark",
+    "max_attempts",
+    "time_limit_minutes",
+    "draw",
+    "shuffle",
+    "role",
+    "pool",
+)
+QUIZ_ROLES = ("pre_test", "post_test")
+BLOCK_KINDS = ("quiz", "assignment", "survey")  # fenced YAML blocks taken out of the prose
 
 
 @dataclass
@@ -42,13 +51,13 @@ class QuizBlock:
     line: int  # the opening fence
     text: str  # the YAML between the fences
     closed: bool = True
-    kind: str = "quiz"  # or "assignment"
+    kind: str = "quiz"  # or "assignment", "survey"
 
 
 def split_quiz_blocks(
     lines: list[tuple[int, str]],
 ) -> tuple[list[tuple[int, str]], list[QuizBlock]]:
-    """Separate prose lines from quiz and assignment blocks; other code blocks are left alone."""
+    """Separate prose lines from quiz, assignment and survey blocks; other code stays in prose."""
     prose: list[tuple[int, str]] = []
     blocks: list[QuizBlock] = []
     fence: tuple[str, int, bool] | None = None  # (char, length, is_quiz: one of BLOCK_KINDS)
@@ -186,4 +195,15 @@ def parse_quiz_settings(scope: Scope, value: object, line: int) -> dict | None:
             settings[key] = number
     if "shuffle" in value:
         settings["shuffle"] = get_bool(scope, value, "shuffle", False, code="E109")
+    if "pool" in value:
+        pool = get_id(scope, value, "pool", "E109", "pool module id")
+        if pool:
+            settings["pool"] = pool
+    if "role" in value:
+        role = value["role"]
+        if role in QUIZ_ROLES:
+            settings["role"] = role
+        else:
+            shown = describe(role, raw_of(value, "role"))
+            scope.add("E109", value.line_of("role"), f"role {shown} is not pre_test or post_test")
     return settings

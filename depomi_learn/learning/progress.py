@@ -22,6 +22,7 @@ from ..models import (
     utcnow,
 )
 from .catalog import with_outline
+from .completion import hours_attended, is_complete
 
 
 @dataclass(frozen=True)
@@ -165,13 +166,16 @@ def course_progress(user: User, version: CourseVersion) -> CourseProgress:
 
 
 def update_course_completion(user: User, enrolment: Enrolment) -> None:
-    """Set the completion time and score when every module of the current version is complete."""
+    """Set the completion time and score once the current version is complete."""
     version = enrolment.course.current_version
     progress = course_progress(user, version)
-    if progress.total and progress.completed == progress.total and not enrolment.completed_at:
+    # A blended course's completion rule (attendance, post-test) decides; else every module.
+    if is_complete(user.id, version, progress.completed_keys) and not enrolment.completed_at:
         enrolment.completed_at = utcnow()
         enrolment.score = course_score(user, version)
-        issue_certificate(user, enrolment, version)  # same transaction: no completion without it
+        hours = hours_attended(user.id, version.course_id) if version.completion else None
+        # Same transaction: no completion without its certificate.
+        issue_certificate(user, enrolment, version, hours_attended=hours)
 
 
 def course_score(user: User, version: CourseVersion) -> float | None:

@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from ..certificates.issuing import learning_cycle_start
 from ..extensions import db
 from ..models import Module, QuizAttempt, User, utcnow
+from .completion import pre_test_closed
 from .grading import GradingItem, grade_attempt
 from .progress import complete_module, find_enrolment
 
@@ -129,6 +130,8 @@ def start_attempt(user: User, module: Module, language: str) -> QuizAttempt:
         return state.open_attempt
     if state.attempts_left == 0:
         raise QuizRefused("no_attempts_left")
+    if pre_test_closed(user.id, module):
+        raise QuizRefused("pre_test_closed")
     settings = quiz_settings(module)
     now = utcnow()
     limit = settings["time_limit_minutes"]

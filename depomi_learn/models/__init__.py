@@ -18,6 +18,16 @@ from .practical_work import (
 from .profile_changes import ProfileChangeRequest, RequestStatus
 from .quizzes import QuizAttempt
 from .security import PasswordResetToken, RecoveryCode, SignInAttempt
+from .sessions import (
+    SessionAttendance,
+    SessionDay,
+    SessionNotice,
+    SessionRegistration,
+    SurveyAnswer,
+    SurveyResponse,
+    TrainingSession,
+    session_trainer,
+)
 from .types import UTCDateTime, utcnow
 
 __all__ = [
@@ -48,13 +58,21 @@ __all__ = [
     "RequestStatus",
     "Review",
     "Role",
+    "SessionAttendance",
+    "SessionDay",
+    "SessionNotice",
+    "SessionRegistration",
     "SignInAttempt",
     "SourceFile",
     "Submission",
     "SubmissionFile",
     "SubmissionStatus",
+    "SurveyAnswer",
+    "SurveyResponse",
+    "TrainingSession",
     "UTCDateTime",
     "User",
     "assignment_learner",
+    "session_trainer",
     "utcnow",
 ]

@@ -38,6 +38,7 @@ class Certificate(db.Model):
     course_title: Mapped[dict[str, str]] = mapped_column(sa.JSON)  # {"fr": ..., "ar": ...}
     version_label: Mapped[str] = mapped_column(sa.String(40))
     score: Mapped[float | None]
+    hours_attended: Mapped[float | None]  # blended courses: hours of sessions attended
     region_name: Mapped[dict[str, str] | None] = mapped_column(sa.JSON)  # {"fr": ..., "ar": ...}
     # Position of this certificate's bit in the issuer's revocation status list (its id): stable,
     # so a credential signed today still points at the right bit after a revocation.

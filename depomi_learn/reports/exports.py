@@ -18,7 +18,7 @@ import xlsxwriter
 from .tables import Table, cell_text, table_title
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-NUMBER_KINDS = frozenset({"count", "rate", "score"})
+NUMBER_KINDS = frozenset({"count", "rate", "score", "ratio"})
 CSV_FLUSH_BYTES = 64 * 1024
 CSV_QUOTE_NEEDED = re.compile(r'[,;"\t\r\n]')
 # French Excel splits on ';' even inside quotes it does not see at a cell's start.

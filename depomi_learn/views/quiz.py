@@ -26,6 +26,7 @@ REFUSALS = {
     "not_enrolled": lambda: _("Enrol in the course to take its quizzes."),
     "no_quiz": lambda: _("This module has no quiz."),
     "no_attempts_left": lambda: _("You have used all your attempts at this quiz."),
+    "pre_test_closed": lambda: _("The pre-test closes when the first day of your session begins."),
 }
 
 
