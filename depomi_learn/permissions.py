@@ -266,7 +266,7 @@ def can_review_submission(user: User, submission: Submission) -> bool:
         region_id = submission.user.region_id
         return region_id is not None and region_id == user.region_id
     course = db.session.get(Course, submission.course_id)
-    return _author_row(user, course) is not None
+    return course is not None and _author_row(user, course) is not None
 
 
 def submissions_visible_to(user: User) -> sa.Select:
@@ -292,6 +292,8 @@ def can_view_submission(user: User, submission: Submission) -> bool:
     if user.role == Role.COORDINATOR:
         return user.region_id is None or user.region_id == submission.user.region_id
     return submission.user_id == user.id
+
+
 def sessions_manageable_by(user: User) -> sa.Select:
     """Return a select of the sessions `user` may edit, move, cancel and take attendance of.
 
