@@ -57,7 +57,7 @@ node_modules/.package-lock.json: package-lock.json
 
 # Everything (CI runs this), with coverage and its floor; test-fast skips the live-server,
 # crash and race tests and the browser.
-COVERAGE_FLOOR := 80
+COVERAGE_FLOOR := 90
 test: $(STAMP) translations $(if $(NPM),node_modules/.package-lock.json)
 	$(BIN)/pytest --cov=depomi_learn --cov-report=term:skip-covered \
 		--cov-fail-under=$(COVERAGE_FLOOR) $(PYTEST_ARGS)
