@@ -1,0 +1,234 @@
+"""The results indicators computed: `results` is the one function behind the page, the command
+and every export, so they always show the same numbers.
+
+Each family of indicators is one SQL aggregate over the events of the period joined to the
+learners the user may see (`permissions.learners_visible_to`), grouped by the breakdowns asked
+for, plus one more without grouping for the total: a constant number of statements whatever the
+population. Small groups are hidden afterwards, cell by cell (`suppression.suppressed_cells`).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from flask_babel import gettext
+
+from ..extensions import db
+from ..models import Role, User
+from ..models import utcnow as _utcnow
+from ..permissions import learners_visible_to
+from . import events
+from .filters import ReportFilters, period_bounds
+from .indicators import BY_ID, INDICATOR_IDS, SMALL_GROUP, Indicator
+from .labels import Labels, load_labels
+from .suppression import suppressed_cells
+
+HIDDEN = "<5"
+FAMILIES = {
+    "people_trained": "trained",
+    "women_share": "trained",
+    "completions": "completions",
+    "certificates_valid": "certificates",
+    "training_hours": "hours",
+    "knowledge_gain": "gain",
+    "satisfaction": "satisfaction",
+}
+
+
+@dataclass(frozen=True)
+class ResultsRequest:
+    """What to compute: which indicators, broken down by what, over which dates (inclusive)."""
+
+    indicators: tuple[str, ...] = INDICATOR_IDS
+    by: tuple[str, ...] = ()
+    start: date | None = None
+    end: date | None = None
+
+
+@dataclass
+class Cell:
+    key: tuple[str, ...]  # one code per breakdown
+    labels: tuple[str, ...]
+    value: float | int | None
+    people: int  # how many people the cell is about: what small-group protection looks at
+    hidden: bool = False
+
+    @property
+    def shown(self) -> float | int | str | None:
+        """Return the value as published: "<5" for a hidden cell."""
+        return HIDDEN if self.hidden else self.value
+
+
+@dataclass
+class IndicatorResult:
+    indicator: Indicator
+    by: tuple[str, ...]
+    total: Cell
+    cells: list[Cell] = field(default_factory=list)
+    note: str = ""  # why there is no value, or no breakdown
+
+
+def _people(user: User) -> sa.Subquery:
+    return (
+        learners_visible_to(user)
+        .where(User.role == Role.LEARNER)
+        .with_only_columns(
+            User.id, User.region_id, User.province_id, User.institution_type, User.sex
+        )
+        .subquery("people")
+    )
+
+
+def _dimension(name: str, happened: sa.Subquery, people: sa.Subquery) -> sa.ColumnElement:
+    columns = {
+        "region": lambda: people.c.region_id,
+        "province": lambda: people.c.province_id,
+        "institution_type": lambda: people.c.institution_type,
+        "sex": lambda: people.c.sex,
+        "course": lambda: happened.c.course_id,
+        "quarter": lambda: events.quarter_of(happened.c.at),
+        "year": lambda: events.year_of(happened.c.at),
+    }
+    return columns[name]().label(name)
+
+
+def _measures(family: str, happened: sa.Subquery, people: sa.Subquery) -> list:
+    person = sa.func.count(sa.distinct(happened.c.user_id)).label("people")
+    if family == "trained":
+        female = sa.case((people.c.sex == "female", happened.c.user_id))
+        return [person, sa.func.count(sa.distinct(female)).label("women")]
+    if family == "hours":
+        return [person, sa.func.sum(happened.c.hours).label("hours")]
+    if family == "gain":
+        return [
+            person,
+            sa.func.count().label("pairs"),
+            sa.func.sum(happened.c.pre).label("pre"),
+            sa.func.sum(happened.c.post).label("post"),
+        ]
+    return [person, sa.func.count().label("count")]
+
+
+def _events(family: str, period: events.Period, now: datetime) -> sa.Select:
+    if family in ("trained", "completions"):
+        return events.completed_enrolments(period)
+    if family == "certificates":
+        return events.valid_certificates(period, now)
+    if family == "hours":
+        return events.completed_module_hours(period)
+    return events.prepost_pairs(period)
+
+
+def _aggregate(
+    family: str, people: sa.Subquery, by: tuple[str, ...], period: events.Period, now: datetime
+) -> list[dict]:
+    """Return one row of measures per combination of the breakdowns (one SQL statement)."""
+    happened = _events(family, period, now).subquery("events")
+    dims = [_dimension(name, happened, people) for name in by]
+    query = sa.select(*dims, *_measures(family, happened, people)).select_from(
+        happened.join(people, people.c.id == happened.c.user_id)
+    )
+    if dims:
+        query = query.group_by(*dims)
+    return [dict(row._mapping) for row in db.session.execute(query)]
+
+
+def _smallest_side(women: int, people: int) -> int:
+    sides = [count for count in (women, people - women) if count > 0]
+    return min(sides, default=0)
+
+
+VALUES: dict[str, Callable[[dict], tuple[float | int | None, int]]] = {
+    "people_trained": lambda m: (m["people"], m["people"]),
+    # A share tells how many women and how many others: the smaller side must be 5 or more.
+    "women_share": lambda m: (
+        round(100 * m["women"] / m["people"], 1) if m["people"] else None,
+        _smallest_side(m["women"], m["people"]),
+    ),
+    "completions": lambda m: (m["count"], m["people"]),
+    "certificates_valid": lambda m: (m["count"], m["people"]),
+    "training_hours": lambda m: (round(float(m["hours"] or 0), 1), m["people"]),
+    "knowledge_gain": lambda m: (_gain(m), m["people"]),
+}
+
+
+def _gain(measures: dict) -> float | None:
+    pairs = measures["pairs"]
+    if not pairs:
+        return None
+    pre, post = float(measures["pre"]) / pairs, float(measures["post"]) / pairs
+    return None if pre >= 100 else round((post - pre) / (100 - pre), 2)
+
+
+def _cell(indicator_id: str, by: tuple[str, ...], row: dict, labels: Labels) -> Cell:
+    value, people = VALUES[indicator_id](row)
+    named = [labels.name(name, row[name]) for name in by]
+    return Cell(tuple(c for c, _ in named), tuple(n for _, n in named), value, people)
+
+
+def _protect(result: IndicatorResult) -> IndicatorResult:
+    hidden = suppressed_cells({cell.key: cell.people for cell in result.cells}, SMALL_GROUP)
+    for cell in result.cells:
+        cell.hidden = cell.key in hidden
+    result.total.hidden = 0 < result.total.people < SMALL_GROUP
+    return result
+
+
+def _no_data(indicator: Indicator, by: tuple[str, ...], note: str) -> IndicatorResult:
+    return IndicatorResult(indicator, by, Cell((), (), None, 0), [], note)
+
+
+def results(
+    user: User, request: ResultsRequest, now: datetime | None = None
+) -> list[IndicatorResult]:
+    """Return the requested indicators for what `user` may see, small groups hidden."""
+    now = now or _utcnow()
+    period = period_bounds(ReportFilters(start=request.start, end=request.end))
+    people = _people(user)
+    labels = load_labels(request.by)
+    computed: dict[tuple[str, tuple[str, ...]], list[dict]] = {}
+    found = []
+    for indicator in (BY_ID[i] for i in request.indicators):
+        family = FAMILIES[indicator.id]
+        if family == "satisfaction":
+            found.append(_no_data(indicator, request.by, gettext("No data: sessions pending")))
+            continue
+        by = request.by if set(request.by) <= set(indicator.breakdowns) else None
+        if by is None:
+            found.append(_not_by(indicator, request.by))
+            continue
+        for grouping in {(), by}:
+            if (family, grouping) not in computed:
+                computed[family, grouping] = _aggregate(family, people, grouping, period, now)
+        total = _cell(indicator.id, (), computed[family, ()][0], labels)
+        cells = [_cell(indicator.id, by, row, labels) for row in computed[family, by]] if by else []
+        cells.sort(key=lambda cell: cell.key)
+        result = IndicatorResult(indicator, by, total, cells)
+        if total.value is None:
+            result.note = gettext("No data for this period")
+        found.append(_protect(result))
+    return found
+
+
+def _not_by(indicator: Indicator, by: tuple[str, ...]) -> IndicatorResult:
+    return _no_data(indicator, by, gettext("Not available for this breakdown"))
+
+
+def flat_rows(found: list[IndicatorResult]) -> list[dict]:
+    """Return one row per cell (the total when there is no breakdown): the command's JSON rows.
+
+    Each row is {"indicator": id, "value": number, "<5" or None, one code per breakdown}.
+    """
+    rows = []
+    for result in found:
+        if result.note and not result.cells and result.by:
+            continue  # nothing to break down: the note says why
+        cells = result.cells if result.by else [result.total]
+        for cell in cells:
+            row = {"indicator": result.indicator.id, "value": cell.shown}
+            row.update(zip(result.by, cell.key, strict=True))
+            if cell.value is None and not cell.hidden and result.note:
+                row["note"] = result.note
+            rows.append(row)
+    return rows

@@ -1,0 +1,187 @@
+"""Results indicators on a hand-built population (tests/results_world.py), values worked by hand."""
+
+from datetime import date
+
+import pytest
+
+from depomi_learn.extensions import db
+from depomi_learn.models import User
+from depomi_learn.reports.results import ResultsRequest, flat_rows, results
+from tests.results_world import EXPECTED_TOTALS, build_results_world
+
+
+@pytest.fixture
+def world(app):
+    return build_results_world(app)
+
+
+def compute(app, viewer_id: int, **request) -> dict[str, dict]:
+    """Return {indicator: {cell codes (or "total"): published value}}."""
+    with app.test_request_context():
+        viewer = db.session.get(User, viewer_id)
+        found = results(viewer, ResultsRequest(**request))
+        table = {}
+        for result in found:
+            values = {"total": result.total.shown}
+            values.update({cell.key: cell.shown for cell in result.cells})
+            table[result.indicator.id] = values
+        return table
+
+
+def test_every_total_matches_the_hand_computed_value(app, world):
+    table = compute(app, world["national"])
+    for indicator, expected in EXPECTED_TOTALS.items():
+        assert table[indicator]["total"] == expected, indicator
+
+
+def test_a_person_who_completed_three_courses_counts_once(app, world):
+    table = compute(app, world["national"], indicators=("people_trained", "completions"))
+    assert table["people_trained"]["total"] == 15
+    assert table["completions"]["total"] == 17
+    only_w1 = compute(app, world["national"], start=date(2026, 4, 1))
+    assert only_w1["completions"]["total"] == "<5"  # W1 twice and N1: three completions
+
+
+def test_by_sex_hides_the_small_group_and_the_next_smallest(app, world):
+    table = compute(app, world["national"], by=("sex",))
+    # female 6, male 8, not stated 1: "not stated" alone would be 15 - 6 - 8.
+    assert table["people_trained"] == {
+        "total": 15,
+        ("female",): "<5",
+        ("male",): 8,
+        ("not_stated",): "<5",
+    }
+    assert table["completions"] == {
+        "total": 17,
+        ("female",): "<5",  # 8 completions by 6 women: hidden with the one person below
+        ("male",): 8,
+        ("not_stated",): "<5",
+    }
+    assert "women_share" not in {k for k, v in table.items() if len(v) > 1}
+
+
+def test_rows_add_up_by_sex_when_nothing_is_hidden(app, world):
+    table = compute(app, world["national"], by=("sex",), end=date(2026, 3, 31))
+    assert table["people_trained"] == {"total": 14, ("female",): 6, ("male",): 8}
+    assert table["completions"] == {"total": 14, ("female",): 6, ("male",): 8}
+    assert table["training_hours"] == {
+        "total": 14.3,
+        ("female",): 6.3,
+        ("male",): 8.0,
+    }
+    assert table["certificates_valid"] == {"total": 11, ("female",): 6, ("male",): 5}
+    assert table["knowledge_gain"]["total"] is None  # no post-test before May
+
+
+def test_by_region(app, world):
+    table = compute(app, world["national"], by=("region",))
+    assert table["people_trained"] == {
+        "total": 15,
+        ("souss-massa",): 10,
+        ("oriental",): 5,
+    }
+    assert table["certificates_valid"] == {"total": 11, ("souss-massa",): 6, ("oriental",): 5}
+    assert table["training_hours"] == {
+        "total": 17.3,
+        ("souss-massa",): 12.3,
+        ("oriental",): 5.0,
+    }
+    # Souss-Massa: 6 women of 10 (4 others: a small group), then Oriental hidden with it.
+    assert table["women_share"] == {
+        "total": 40.0,
+        ("souss-massa",): "<5",
+        ("oriental",): "<5",
+    }
+    assert table["knowledge_gain"] == {"total": 0.5, ("souss-massa",): 0.5}
+
+
+def test_by_province_and_institution_type(app, world):
+    table = compute(app, world["national"], by=("province", "institution_type"))
+    assert table["people_trained"] == {
+        "total": 15,
+        ("agadir-ida-outanane", "commune"): 6,
+        ("oujda-angad", "commune"): 5,  # no line holds a lone hidden cell
+        ("tiznit", "regional_council"): "<5",
+        ("-", "-"): "<5",
+    }
+
+
+def test_by_institution_type(app, world):
+    table = compute(app, world["national"], by=("institution_type",))
+    assert table["people_trained"] == {
+        "total": 15,
+        ("commune",): 11,
+        ("regional_council",): "<5",
+        ("-",): "<5",
+    }
+
+
+def test_by_province(app, world):
+    table = compute(app, world["national"], by=("province",))
+    assert table["people_trained"] == {
+        "total": 15,
+        ("agadir-ida-outanane",): 6,
+        ("oujda-angad",): 5,
+        ("tiznit",): "<5",
+        ("-",): "<5",
+    }
+
+
+def test_by_course_counts_a_person_once_per_course(app, world):
+    table = compute(app, world["national"], by=("course",))
+    assert table["people_trained"] == {
+        "total": 15,
+        ("course-a",): 14,
+        ("course-b",): "<5",
+        ("course-c",): "<5",
+    }
+    assert table["knowledge_gain"] == {"total": 0.5, ("course-d",): 0.5}
+
+
+def test_by_quarter_and_year(app, world):
+    table = compute(app, world["national"], by=("quarter",))
+    # Q1 14, Q2 2 (W1 and N1): Q2 hidden, and Q1 with it (15 - 2 would not tell, 14 + 2 would).
+    assert table["people_trained"] == {"total": 15, ("2026-Q1",): "<5", ("2026-Q2",): "<5"}
+    assert table["completions"] == {"total": 17, ("2026-Q1",): "<5", ("2026-Q2",): "<5"}
+    yearly = compute(app, world["national"], by=("year",))
+    assert yearly["people_trained"] == {"total": 15, ("2026",): 15}
+    assert yearly["training_hours"] == {"total": 17.3, ("2026",): 17.3}
+
+
+def test_two_way_breakdown_hides_along_rows_and_columns(app, world):
+    table = compute(app, world["national"], by=("region", "sex"))
+    # Souss-Massa: women 6, men 3, not stated 1; Oriental: men 5. The men's column has one
+    # hidden cell (Souss-Massa), so Oriental's men are hidden too.
+    assert table["people_trained"] == {
+        "total": 15,
+        ("souss-massa", "female"): 6,
+        ("souss-massa", "male"): "<5",
+        ("souss-massa", "not_stated"): "<5",
+        ("oriental", "male"): "<5",
+    }
+
+
+def test_coordinator_sees_their_region_only(app, world):
+    souss = compute(app, world["coord_souss"], by=("sex",))
+    assert souss["people_trained"] == {
+        "total": 10,
+        ("female",): 6,
+        ("male",): "<5",
+        ("not_stated",): "<5",
+    }
+    oriental = compute(app, world["coord_oriental"])
+    assert oriental["people_trained"]["total"] == 5
+    assert oriental["completions"]["total"] == 5
+    assert oriental["knowledge_gain"]["total"] is None
+
+
+def test_flat_rows_carry_one_key_per_breakdown(app, world):
+    with app.test_request_context():
+        viewer = db.session.get(User, world["national"])
+        rows = flat_rows(results(viewer, ResultsRequest(by=("sex",), end=date(2026, 3, 31))))
+    people = [r for r in rows if r["indicator"] == "people_trained"]
+    assert people == [
+        {"indicator": "people_trained", "sex": "female", "value": 6},
+        {"indicator": "people_trained", "sex": "male", "value": 8},
+    ]
+    assert not [r for r in rows if r["indicator"] == "women_share"]
