@@ -54,6 +54,9 @@ def register(app: Flask) -> None:
     from .certificate_commands import certificates_cli
 
     app.cli.add_command(certificates_cli)
+    from .reports.commands import reports_cli
+
+    app.cli.add_command(reports_cli)
 
 
 @regions_cli.command("load")

@@ -6,7 +6,8 @@ import pytest
 
 from depomi_learn.extensions import db
 from depomi_learn.models import User
-from depomi_learn.reports.results import ResultsRequest, flat_rows, results
+from depomi_learn.reports.result_tables import flat_rows
+from depomi_learn.reports.results import ResultsRequest, results
 from tests.results_world import EXPECTED_TOTALS, build_results_world
 
 

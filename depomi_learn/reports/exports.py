@@ -27,7 +27,12 @@ def neutralise(text: str) -> str:
 
 def csv_cell(value: object, kind: str) -> str:
     text = cell_text(value, kind)
-    return text if kind in NUMBER_KINDS else neutralise(text)
+    return text if _is_number(value, kind) else neutralise(text)
+
+
+def _is_number(value: object, kind: str) -> bool:
+    """Whether a cell is a number: always in a number column, in a value column unless "<5"."""
+    return kind in NUMBER_KINDS or (kind == "value" and isinstance(value, int | float))
 
 
 def csv_chunks(table: Table) -> Iterator[str]:
@@ -90,7 +95,7 @@ def write_xlsx(tables: list[Table], *, rtl: bool = False) -> IO[bytes]:
 def _write_cell(sheet, row: int, col: int, value: object, kind: str, quoted) -> None:
     if value is None or value == "":
         return
-    if kind in NUMBER_KINDS:
+    if _is_number(value, kind):
         number = float(cell_text(value, kind))
         sheet.write_number(row, col, int(number) if kind == "count" else number)
         return

@@ -213,22 +213,3 @@ def results(
 
 def _not_by(indicator: Indicator, by: tuple[str, ...]) -> IndicatorResult:
     return _no_data(indicator, by, gettext("Not available for this breakdown"))
-
-
-def flat_rows(found: list[IndicatorResult]) -> list[dict]:
-    """Return one row per cell (the total when there is no breakdown): the command's JSON rows.
-
-    Each row is {"indicator": id, "value": number, "<5" or None, one code per breakdown}.
-    """
-    rows = []
-    for result in found:
-        if result.note and not result.cells and result.by:
-            continue  # nothing to break down: the note says why
-        cells = result.cells if result.by else [result.total]
-        for cell in cells:
-            row = {"indicator": result.indicator.id, "value": cell.shown}
-            row.update(zip(result.by, cell.key, strict=True))
-            if cell.value is None and not cell.hidden and result.note:
-                row["note"] = result.note
-            rows.append(row)
-    return rows
