@@ -9,6 +9,11 @@ from .results import IndicatorResult
 from .tables import Column, Table
 
 
+def value_text(value: object) -> str:
+    """Return a published value as text, as CSV writes it: a rounded number, "<5" or ""."""
+    return "" if value is None else str(value)
+
+
 def published_cells(result: IndicatorResult) -> list:
     """Return the cells one indicator publishes: each group of the breakdown, else the total."""
     if not result.by:

@@ -7,7 +7,7 @@ for, plus one more without grouping for the total: a constant number of statemen
 population. Small groups are hidden afterwards, cell by cell (`suppression.suppressed_cells`).
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -20,7 +20,7 @@ from ..models import utcnow as _utcnow
 from ..permissions import learners_visible_to
 from . import events
 from .filters import ReportFilters, period_bounds
-from .indicators import BY_ID, INDICATOR_IDS, SMALL_GROUP, Indicator
+from .indicators import BY_ID, INDICATOR_IDS, SMALL_GROUP, Indicator, parse_breakdowns
 from .labels import Labels, load_labels
 from .suppression import suppressed_cells
 
@@ -213,3 +213,25 @@ def results(
 
 def _not_by(indicator: Indicator, by: tuple[str, ...]) -> IndicatorResult:
     return _no_data(indicator, by, gettext("Not available for this breakdown"))
+
+
+def parse_request(args: Mapping[str, str], indicators: list[str], by: list[str]) -> ResultsRequest:
+    """Build a request from URL arguments (from, to; repeated indicator and by).
+
+    Raises ValueError for anything unknown or malformed.
+    """
+    chosen = tuple(dict.fromkeys(i for i in indicators if i)) or INDICATOR_IDS
+    if any(i not in BY_ID for i in chosen):
+        raise ValueError("indicator")
+    breakdowns = parse_breakdowns(",".join(b for b in by if b))
+    dates = {}
+    for key in ("from", "to"):
+        text = str(args.get(key, "")).strip()
+        if text:
+            if len(text) != 10:
+                raise ValueError(key)
+            dates[key] = date.fromisoformat(text)
+    start, end = dates.get("from"), dates.get("to")
+    if start and end and start > end:
+        raise ValueError("to")
+    return ResultsRequest(indicators=chosen, by=breakdowns, start=start, end=end)

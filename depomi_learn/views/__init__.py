@@ -19,3 +19,6 @@ def register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(account.bp)
     app.register_blueprint(profile_requests.bp)
+    from . import results
+
+    app.register_blueprint(results.bp)
