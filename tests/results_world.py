@@ -196,3 +196,27 @@ def _learning(people: dict[str, User]) -> None:
         db.session.add(_attempt(people[f"W{n}"], "post_test", post, MAY))
     db.session.add(_attempt(people["M1"], "pre_test", 50, MAR))
     db.session.add(_attempt(people["W6"], "pre_test", None, MAR))
+
+
+def grow_world(app: Flask, count: int) -> None:
+    """Add `count` learners spread over every region, with completions, certificates, tests."""
+    with app.app_context():
+        regions = db.session.scalars(sa.select(Region).order_by(Region.number)).all()
+        sexes = ("female", "male", "not_stated")
+        people = [
+            _person(
+                f"g{n}@r.ma",
+                regions[n % len(regions)].id,
+                sex=sexes[n % 3],
+                institution_type=("commune", "public_body", None)[n % 3],
+            )
+            for n in range(count)
+        ]
+        db.session.add_all(people)
+        db.session.flush()
+        for n, person in enumerate(people):
+            _complete(person, ("course-a", "course-b", "course-c")[n % 3], (FEB, APR, MAY)[n % 3])
+            db.session.add(_certificate(person, ("course-a", "course-b", "course-c")[n % 3]))
+            db.session.add(_attempt(person, "pre_test", 40 + n % 20, MAR))
+            db.session.add(_attempt(person, "post_test", 60 + n % 30, MAY))
+        db.session.commit()

@@ -8,7 +8,8 @@ from depomi_learn.extensions import db
 from depomi_learn.models import User
 from depomi_learn.reports.result_tables import flat_rows
 from depomi_learn.reports.results import ResultsRequest, results
-from tests.results_world import EXPECTED_TOTALS, build_results_world
+from tests.results_world import EXPECTED_TOTALS, build_results_world, grow_world
+from tests.test_query_counts import counting_queries
 
 
 @pytest.fixture
@@ -186,3 +187,26 @@ def test_flat_rows_carry_one_key_per_breakdown(app, world):
         {"indicator": "people_trained", "sex": "male", "value": 8},
     ]
     assert not [r for r in rows if r["indicator"] == "women_share"]
+
+
+def count_statements(app, viewer_id: int, request: ResultsRequest) -> int:
+    with counting_queries(app) as statements, app.test_request_context():
+        results(db.session.get(User, viewer_id), request)
+    return len(statements)
+
+
+@pytest.mark.parametrize("by", [(), ("sex",), ("region", "course"), ("province", "quarter")])
+def test_statement_count_does_not_grow_with_the_population(app, world, by):
+    request = ResultsRequest(by=by)
+    small = count_statements(app, world["national"], request)
+    grow_world(app, 60)
+    assert count_statements(app, world["national"], request) == small
+    assert small <= 2 * 5 + 4  # two per family of indicators, the viewer, labels
+
+
+def test_statement_count_is_the_same_for_a_coordinator(app, world):
+    grow_world(app, 30)
+    request = ResultsRequest(by=("sex",))
+    assert count_statements(app, world["coord_souss"], request) == count_statements(
+        app, world["national"], request
+    )
