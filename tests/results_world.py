@@ -8,9 +8,10 @@ woman (S1) completes a single module of course-a only. Oriental: five men of com
 (O1..O5) complete course-a in March. Every course has three modules of 20 minutes.
 
 Certificates of course-a: W1..W6 and O1..O5 valid, M1's revoked, M2's expired.
-Pre- and post-tests of course-d (first attempts): W1..W5 pairs, pre 40 50 60 30 20 and post
-80 75 90 60 45 (averages 40 and 70: normalised gain (70-40)/(100-40) = 0.5), submitted in May;
-M1 has a pre-test only; W6 never submitted hers.
+Pre- and post-tests of course-d (best result of each): W1..W5 pairs, pre 40 50 60 30 20 and
+post 80 75 90 60 45 (averages 40 and 70: normalised gain (70-40)/(100-40) = 0.5), submitted in
+May; W3 tried the post-test again and got 70 (her best stays 90); M1 has a pre-test only; W6
+never submitted hers.
 """
 
 from datetime import UTC, datetime, timedelta
@@ -94,7 +95,9 @@ def _certificate(user: User, course_id: str, **fields: object) -> Certificate:
     )
 
 
-def _attempt(user: User, role: str, percent: float | None, at: datetime) -> QuizAttempt:
+def _attempt(
+    user: User, role: str, percent: float | None, at: datetime, number: int = 1
+) -> QuizAttempt:
     version = db.session.scalar(
         sa.select(CourseVersion.id).where(CourseVersion.course_id == "course-d")
     )
@@ -103,7 +106,7 @@ def _attempt(user: User, role: str, percent: float | None, at: datetime) -> Quiz
         course_id="course-d",
         module_key="pre" if role == "pre_test" else "post",
         version_id=version,
-        number=1,
+        number=number,
         language="fr",
         settings={"pass_mark": 0, "role": role},
         questions=[],
@@ -194,6 +197,7 @@ def _learning(people: dict[str, User]) -> None:
     for n, (pre, post) in enumerate(zip(PRE, POST, strict=True), start=1):
         db.session.add(_attempt(people[f"W{n}"], "pre_test", pre, MAR))
         db.session.add(_attempt(people[f"W{n}"], "post_test", post, MAY))
+    db.session.add(_attempt(people["W3"], "post_test", 70, MAY + timedelta(days=1), number=2))
     db.session.add(_attempt(people["M1"], "pre_test", 50, MAR))
     db.session.add(_attempt(people["W6"], "pre_test", None, MAR))
 

@@ -9,7 +9,6 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.orm import aliased
 from sqlalchemy.sql.functions import FunctionElement
 
 from ..models import Certificate, Course, Enrolment, Module, ModuleProgress, QuizAttempt
@@ -107,32 +106,30 @@ def completed_module_hours(period: Period) -> sa.Select:
     )
 
 
-def _role(attempt) -> sa.ColumnElement:
-    return attempt.settings["role"].as_string()
-
-
 def prepost_pairs(period: Period) -> sa.Select:
-    """(person, course) pairs with a submitted first attempt at both the pre- and post-test.
+    """(person, course) pairs with a submitted pre-test and post-test: the best result of each.
 
-    The pair counts in the period of its post-test.
+    The role comes from the settings snapshot of each attempt (`role: pre_test|post_test`); the
+    pair counts in the period of its last post-test.
     """
-    pre, post = aliased(QuizAttempt), aliased(QuizAttempt)
-    return (
+    role = QuizAttempt.settings["role"].as_string()
+    is_pre, is_post = role == "pre_test", role == "post_test"
+    best = (
         sa.select(
-            post.user_id,
-            post.course_id,
-            post.submitted_at.label("at"),
-            pre.percent.label("pre"),
-            post.percent.label("post"),
+            QuizAttempt.user_id,
+            QuizAttempt.course_id,
+            sa.func.max(sa.case((is_post, QuizAttempt.submitted_at))).label("at"),
+            sa.func.max(sa.case((is_pre, QuizAttempt.percent))).label("pre"),
+            sa.func.max(sa.case((is_post, QuizAttempt.percent))).label("post"),
         )
-        .join(pre, sa.and_(pre.user_id == post.user_id, pre.course_id == post.course_id))
         .where(
-            _role(post) == "post_test",
-            post.number == 1,
-            post.percent.is_not(None),
-            _role(pre) == "pre_test",
-            pre.number == 1,
-            pre.percent.is_not(None),
-            *within(post.submitted_at, period),
+            QuizAttempt.submitted_at.is_not(None),
+            QuizAttempt.percent.is_not(None),
+            sa.or_(is_pre, is_post),
         )
+        .group_by(QuizAttempt.user_id, QuizAttempt.course_id)
+        .subquery("best")
+    )
+    return sa.select(best.c.user_id, best.c.course_id, best.c.at, best.c.pre, best.c.post).where(
+        best.c.pre.is_not(None), best.c.post.is_not(None), *within(best.c.at, period)
     )

@@ -110,16 +110,17 @@ INDICATORS: tuple[Indicator, ...] = (
         definition={
             "fr": "Gain normalisé (Hake) calculé sur les moyennes du groupe : (moyenne post-test "
             "− moyenne pré-test) / (100 − moyenne pré-test), pour les personnes ayant passé le "
-            "pré-test et le post-test d'une même formation (première tentative de chacun). "
+            "pré-test et le post-test d'une même formation (meilleur résultat de chacun). "
             "Moins de 0,3 : faible ; 0,3 à 0,7 : moyen ; plus de 0,7 : élevé. Ce n'est pas la "
             "moyenne des gains individuels.",
             "ar": "الكسب المعياري (هيك) المحسوب على متوسطات المجموعة: (متوسط الاختبار البعدي − "
             "متوسط الاختبار القبلي) / (100 − متوسط الاختبار القبلي)، للأشخاص الذين اجتازوا "
-            "الاختبارين القبلي والبعدي لنفس الدورة (المحاولة الأولى لكل منهما). أقل من 0,3: "
+            "الاختبارين القبلي والبعدي لنفس الدورة (أفضل نتيجة في كل منهما). أقل من 0,3: "
             "ضعيف؛ من 0,3 إلى 0,7: متوسط؛ أكثر من 0,7: مرتفع. وليس متوسط المكاسب الفردية.",
         },
         unit={"fr": "gain normalisé (0 à 1)", "ar": "كسب معياري (من 0 إلى 1)"},
-        formula="(AVG(post) - AVG(pre)) / (100 - AVG(pre)) over (person, course) pairs",
+        formula="(AVG(post) - AVG(pre)) / (100 - AVG(pre)) over (person, course) pairs, "
+        "best result of each test",
         breakdowns=PERSON_BREAKDOWNS,
         kind="ratio",
         needs_sessions=True,
