@@ -38,6 +38,7 @@ PRINTED = {
         "expires": "Valable jusqu'au",
         "verify": "Vérifier ce certificat",
         "code": "Code",
+        "hours": "Heures de formation en présentiel suivies :",
     },
     "ar": {
         "title": "شهادة إتمام",
@@ -49,6 +50,7 @@ PRINTED = {
         "expires": "صالحة إلى غاية",
         "verify": "للتحقق من هذه الشهادة",
         "code": "الرمز",
+        "hours": "عدد ساعات التكوين الحضوري المتابعة:",
     },
 }
 # Babel locales for dates: Moroccan Arabic month names with Western digits, as printed in Morocco.

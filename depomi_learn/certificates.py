@@ -23,6 +23,7 @@ from .certificate_pdf import pdf_sha256, render_certificate_pdf
 from .extensions import db
 from .models import Certificate, CourseVersion, Enrolment, ModuleProgress, Role, User, utcnow
 from .permissions import can_view_learner, learners_visible_to
+from .sessions.completion import hours_attended
 
 ISSUER_NAME = "DEPOMI Learn"
 CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -229,6 +230,7 @@ def _snapshot(
         course_title={lang: version.text("title", lang) for lang in CERTIFICATE_LANGUAGES},
         version_label=version.label,
         score=enrolment.score,
+        hours_attended=hours_attended(user.id, version.course_id) if version.completion else None,
         region_name={"fr": region.name_fr, "ar": region.name_ar} if region else None,
         subject_salt=secrets.token_hex(16),
         issued_at=now,

@@ -57,6 +57,9 @@ def register(app: Flask) -> None:
     from .reports.commands import reports_cli
 
     app.cli.add_command(reports_cli)
+    from .sessions.commands import sessions_cli
+
+    app.cli.add_command(sessions_cli)
 
 
 @regions_cli.command("load")

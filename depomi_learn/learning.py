@@ -19,6 +19,7 @@ from .models import (
     User,
     utcnow,
 )
+from .sessions.completion import is_complete
 
 
 @dataclass(frozen=True)
@@ -143,10 +144,11 @@ def course_progress(user: User, version: CourseVersion) -> CourseProgress:
 
 
 def update_course_completion(user: User, enrolment: Enrolment) -> None:
-    """Set the completion time and score when every module of the current version is complete."""
+    """Set the completion time and score once the current version is complete."""
     version = enrolment.course.current_version
     progress = course_progress(user, version)
-    if progress.total and progress.completed == progress.total and not enrolment.completed_at:
+    # A blended course's completion rule (attendance, post-test) decides; else every module.
+    if is_complete(user.id, version, progress.completed_keys) and not enrolment.completed_at:
         enrolment.completed_at = utcnow()
         enrolment.score = course_score(user, version)
         issue_certificate(user, enrolment, version)  # same transaction: no completion without it

@@ -8,7 +8,16 @@ from flask import abort
 from flask_login import current_user, login_required
 
 from .extensions import db
-from .models import Assignment, Course, CourseAuthor, ProfileChangeRequest, Role, User
+from .models import (
+    Assignment,
+    Course,
+    CourseAuthor,
+    ProfileChangeRequest,
+    Role,
+    TrainingSession,
+    User,
+    session_trainer,
+)
 
 STAFF_ROLES = (Role.TRAINER, Role.COORDINATOR, Role.ADMIN)
 # What anyone may say about themselves on their profile page. Role, email and account state are
@@ -209,3 +218,61 @@ def _author_row(user: User, course: Course) -> CourseAuthor | None:
             CourseAuthor.course_id == course.id, CourseAuthor.user_id == user.id
         )
     ).first()
+
+
+def sessions_manageable_by(user: User) -> sa.Select:
+    """Return a select of the sessions `user` may edit, move, cancel and take attendance of.
+
+    Admins and national coordinators: all; a regional coordinator: their region's; a trainer:
+    the sessions of the courses they author and those they are a trainer of.
+    """
+    query = sa.select(TrainingSession)
+    if is_national(user):
+        return query
+    if user.role == Role.COORDINATOR:
+        return query.where(TrainingSession.region_id == user.region_id)
+    if user.role == Role.TRAINER:
+        authored = sa.select(CourseAuthor.course_id).where(CourseAuthor.user_id == user.id)
+        training = sa.select(session_trainer.c.session_id).where(
+            session_trainer.c.user_id == user.id
+        )
+        return query.where(
+            sa.or_(TrainingSession.course_id.in_(authored), TrainingSession.id.in_(training))
+        )
+    return query.where(sa.false())
+
+
+def can_manage_session(user: User, session: TrainingSession) -> bool:
+    """Return whether `user` may change `session` and its attendance (the check face)."""
+    if is_national(user):
+        return True
+    if user.role == Role.COORDINATOR:
+        return session.region_id == user.region_id
+    if user.role == Role.TRAINER:
+        return _author_row(user, session.course) is not None or any(
+            trainer.id == user.id for trainer in session.trainers
+        )
+    return False
+
+
+def can_create_session(user: User, course: Course, region_id: int) -> bool:
+    """Return whether `user` may open a session of `course` in the region `region_id`."""
+    if is_national(user):
+        return True
+    if user.role == Role.COORDINATOR:
+        return region_id == user.region_id
+    return user.role == Role.TRAINER and _author_row(user, course) is not None
+
+
+def sessions_visible_to(user: User) -> sa.Select:
+    """Return a select of the sessions `user` may see: their region's, or those they manage."""
+    if user.role == Role.LEARNER:
+        return sa.select(TrainingSession).where(TrainingSession.region_id == user.region_id)
+    return sessions_manageable_by(user)
+
+
+def can_view_session(user: User, session: TrainingSession) -> bool:
+    """Return whether `user` may see `session` (the check face of sessions_visible_to)."""
+    if user.role == Role.LEARNER:
+        return user.region_id is not None and session.region_id == user.region_id
+    return can_manage_session(user, session)

@@ -83,6 +83,18 @@ def latin1(file: str, old: str, new: bytes) -> Mutation:
     return mutate
 
 
+def together(*mutations: Mutation) -> Mutation:
+    def mutate(folder: Path) -> None:
+        for mutation in mutations:
+            mutation(folder)
+
+    return mutate
+
+
+def survey(*lines: str) -> str:
+    return "\n```survey\n" + "\n".join(lines) + "\n```\n"
+
+
 def case(mutate: Mutation, code: str, file: str, line: int | None, *also: str, id: str):
     return pytest.param(mutate, code, file, line, set(also), id=id)
 
@@ -126,6 +138,47 @@ CASES = [
     case(replace(YAML, "evaluation]", "evaluation, intro]"), "E013", YAML, 16, id="listed-twice"),
     case(replace(YAML, "evaluation]", "evaluation, x]"), "E014", YAML, 16, id="module-no-file"),
     case(latin1(YAML, "Cours de test", b"Cours d\xe9mo"), "E015", YAML, 7, id="yaml-latin1"),
+    # completion rules of blended courses
+    case(
+        append(YAML, "blended: true\ncompletion: {modules: all, attendance_percent: 120}\n"),
+        "E016",
+        YAML,
+        21,
+        id="attendance-over-100",
+    ),
+    case(append(YAML, "completion: yes\n"), "E016", YAML, 20, id="completion-not-mapping"),
+    case(
+        append(YAML, "completion:\n  modules: [intro, missing]\n"),
+        "E017",
+        YAML,
+        21,
+        id="completion-unknown-module",
+    ),
+    case(
+        append(YAML, "completion:\n  attendance_percent: 80\n"),
+        "E018",
+        YAML,
+        21,
+        id="attendance-without-sessions",
+    ),
+    case(append(YAML, "completion:\n  post_test: true\n"), "E019", YAML, 21, id="no-post-test"),
+    case(
+        replace(FR_EVAL, "  shuffle: true\n", "  shuffle: true\n  role: pre_test\n"),
+        "E020",
+        FR_EVAL,
+        5,
+        id="pre-test-without-post-test",
+    ),
+    case(
+        together(
+            replace(FR_EVAL, "  shuffle: true\n", "  shuffle: true\n  role: post_test\n"),
+            replace(FR_INTRO, "minutes: 10\n", "minutes: 10\nquiz: {role: post_test}\n"),
+        ),
+        "E021",
+        FR_EVAL,
+        5,
+        id="two-post-tests",
+    ),
     # module files and front matter
     case(latin1(FR_INTRO, "adoptée", b"adopt\xe9e"), "E101", FR_INTRO, 10, "E014", id="latin1"),
     case(replace(FR_INTRO, "---\nid: intro", "id: intro"), "E102", FR_INTRO, 1, "E014", id="no-fm"),
@@ -383,6 +436,59 @@ CASES = [
         YAML,
         15,
         id="requires-itself",
+    ),
+    # survey blocks
+    case(
+        append(FR_INTRO, survey("id: s1", "type: likert")),
+        "E230",
+        FR_INTRO,
+        23,
+        id="survey-no-prompt",
+    ),
+    case(
+        append(FR_INTRO, survey("id: s1", "type: stars", "prompt: Note ?")),
+        "E231",
+        FR_INTRO,
+        24,
+        id="unknown-scale",
+    ),
+    case(
+        append(
+            FR_INTRO, survey("id: s1", "type: single", "prompt: Q ?", "options: [{id: a, text: A}]")
+        ),
+        "E232",
+        FR_INTRO,
+        26,
+        id="survey-one-option",
+    ),
+    case(
+        append(
+            FR_INTRO,
+            survey("id: s1", "type: text", "prompt: A ?")
+            + survey("id: s1", "type: text", "prompt: B ?"),
+        ),
+        "E233",
+        FR_INTRO,
+        28,
+        "E305",
+        id="survey-duplicate",
+    ),
+    case(
+        append(FR_INTRO, survey("id: s1", "type: text", "prompt: Quoi ?")),
+        "E305",
+        AR_INTRO,
+        None,
+        id="survey-missing-in-translation",
+    ),
+    case(
+        together(
+            append(FR_INTRO, survey("id: s1", "type: text", "prompt: Quoi ?", "scale: 7")),
+            append(AR_INTRO, survey("id: s1", "type: text", "prompt: ماذا؟")),
+        ),
+        "W203",
+        FR_INTRO,
+        26,
+        id="survey-unknown-key",
     ),
     # warnings
     case(replace(YAML, "  ar: درس تجريبي\n", ""), "W002", YAML, 6, id="title-ar-missing"),

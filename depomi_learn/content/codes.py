@@ -38,6 +38,27 @@ CODES: dict[str, Code] = {
         "add a file whose front matter has this id, or remove it from 'modules'",
     ),
     "E015": Code("course.yaml is not UTF-8", "save the file as UTF-8"),
+    "E016": Code(
+        "invalid completion rule",
+        "completion: {modules: all, attendance_percent: 80, post_test: true}",
+    ),
+    "E017": Code(
+        "completion names a module that cannot count",
+        "list modules of 'modules', never the pre-test; or write modules: all",
+    ),
+    "E018": Code(
+        "attendance rule without sessions",
+        "write 'blended: true' in course.yaml, or remove attendance_percent",
+    ),
+    "E019": Code(
+        "post-test required but none",
+        "mark a module's quiz 'role: post_test', or remove post_test from completion",
+    ),
+    "E020": Code(
+        "pre-test without post-test",
+        "add a module whose quiz has 'role: post_test' (with questions) to measure the gain",
+    ),
+    "E021": Code("more than one pre-test or post-test", "a course has one of each at most"),
     # module files
     "E101": Code("module file is not UTF-8", "save the file as UTF-8"),
     "E102": Code(
@@ -103,6 +124,16 @@ CODES: dict[str, Code] = {
     "E219": Code("invalid tolerance", "tolerance is a number >= 0"),
     "E220": Code("invalid points", "points is a number greater than 0"),
     "E221": Code("true or false expected", "write true or false, without quotes"),
+    # survey blocks
+    "E230": Code(
+        "invalid survey block",
+        "a survey block has id, type, prompt (and options for single); close it with ```",
+    ),
+    "E231": Code("unknown survey type", "type is likert (1 to 5), single or text"),
+    "E232": Code(
+        "invalid survey options", "a single-choice survey question has 2 to 10 options (id, text)"
+    ),
+    "E233": Code("duplicate survey question id", "survey ids are unique within the whole course"),
     # translations
     "E301": Code(
         "module id differs from the default-language file",
@@ -119,6 +150,10 @@ CODES: dict[str, Code] = {
     "E304": Code(
         "quiz in translation not in default language",
         "add the question to the default-language file first, or remove it here",
+    ),
+    "E305": Code(
+        "survey differs across languages",
+        "keep the default language's survey ids, types and option ids; translate texts only",
     ),
     # links and assets
     "E401": Code("image file missing", "put the image in assets/ and write ../assets/name.png"),
@@ -159,6 +194,7 @@ CODES: dict[str, Code] = {
     "W106": Code("not a Markdown file", "module files end in .md; other files are ignored"),
     "W201": Code("unknown key in quiz block", "check the spelling; unknown keys are ignored"),
     "W202": Code("key not used by this question type", "remove the key or change 'type'"),
+    "W203": Code("unknown key in survey block", "check the spelling; unknown keys are ignored"),
     "W301": Code(
         "module missing in a language",
         "learners see the default language with a notice until the translation exists",

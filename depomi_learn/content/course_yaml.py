@@ -39,6 +39,8 @@ COURSE_KEYS = (
     "prerequisites",
     "modules",
     "certificate",
+    "blended",
+    "completion",
 )
 REQUIRED_KEYS = (
     "id",
@@ -52,6 +54,7 @@ REQUIRED_KEYS = (
     "modules",
 )
 CERTIFICATE_KEYS = ("enabled", "validity_months")
+COMPLETION_KEYS = ("modules", "attendance_percent", "post_test")
 LEVELS = ("beginner", "intermediate", "advanced")
 LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 LABEL_MAX = 40
@@ -90,6 +93,7 @@ def parse_course_yaml(folder: Path, display: str, findings: Findings) -> CourseS
         source_yaml=text,
     )
     _certificate(scope, meta, course)
+    _completion(scope, meta, course)
     _modules(scope, meta, course)
     prerequisites = meta.get("prerequisites")
     for index, item in enumerate(prerequisites if isinstance(prerequisites, list) else []):
@@ -219,6 +223,41 @@ def _certificate(scope: Scope, meta: MarkedDict, course: CourseSource) -> None:
     check_unknown_keys(scope, value, CERTIFICATE_KEYS)
     course.certificate_enabled = get_bool(scope, value, "enabled", False)
     course.validity_months = get_int(scope, value, "validity_months", minimum=1)
+
+
+def _completion(scope: Scope, meta: MarkedDict, course: CourseSource) -> None:
+    """Read `blended` and the `completion` rule of a blended course."""
+    course.blended = get_bool(scope, meta, "blended", False)
+    course.blended_line = meta.line_of("blended") if "blended" in meta else None
+    if "completion" not in meta:
+        return
+    value = meta.get("completion")
+    course.completion_line = meta.line_of("completion")
+    if not isinstance(value, MarkedDict):
+        message = "'completion' must be a mapping such as {modules: all, attendance_percent: 80}"
+        scope.add("E016", course.completion_line, message)
+        return
+    check_unknown_keys(scope, value, COMPLETION_KEYS)
+    rule: dict = {"modules": "all"}
+    modules = value.get("modules", "all")
+    if isinstance(modules, MarkedList) and modules and all(is_valid_id(m) for m in modules):
+        rule["modules"] = list(modules)
+        course.completion_module_lines = {m: modules.line_of(i) for i, m in enumerate(modules)}
+    elif modules != "all":
+        shown = describe(modules, raw_of(value, "modules"))
+        scope.add(
+            "E016", value.line_of("modules"), f"'modules' is 'all' or a list of ids, not {shown}"
+        )
+    percent = get_int(scope, value, "attendance_percent", minimum=1, code="E016")
+    if percent is not None and percent > 100:
+        scope.add("E016", value.line_of("attendance_percent"), "attendance_percent is 1 to 100")
+    elif percent is not None:
+        rule["attendance_percent"] = percent
+        course.attendance_line = value.line_of("attendance_percent")
+    if "post_test" in value:
+        rule["post_test"] = get_bool(scope, value, "post_test", False, code="E016")
+        course.post_test_line = value.line_of("post_test")
+    course.completion = rule
 
 
 def _modules(scope: Scope, meta: MarkedDict, course: CourseSource) -> None:

@@ -28,6 +28,7 @@ from ..models import (
 from .findings import Finding, has_errors
 from .render import render_markdown, render_question_text
 from .source import CourseModule, CourseSource, ModuleSource
+from .survey import survey_of
 from .validate import load_tree
 
 
@@ -67,8 +68,9 @@ def import_course(source: CourseSource, *, imported_by_id: int | None = None) ->
         db.session.add(course)
     version = _new_version(source, course, plan.version_number, imported_by_id)
     urls = _Urls(source)
+    by_id = {module.id: module for module in source.modules}
     for module in source.modules:
-        version.modules.append(_new_module(module, urls))
+        version.modules.append(_new_module(module, urls, by_id))
     version.assets.extend(
         CourseAsset(path=a.path, media_type=a.media_type, sha256=a.sha256, data=a.data)
         for a in source.assets
@@ -176,6 +178,8 @@ def _new_version(
         prerequisites=list(source.prerequisites),
         certificate_enabled=source.certificate_enabled,
         validity_months=source.validity_months,
+        completion=source.completion,
+        survey=survey_of(source),
         source_yaml=source.source_yaml,
         imported_by_id=imported_by_id,
     )
@@ -190,8 +194,11 @@ def _source_files(source: CourseSource, version: CourseVersion) -> list[SourceFi
     ]
 
 
-def _new_module(module: CourseModule, urls: _Urls) -> Module:
+def _new_module(module: CourseModule, urls: _Urls, by_id: dict[str, CourseModule]) -> Module:
     default = module.default
+    # A pre-test may draw from another module's questions (`pool`): it gets its own copy.
+    pool = by_id.get((default.quiz_settings or {}).get("pool", ""))
+    questions = module.questions or (pool.questions if pool else [])
     row = Module(
         key=module.id,
         position=module.position,
@@ -200,7 +207,7 @@ def _new_module(module: CourseModule, urls: _Urls) -> Module:
         quiz_settings=module.quiz_settings,
     )
     row.texts.extend(_new_text(module, text, urls) for text in module.texts.values())
-    for position, question in enumerate(module.questions):
+    for position, question in enumerate(questions):
         texts = {
             language: render_question_text(text, language=language, asset_url=urls.asset)
             for language, text in question.texts.items()

@@ -18,6 +18,7 @@ from .fields import (
 from .findings import Findings
 from .quiz import QuizBlock, parse_question, parse_quiz_settings, question_id_of, split_quiz_blocks
 from .source import ModuleSource, decode_text, split_lines
+from .survey import parse_survey
 from .yamlmarks import MarkedDict, YamlProblem, load_marked
 
 FRONT_MATTER_KEYS = (
@@ -115,6 +116,8 @@ def _read_body(
     module: ModuleSource, lines: list[tuple[int, str]], findings: Findings
 ) -> list[QuizBlock]:
     prose, blocks = split_quiz_blocks(lines)
+    prose, surveys = split_quiz_blocks(prose, info="survey")
+    _read_surveys(module, surveys, findings)
     seen: dict[str, int] = {}
     for block in blocks:
         block_id = question_id_of(block)
@@ -137,11 +140,23 @@ def _read_body(
     return blocks
 
 
+def _read_surveys(module: ModuleSource, blocks: list[QuizBlock], findings: Findings) -> None:
+    for block in blocks:
+        item = parse_survey(block, module.path, findings)
+        if item is None:
+            continue
+        if any(other.id == item.id for other in module.survey_items):
+            message = f"survey question '{item.id}' is already in this file"
+            findings.add("E233", module.path, item.line, message)
+            continue
+        module.survey_items.append(item)
+
+
 def _check_quiz_presence(
     module: ModuleSource, blocks: list[QuizBlock], matter: MarkedDict, findings: Findings
 ) -> None:
     settings = module.quiz_settings
-    if "quiz" in matter and not blocks:
+    if "quiz" in matter and not blocks and not (settings or {}).get("pool"):
         line = matter.line_of("quiz")
         findings.add("W104", module.path, line, "'quiz:' is set but there are no questions")
     if blocks and "quiz" not in matter:

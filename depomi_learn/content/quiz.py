@@ -33,7 +33,16 @@ TYPE_KEYS = {
 }
 ALL_KEYS = (*COMMON_KEYS, "options", "scoring", "answer", "feedback", "accept")
 ALL_KEYS += ("case_sensitive", "tolerance", "range")
-SETTINGS_KEYS = ("pass_mark", "max_attempts", "time_limit_minutes", "draw", "shuffle")
+SETTINGS_KEYS = (
+    "pass_mark",
+    "max_attempts",
+    "time_limit_minutes",
+    "draw",
+    "shuffle",
+    "role",
+    "pool",
+)
+QUIZ_ROLES = ("pre_test", "post_test")
 
 
 @dataclass
@@ -44,9 +53,9 @@ class QuizBlock:
 
 
 def split_quiz_blocks(
-    lines: list[tuple[int, str]],
+    lines: list[tuple[int, str]], info: str = "quiz"
 ) -> tuple[list[tuple[int, str]], list[QuizBlock]]:
-    """Separate prose lines from quiz blocks; code blocks of other languages are left alone."""
+    """Separate prose lines from `info` blocks (quiz, survey); other code blocks stay in prose."""
     prose: list[tuple[int, str]] = []
     blocks: list[QuizBlock] = []
     fence: tuple[str, int, bool] | None = None  # (char, length, is_quiz)
@@ -55,7 +64,7 @@ def split_quiz_blocks(
     for number, text in lines:
         if fence is None:
             match = FENCE.match(text)
-            if match and match.group(3).strip() == "quiz":
+            if match and match.group(3).strip() == info:
                 fence = (match.group(2)[0], len(match.group(2)), True)
                 indent, block_lines = len(match.group(1)), []
                 blocks.append(QuizBlock(number, ""))
@@ -184,4 +193,15 @@ def parse_quiz_settings(scope: Scope, value: object, line: int) -> dict | None:
             settings[key] = number
     if "shuffle" in value:
         settings["shuffle"] = get_bool(scope, value, "shuffle", False, code="E109")
+    if "pool" in value:
+        pool = get_id(scope, value, "pool", "E109", "pool module id")
+        if pool:
+            settings["pool"] = pool
+    if "role" in value:
+        role = value["role"]
+        if role in QUIZ_ROLES:
+            settings["role"] = role
+        else:
+            shown = describe(role, raw_of(value, "role"))
+            scope.add("E109", value.line_of("role"), f"role {shown} is not pre_test or post_test")
     return settings

@@ -74,6 +74,7 @@ class ModuleSource:
     body_lines: list[tuple[int, str]] = field(default_factory=list)  # (file line, text)
     questions: list[ParsedQuestion] = field(default_factory=list)
     quiz_ids: set[str] = field(default_factory=set)  # ids of every quiz block, even invalid ones
+    survey_items: list = field(default_factory=list)  # survey.SurveyItem, in file order
     front_lines: dict[str, int] = field(default_factory=dict)  # front matter key -> line
 
     @property
@@ -117,7 +118,7 @@ class CourseModule:
     @property
     def quiz_settings(self) -> dict | None:
         """Return the settings of a module with questions (defaults filled in), else None."""
-        if not self.default.questions:
+        if not self.default.questions and not (self.default.quiz_settings or {}).get("pool"):
             return None
         return {**DEFAULT_QUIZ_SETTINGS, **(self.default.quiz_settings or {})}
 
@@ -165,6 +166,13 @@ class CourseSource:
     validity_months: int | None
     source_yaml: str
     module_lines: dict[str, int] = field(default_factory=dict)  # listed module id -> line
+    blended: bool = False  # the course runs sessions (attendance can be required)
+    completion: dict | None = None  # blended courses: what completing means
+    blended_line: int | None = None
+    completion_line: int | None = None
+    attendance_line: int | None = None
+    post_test_line: int | None = None
+    completion_module_lines: dict[str, int] = field(default_factory=dict)
     prerequisite_lines: dict[str, int] = field(default_factory=dict)
     files: set[str] = field(default_factory=set)  # course-relative paths of all visible files
     file_data: dict[str, bytes] = field(default_factory=dict)  # those files' bytes, as hashed

@@ -7,12 +7,14 @@ import hashlib
 from pathlib import Path
 
 from .assets import load_assets, visible_files
+from .completion_rules import check_completion
 from .course_yaml import LANGUAGE_CODE, parse_course_yaml
 from .findings import Finding, Findings, sort_findings
 from .links import check_links
 from .module_file import parse_module
 from .prerequisites import check_prerequisites
 from .source import CourseModule, CourseSource, ModuleSource
+from .survey import check_course_survey
 from .translations import check_module_translations
 
 
@@ -37,6 +39,8 @@ def load_course(
     for module in course.modules:
         check_module_translations(module, findings)
     _check_question_ids(course, findings)
+    check_completion(course, findings)
+    check_course_survey(course, findings)
     for sources in by_language.values():
         for source in sources:
             check_links(source, findings, course.files, course.languages)

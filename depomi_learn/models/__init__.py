@@ -10,6 +10,16 @@ from .people import Institution, Province, Region, Role, User
 from .profile_changes import ProfileChangeRequest, RequestStatus
 from .quizzes import QuizAttempt
 from .security import PasswordResetToken, RecoveryCode, SignInAttempt
+from .sessions import (
+    SessionAttendance,
+    SessionDay,
+    SessionNotice,
+    SessionRegistration,
+    SurveyAnswer,
+    SurveyResponse,
+    TrainingSession,
+    session_trainer,
+)
 from .types import UTCDateTime, utcnow
 
 __all__ = [
@@ -37,10 +47,18 @@ __all__ = [
     "Region",
     "RequestStatus",
     "Role",
+    "SessionAttendance",
+    "SessionDay",
+    "SessionNotice",
+    "SessionRegistration",
     "SignInAttempt",
     "SourceFile",
+    "SurveyAnswer",
+    "SurveyResponse",
+    "TrainingSession",
     "UTCDateTime",
     "User",
     "assignment_learner",
+    "session_trainer",
     "utcnow",
 ]

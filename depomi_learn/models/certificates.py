@@ -38,6 +38,7 @@ class Certificate(db.Model):
     course_title: Mapped[dict[str, str]] = mapped_column(sa.JSON)  # {"fr": ..., "ar": ...}
     version_label: Mapped[str] = mapped_column(sa.String(40))
     score: Mapped[float | None]
+    hours_attended: Mapped[float | None]  # blended courses: hours of sessions attended
     region_name: Mapped[dict[str, str] | None] = mapped_column(sa.JSON)  # {"fr": ..., "ar": ...}
     # Salt of the hashed email in the Open Badges credential: the email itself is never published.
     subject_salt: Mapped[str] = mapped_column(sa.String(32))

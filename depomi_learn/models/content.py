@@ -48,6 +48,10 @@ class CourseVersion(db.Model):
     prerequisites: Mapped[list[str]] = mapped_column(sa.JSON)
     certificate_enabled: Mapped[bool] = mapped_column(default=False)
     validity_months: Mapped[int | None]
+    # course.yaml's `completion` rule of a blended course; None: every module, as before.
+    completion: Mapped[dict | None] = mapped_column(sa.JSON)
+    # The course's ```survey``` questions, asked after each session with the programme's own.
+    survey: Mapped[list | None] = mapped_column(sa.JSON)
     source_yaml: Mapped[str] = mapped_column(sa.Text)
     imported_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     imported_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))

@@ -16,7 +16,7 @@ import xlsxwriter
 from .tables import Table, cell_text, table_title
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-NUMBER_KINDS = frozenset({"count", "rate", "score"})
+NUMBER_KINDS = frozenset({"count", "rate", "score", "ratio"})
 CSV_FLUSH_BYTES = 64 * 1024
 
 

@@ -84,7 +84,7 @@ def table_title(name: str, metric: str = "") -> str:
         "results": _l("Results"),
         **{by: DIMENSION_LABELS[by] for by in DIMENSIONS},
     }
-    return str(titles[name])
+    return str(titles.get(name, name))
 
 
 def local_date(value: datetime) -> str:
@@ -102,6 +102,8 @@ def cell_text(value: object, kind: str) -> str:
         return str(int(value))
     if kind in ("rate", "score"):
         return f"{float(value):.1f}"
+    if kind == "ratio":
+        return f"{float(value):.2f}"
     if kind == "date":
         return local_date(value)
     if kind == "flag":
@@ -117,6 +119,8 @@ def cell_json(value: object, kind: str) -> object:
         return bool(value)
     if kind in ("rate", "score") and value is not None:
         return round(float(value), 1)
+    if kind == "ratio" and value is not None:
+        return round(float(value), 2)
     return value
 
 

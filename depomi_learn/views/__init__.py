@@ -22,3 +22,8 @@ def register_blueprints(app: Flask) -> None:
     from . import results
 
     app.register_blueprint(results.bp)
+    from . import attendance, session_reports, sessions
+
+    app.register_blueprint(session_reports.bp)  # /sessions/report before /sessions/<id>
+    app.register_blueprint(sessions.bp)
+    app.register_blueprint(attendance.bp)

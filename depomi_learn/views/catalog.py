@@ -17,6 +17,7 @@ from ..extensions import db
 from ..i18n import current_language, pick_content_language
 from ..learning import continue_points, course_progress, enrol, find_enrolment, next_module
 from ..permissions import can_view_course
+from ..sessions.scheduling import upcoming_for
 
 bp = Blueprint("catalog", __name__)
 
@@ -28,7 +29,12 @@ def home():
     points = continue_points(current_user)
     enrolled = {point.version.course_id for point in points}
     suggestions = [v for v in visible_versions(current_user) if v.course_id not in enrolled]
-    return render_template("catalog/home.html", points=points, suggestions=suggestions[:6])
+    return render_template(
+        "catalog/home.html",
+        points=points,
+        suggestions=suggestions[:6],
+        upcoming_sessions=upcoming_for(current_user),
+    )
 
 
 @bp.route("/courses")
@@ -70,7 +76,9 @@ def course(course_id: str):
     version = course.current_version
     language = content_language_for(version)
     enrolment = progress = resume = None
+    upcoming_sessions = []
     if current_user.is_authenticated:
+        upcoming_sessions = upcoming_for(current_user, course.id)
         enrolment = find_enrolment(current_user, course.id)
         progress = course_progress(current_user, version)
         if enrolment:
@@ -83,6 +91,7 @@ def course(course_id: str):
         enrolment=enrolment,
         progress=progress,
         resume=resume,
+        upcoming_sessions=upcoming_sessions,
     )
 
 

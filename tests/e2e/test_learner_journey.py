@@ -36,7 +36,7 @@ def test_read_in_arabic_mark_read_and_continue_after_signing_in_again(page, live
     page.locator("form[action*='/read'] button").click()
     second_module = page.url
     assert second_module != first_module
-    assert "/modules/contexte" in second_module
+    assert "/modules/test-initial" in second_module  # the pre-test comes next
 
     page.locator("form[action='/logout'] button").click()
     expect(page).to_have_url(re.compile("/login$"))
@@ -44,7 +44,7 @@ def test_read_in_arabic_mark_read_and_continue_after_signing_in_again(page, live
     sign_in(page, live_server)
     expect(page.locator("html")).to_have_attribute("dir", "rtl")  # the choice is remembered
     resume = page.locator("section.continue a.button")
-    expect(resume).to_have_attribute("href", re.compile("/modules/contexte$"))
+    expect(resume).to_have_attribute("href", re.compile("/modules/test-initial$"))
     screenshot(page, "home-continue-ar-phone")
     resume.click()
-    expect(page).to_have_url(re.compile("/modules/contexte$"))
+    expect(page).to_have_url(re.compile("/modules/test-initial$"))

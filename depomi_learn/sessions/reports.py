@@ -1,0 +1,308 @@
+"""Session reports: attendance rate, knowledge gain and satisfaction, per session or grouped by
+region and province. SQL aggregates over the sessions the viewer may manage; the page, the CSV
+and the XLSX come from the same rows.
+
+Gain per learner is post - pre; a session shows the average of its learners' gains and Hake's
+normalised gain computed on the group's averages, (avg post - avg pre) / (100 - avg pre), over
+the learners who took both tests. Satisfaction is the mean of Likert answers (1 to 5), shown only
+from MIN_ANSWERS evaluations.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from ..extensions import db
+from ..models import (
+    Course,
+    Module,
+    Province,
+    QuizAttempt,
+    Region,
+    SessionAttendance,
+    SessionDay,
+    SessionRegistration,
+    SurveyAnswer,
+    SurveyResponse,
+    TrainingSession,
+    User,
+)
+from ..permissions import sessions_manageable_by
+from ..reports.tables import Column, Table
+from .completion import POST_TEST, PRE_TEST, normalised_gain
+from .evaluation import MIN_ANSWERS
+
+MEASURES = (
+    Column("registered", _l("Registered"), "count"),
+    Column("attendance_rate", _l("Attendance rate (%)"), "rate"),
+    Column("pre", _l("Pre-test average (%)"), "score"),
+    Column("post", _l("Post-test average (%)"), "score"),
+    Column("gain", _l("Average gain (points)"), "score"),
+    Column("normalised_gain", _l("Normalised gain"), "ratio"),
+    Column("satisfaction", _l("Satisfaction (1-5)"), "ratio"),
+    Column("evaluations", _l("Evaluations"), "count"),
+)
+SESSION_COLUMNS = (
+    Column("id", _l("Session"), "count"),
+    Column("title", _l("Title")),
+    Column("course", _l("Course")),
+    Column("region", _l("Region")),
+    Column("province", _l("Province or prefecture")),
+    Column("first_day", _l("First day"), "date"),
+    *MEASURES,
+)
+GROUPS = ("region", "province")
+
+
+def _role_keys() -> dict[str, list[tuple[str, str]]]:
+    """Return the (course id, module key) of every current pre-test and post-test."""
+    rows = db.session.execute(
+        sa.select(Course.id, Module.key, Module.quiz_settings)
+        .join(Module, Module.version_id == Course.current_version_id)
+        .where(Module.quiz_settings.is_not(None))
+    )
+    keys: dict[str, list[tuple[str, str]]] = {PRE_TEST: [], POST_TEST: []}
+    for course_id, key, settings in rows:
+        role = (settings or {}).get("role")
+        if role in keys:
+            keys[role].append((course_id, key))
+    return keys
+
+
+def _is_one_of(pairs: list[tuple[str, str]]) -> sa.ColumnElement[bool]:
+    if not pairs:
+        return sa.false()
+    return sa.or_(
+        *(sa.and_(QuizAttempt.course_id == c, QuizAttempt.module_key == k) for c, k in pairs)
+    )
+
+
+def _learner_scores() -> sa.Subquery:
+    """One row per registered learner and session: best pre-test and post-test result."""
+    keys = _role_keys()
+    return (
+        sa.select(
+            SessionRegistration.session_id,
+            SessionRegistration.user_id,
+            sa.func.max(sa.case((_is_one_of(keys[PRE_TEST]), QuizAttempt.percent))).label("pre"),
+            sa.func.max(sa.case((_is_one_of(keys[POST_TEST]), QuizAttempt.percent))).label("post"),
+        )
+        .join(TrainingSession, TrainingSession.id == SessionRegistration.session_id)
+        .join(
+            QuizAttempt,
+            sa.and_(
+                QuizAttempt.user_id == SessionRegistration.user_id,
+                QuizAttempt.course_id == TrainingSession.course_id,
+                QuizAttempt.submitted_at.is_not(None),
+            ),
+        )
+        .where(SessionRegistration.status == "registered")
+        .group_by(SessionRegistration.session_id, SessionRegistration.user_id)
+        .subquery()
+    )
+
+
+def _per_session() -> dict[str, sa.Subquery]:
+    registered = (
+        sa.select(SessionRegistration.session_id, sa.func.count().label("registered"))
+        .where(SessionRegistration.status == "registered")
+        .group_by(SessionRegistration.session_id)
+        .subquery()
+    )
+    days = (
+        sa.select(
+            SessionDay.session_id,
+            sa.func.count().label("days"),
+            sa.func.min(SessionDay.starts_at).label("first_day"),
+        )
+        .group_by(SessionDay.session_id)
+        .subquery()
+    )
+    present = (
+        sa.select(SessionDay.session_id, sa.func.count().label("present"))
+        .join(SessionAttendance, SessionAttendance.day_id == SessionDay.id)
+        .join(
+            SessionRegistration,
+            sa.and_(
+                SessionRegistration.session_id == SessionDay.session_id,
+                SessionRegistration.user_id == SessionAttendance.user_id,
+                SessionRegistration.status == "registered",
+            ),
+        )
+        .where(SessionAttendance.status == "present")
+        .group_by(SessionDay.session_id)
+        .subquery()
+    )
+    scores = _learner_scores()
+    both = sa.and_(scores.c.pre.is_not(None), scores.c.post.is_not(None))
+    gains = (
+        sa.select(
+            scores.c.session_id,
+            sa.func.avg(sa.case((both, scores.c.pre))).label("pre"),
+            sa.func.avg(sa.case((both, scores.c.post))).label("post"),
+            sa.func.avg(sa.case((both, scores.c.post - scores.c.pre))).label("gain"),
+            sa.func.count(sa.case((both, 1))).label("tested"),
+        )
+        .group_by(scores.c.session_id)
+        .subquery()
+    )
+    likert = (
+        sa.select(
+            SurveyAnswer.session_id,
+            sa.func.sum(SurveyAnswer.number).label("points"),
+            sa.func.count(SurveyAnswer.number).label("answers"),
+        )
+        .group_by(SurveyAnswer.session_id)
+        .subquery()
+    )
+    responses = (
+        sa.select(SurveyResponse.session_id, sa.func.count().label("evaluations"))
+        .group_by(SurveyResponse.session_id)
+        .subquery()
+    )
+    return {
+        "registered": registered,
+        "days": days,
+        "present": present,
+        "gains": gains,
+        "likert": likert,
+        "responses": responses,
+    }
+
+
+def _joined(query: sa.Select, parts: dict[str, sa.Subquery]) -> sa.Select:
+    for part in parts.values():
+        query = query.outerjoin(part, part.c.session_id == TrainingSession.id)
+    return query
+
+
+def _finish(row: dict) -> dict:
+    """Turn sums into rates and averages; hide satisfaction below MIN_ANSWERS evaluations."""
+    expected = (row.pop("expected") or 0) or None
+    row["attendance_rate"] = 100 * (row.pop("present_sum") or 0) / expected if expected else None
+    points, answers = row.pop("points") or 0, row.pop("answers") or 0
+    enough = (row.get("evaluations") or 0) >= MIN_ANSWERS and answers
+    row["satisfaction"] = points / answers if enough else None
+    row["normalised_gain"] = normalised_gain(row.get("pre"), row.get("post"))
+    for key in ("pre", "post", "gain"):
+        row[key] = float(row[key]) if row.get(key) is not None else None
+    return row
+
+
+def session_rows(user: User, region_id: int | None = None, province_id: int | None = None):
+    """Return one row per session `user` may manage (optionally in one region or province)."""
+    parts = _per_session()
+    reg, days, present, gains = parts["registered"], parts["days"], parts["present"], parts["gains"]
+    likert, responses = parts["likert"], parts["responses"]
+    visible = sessions_manageable_by(user).with_only_columns(TrainingSession.id)
+    query = (
+        sa.select(
+            TrainingSession.id.label("id"),
+            TrainingSession.title.label("title"),
+            TrainingSession.course_id.label("course"),
+            Region.name_fr.label("region"),
+            Province.name_fr.label("province"),
+            days.c.first_day.label("first_day"),
+            sa.func.coalesce(reg.c.registered, 0).label("registered"),
+            (reg.c.registered * days.c.days).label("expected"),
+            present.c.present.label("present_sum"),
+            gains.c.pre.label("pre"),
+            gains.c.post.label("post"),
+            gains.c.gain.label("gain"),
+            likert.c.points.label("points"),
+            likert.c.answers.label("answers"),
+            sa.func.coalesce(responses.c.evaluations, 0).label("evaluations"),
+        )
+        .select_from(TrainingSession)
+        .join(Region, Region.id == TrainingSession.region_id)
+        .outerjoin(Province, Province.id == TrainingSession.province_id)
+        .where(TrainingSession.id.in_(visible), TrainingSession.cancelled_at.is_(None))
+    )
+    query = _joined(query, parts)
+    if region_id is not None:
+        query = query.where(TrainingSession.region_id == region_id)
+    if province_id is not None:
+        query = query.where(TrainingSession.province_id == province_id)
+    query = query.order_by(days.c.first_day.desc(), TrainingSession.id.desc())
+    return [_finish(dict(row._mapping)) for row in db.session.execute(query)]
+
+
+def session_table(user: User, **where: int | None) -> Table:
+    return Table("sessions", SESSION_COLUMNS, session_rows(user, **where))
+
+
+def session_summary(session: TrainingSession) -> dict:
+    """Return the measures of one session (its row of the report)."""
+    parts = _per_session()
+    reg, days, present, gains = parts["registered"], parts["days"], parts["present"], parts["gains"]
+    likert, responses = parts["likert"], parts["responses"]
+    query = _joined(
+        sa.select(
+            sa.func.coalesce(reg.c.registered, 0).label("registered"),
+            (reg.c.registered * days.c.days).label("expected"),
+            present.c.present.label("present_sum"),
+            gains.c.pre.label("pre"),
+            gains.c.post.label("post"),
+            gains.c.gain.label("gain"),
+            gains.c.tested.label("tested"),
+            likert.c.points.label("points"),
+            likert.c.answers.label("answers"),
+            sa.func.coalesce(responses.c.evaluations, 0).label("evaluations"),
+        )
+        .select_from(TrainingSession)
+        .where(TrainingSession.id == session.id),
+        parts,
+    )
+    return _finish(dict(db.session.execute(query).one()._mapping))
+
+
+def group_rows(user: User, by: str, region_id: int | None = None) -> list[dict]:
+    """Return the measures summed over the sessions of each region (or province of a region)."""
+    parts = _per_session()
+    reg, days, present, gains = parts["registered"], parts["days"], parts["present"], parts["gains"]
+    likert, responses = parts["likert"], parts["responses"]
+    if by == "province":
+        key, name = Province.code, Province.name_fr
+    else:
+        key, name = Region.code, Region.name_fr
+    visible = sessions_manageable_by(user).with_only_columns(TrainingSession.id)
+    query = (
+        sa.select(
+            key.label("key"),
+            name.label("name"),
+            sa.func.count(TrainingSession.id).label("sessions"),
+            sa.func.coalesce(sa.func.sum(reg.c.registered), 0).label("registered"),
+            sa.func.sum(reg.c.registered * days.c.days).label("expected"),
+            sa.func.sum(present.c.present).label("present_sum"),
+            (sa.func.sum(gains.c.pre * gains.c.tested) / sa.func.sum(gains.c.tested)).label("pre"),
+            (sa.func.sum(gains.c.post * gains.c.tested) / sa.func.sum(gains.c.tested)).label(
+                "post"
+            ),
+            (sa.func.sum(gains.c.gain * gains.c.tested) / sa.func.sum(gains.c.tested)).label(
+                "gain"
+            ),
+            sa.func.sum(likert.c.points).label("points"),
+            sa.func.sum(likert.c.answers).label("answers"),
+            sa.func.coalesce(sa.func.sum(responses.c.evaluations), 0).label("evaluations"),
+        )
+        .select_from(TrainingSession)
+        .join(Region, Region.id == TrainingSession.region_id)
+        .outerjoin(Province, Province.id == TrainingSession.province_id)
+        .where(TrainingSession.id.in_(visible), TrainingSession.cancelled_at.is_(None))
+    )
+    query = _joined(query, parts)
+    if region_id is not None:
+        query = query.where(TrainingSession.region_id == region_id)
+    query = query.group_by(key, name).order_by(name)
+    return [_finish(dict(row._mapping)) for row in db.session.execute(query)]
+
+
+def group_table(user: User, by: str, region_id: int | None = None) -> Table:
+    label = _l("Province or prefecture") if by == "province" else _l("Region")
+    columns = (
+        Column("name", label),
+        Column("sessions", _l("Sessions"), "count"),
+        *MEASURES,
+    )
+    return Table(f"sessions-by-{by}", columns, group_rows(user, by, region_id))
