@@ -12,6 +12,12 @@ Pre- and post-tests of course-d (best result of each): W1..W5 pairs, pre 40 50 6
 post 80 75 90 60 45 (averages 40 and 70: normalised gain (70-40)/(100-40) = 0.5), submitted in
 May; W3 tried the post-test again and got 70 (her best stays 90); M1 has a pre-test only; W6
 never submitted hers.
+
+Sessions of course-s: in Agadir, five days of two hours in June 2026. S1 is present four days
+(80 %: trained), P1 (a woman of a commune of Agadir) five, M1 five (already trained), P2 three
+(60 %: not trained, her six hours count), P3 is excused every day. A cancelled session where M2
+was present counts for nothing. Five people evaluate the Agadir session (15 Likert answers, 12
+rated 4 or 5) and two an Oriental session in May (6 answers, 3 rated 4 or 5): 15 of 21.
 """
 
 from datetime import UTC, datetime, timedelta
@@ -29,6 +35,11 @@ from depomi_learn.models import (
     QuizAttempt,
     Region,
     Role,
+    SessionAttendance,
+    SessionDay,
+    SurveyAnswer,
+    SurveyResponse,
+    TrainingSession,
     User,
     utcnow,
 )
@@ -44,13 +55,16 @@ POST = (80, 75, 90, 60, 45)
 
 # Expected values, national scope, programme to date.
 EXPECTED_TOTALS = {
-    "people_trained": 15,
+    "people_trained": 17,  # 15 who completed a course, S1 and P1 by attendance
     "completions": 17,
     "certificates_valid": 11,
-    "training_hours": 17.3,  # 17 courses of one hour, and S1's 20 minutes
+    "training_hours": 51.3,  # 17 courses of one hour, S1's 20 minutes; 8+10+10+6 session hours
     "knowledge_gain": 0.5,
-    "women_share": 40.0,  # 6 of 15
+    "satisfaction": 71.4,  # 15 of 21 answers
+    "women_share": 47.1,  # 8 of 17
 }
+JUNE = [datetime(2026, 6, day, 9, tzinfo=UTC) for day in range(1, 6)]
+ANSWERS = {"agadir": [5, 4, 4, 5, 5, 3, 4, 4, 4, 2, 5, 4, 3, 4, 5], "oujda": [5, 5, 1, 4, 2, 2]}
 
 
 def _person(email: str, region: int | None, **fields: object) -> User:
@@ -121,7 +135,7 @@ def _ids(model, column, *codes: str) -> list[int]:
 
 def build_results_world(app: Flask) -> dict[str, int]:
     """Create the population above; return ids of people and of three coordinators."""
-    for course_id in ("course-a", "course-b", "course-c"):
+    for course_id in ("course-a", "course-b", "course-c", "course-s"):
         make_course(app, course_id, modules=MODULES)
     make_course(app, "course-d", modules=("pre", "post"), quiz_modules=("pre", "post"))
     with app.app_context():
@@ -164,6 +178,16 @@ def build_results_world(app: Flask) -> dict[str, int]:
                 )
                 for n in range(1, 6)
             },
+            **{
+                f"P{n}": _person(
+                    f"p{n}@r.ma",
+                    souss,
+                    sex="female",
+                    province_id=agadir,
+                    institution_type="commune",
+                )
+                for n in range(1, 4)
+            },
             "coord_souss": _person("c@souss.ma", souss, role=Role.COORDINATOR),
             "coord_oriental": _person("c@oriental.ma", oriental, role=Role.COORDINATOR),
             "national": _person("n@depomi.ma", None, role=Role.COORDINATOR),
@@ -171,6 +195,7 @@ def build_results_world(app: Flask) -> dict[str, int]:
         db.session.add_all(people.values())
         db.session.flush()
         _learning(people)
+        _sessions(people, souss, agadir, oriental)
         db.session.commit()
         return {key: user.id for key, user in people.items()}
 
@@ -224,3 +249,47 @@ def grow_world(app: Flask, count: int) -> None:
             db.session.add(_attempt(person, "pre_test", 40 + n % 20, MAR))
             db.session.add(_attempt(person, "post_test", 60 + n % 30, MAY))
         db.session.commit()
+
+
+def _session(course_id: str, region: int, province: int | None, days: list[datetime], **fields):
+    session = TrainingSession(
+        course_id=course_id, region_id=region, province_id=province, title="Atelier", **fields
+    )
+    session.days = [SessionDay(starts_at=day, ends_at=day + timedelta(hours=2)) for day in days]
+    db.session.add(session)
+    db.session.flush()
+    return session
+
+
+def _present(session: TrainingSession, person: User, days: int, status: str = "present"):
+    db.session.add_all(
+        SessionAttendance(day_id=day.id, user_id=person.id, status=status, method="trainer")
+        for day in session.days[:days]
+    )
+
+
+def _evaluate(session: TrainingSession, people: list[User], ratings: list[int]) -> None:
+    db.session.add_all(SurveyResponse(session_id=session.id, user_id=p.id) for p in people)
+    db.session.add_all(
+        SurveyAnswer(
+            session_id=session.id,
+            question=("relevance", "trainer", "organisation")[n % 3],
+            number=rating,
+        )
+        for n, rating in enumerate(ratings)
+    )
+    db.session.add(SurveyAnswer(session_id=session.id, question="apply", text="Tout"))
+
+
+def _sessions(people: dict[str, User], souss: int, agadir: int, oriental: int) -> None:
+    make = "course-s"
+    agadir_session = _session(make, souss, agadir, JUNE)
+    for key, days in (("S1", 4), ("P1", 5), ("M1", 5), ("P2", 3)):
+        _present(agadir_session, people[key], days)
+    _present(agadir_session, people["P3"], 5, status="excused")
+    cancelled = _session(make, souss, agadir, JUNE, cancelled_at=utcnow())
+    _present(cancelled, people["M2"], 5)
+    oujda_session = _session(make, oriental, None, [MAY])
+    evaluators = [people[key] for key in ("S1", "P1", "M1", "P2", "P3")]
+    _evaluate(agadir_session, evaluators, ANSWERS["agadir"])
+    _evaluate(oujda_session, [people["O1"], people["O2"]], ANSWERS["oujda"])

@@ -12,12 +12,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 import sqlalchemy as sa
+from flask import current_app
 from flask_babel import gettext
 
 from ..extensions import db
 from ..models import Role, User
 from ..models import utcnow as _utcnow
-from ..permissions import learners_visible_to
+from ..permissions import learners_visible_to, sessions_manageable_by
 from . import events
 from .filters import ReportFilters, period_bounds
 from .indicators import BY_ID, INDICATOR_IDS, SMALL_GROUP, Indicator, parse_breakdowns
@@ -110,20 +111,51 @@ def _measures(family: str, happened: sa.Subquery, people: sa.Subquery) -> list:
     return [person, sa.func.count().label("count")]
 
 
-def _events(family: str, period: events.Period, now: datetime) -> sa.Select:
-    if family in ("trained", "completions"):
+def _events(family: str, period: events.Period, now: datetime) -> sa.Select | sa.CompoundSelect:
+    if family == "trained":
+        percent = current_app.config["RESULTS_ATTENDANCE_PERCENT"]
+        return events.people_trained_events(period, percent)
+    if family == "completions":
         return events.completed_enrolments(period)
     if family == "certificates":
         return events.valid_certificates(period, now)
     if family == "hours":
-        return events.completed_module_hours(period)
+        return events.training_hours_events(period)
     return events.prepost_pairs(period)
 
 
+def _satisfaction(user: User, by: tuple[str, ...], period: events.Period) -> list[dict]:
+    """Return the evaluations of the sessions `user` may see, grouped by place, course, time."""
+    held = events.evaluations(sessions_manageable_by(user), period).subquery("held")
+    dims = {
+        "region": held.c.region_id,
+        "province": held.c.province_id,
+        "course": held.c.course_id,
+        "quarter": events.quarter_of(held.c.at),
+        "year": events.year_of(held.c.at),
+    }
+    columns = [dims[name].label(name) for name in by]
+    sums = {
+        name: sa.cast(sa.func.coalesce(sa.func.sum(held.c[column]), 0), sa.Integer).label(name)
+        for name, column in (
+            ("people", "respondents"),
+            ("answers", "answers"),
+            ("satisfied", "satisfied"),
+        )
+    }
+    query = sa.select(*columns, *sums.values())
+    if columns:
+        query = query.group_by(*columns)
+    return [dict(row._mapping) for row in db.session.execute(query)]
+
+
 def _aggregate(
-    family: str, people: sa.Subquery, by: tuple[str, ...], period: events.Period, now: datetime
+    family: str, user: User, by: tuple[str, ...], period: events.Period, now: datetime
 ) -> list[dict]:
     """Return one row of measures per combination of the breakdowns (one SQL statement)."""
+    if family == "satisfaction":
+        return _satisfaction(user, by, period)
+    people = _people(user)
     happened = _events(family, period, now).subquery("events")
     dims = [_dimension(name, happened, people) for name in by]
     query = sa.select(*dims, *_measures(family, happened, people)).select_from(
@@ -150,6 +182,10 @@ VALUES: dict[str, Callable[[dict], tuple[float | int | None, int]]] = {
     "certificates_valid": lambda m: (m["count"], m["people"]),
     "training_hours": lambda m: (round(float(m["hours"] or 0), 1), m["people"]),
     "knowledge_gain": lambda m: (_gain(m), m["people"]),
+    "satisfaction": lambda m: (
+        round(100 * m["satisfied"] / m["answers"], 1) if m["answers"] else None,
+        m["people"],
+    ),
 }
 
 
@@ -175,44 +211,36 @@ def _protect(result: IndicatorResult) -> IndicatorResult:
     return result
 
 
-def _no_data(indicator: Indicator, by: tuple[str, ...], note: str) -> IndicatorResult:
-    return IndicatorResult(indicator, by, Cell((), (), None, 0), [], note)
-
-
 def results(
     user: User, request: ResultsRequest, now: datetime | None = None
 ) -> list[IndicatorResult]:
     """Return the requested indicators for what `user` may see, small groups hidden."""
     now = now or _utcnow()
     period = period_bounds(ReportFilters(start=request.start, end=request.end))
-    people = _people(user)
     labels = load_labels(request.by)
     computed: dict[tuple[str, tuple[str, ...]], list[dict]] = {}
+
+    def rows(family: str, grouping: tuple[str, ...]) -> list[dict]:
+        if (family, grouping) not in computed:
+            computed[family, grouping] = _aggregate(family, user, grouping, period, now)
+        return computed[family, grouping]
+
     found = []
     for indicator in (BY_ID[i] for i in request.indicators):
         family = FAMILIES[indicator.id]
-        if family == "satisfaction":
-            found.append(_no_data(indicator, request.by, gettext("No data: sessions pending")))
-            continue
-        by = request.by if set(request.by) <= set(indicator.breakdowns) else None
-        if by is None:
-            found.append(_not_by(indicator, request.by))
-            continue
-        for grouping in {(), by}:
-            if (family, grouping) not in computed:
-                computed[family, grouping] = _aggregate(family, people, grouping, period, now)
-        total = _cell(indicator.id, (), computed[family, ()][0], labels)
-        cells = [_cell(indicator.id, by, row, labels) for row in computed[family, by]] if by else []
-        cells.sort(key=lambda cell: cell.key)
-        result = IndicatorResult(indicator, by, total, cells)
+        total = _cell(indicator.id, (), rows(family, ())[0], labels)
+        result = IndicatorResult(indicator, request.by, total)
+        if not set(request.by) <= set(indicator.breakdowns):
+            result.note = gettext("Not available for this breakdown")
+        elif request.by:
+            result.cells = sorted(
+                (_cell(indicator.id, request.by, row, labels) for row in rows(family, request.by)),
+                key=lambda cell: cell.key,
+            )
         if total.value is None:
-            result.note = gettext("No data for this period")
+            result.note = result.note or gettext("No data for this period")
         found.append(_protect(result))
     return found
-
-
-def _not_by(indicator: Indicator, by: tuple[str, ...]) -> IndicatorResult:
-    return _no_data(indicator, by, gettext("Not available for this breakdown"))
 
 
 def parse_request(args: Mapping[str, str], indicators: list[str], by: list[str]) -> ResultsRequest:
