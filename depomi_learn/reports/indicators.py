@@ -55,7 +55,7 @@ INDICATORS: tuple[Indicator, ...] = (
         },
         unit={"fr": "personnes", "ar": "أشخاص"},
         formula="COUNT(DISTINCT person) over completed enrolments "
-        "∪ sessions attended ≥ 80 % of their hours",
+        "∪ sessions attended ≥ 80 % of their hours (DEPOMI_RESULTS_ATTENDANCE_PERCENT)",
         breakdowns=PERSON_BREAKDOWNS,
         kind="count",
     ),
@@ -129,16 +129,18 @@ INDICATORS: tuple[Indicator, ...] = (
         id="satisfaction",
         name={"fr": "Satisfaction", "ar": "الرضا"},
         definition={
-            "fr": "Part des réponses à la question de satisfaction générale de l'évaluation de fin "
-            "de session notées 4 ou 5 sur 5. Les réponses sont anonymes : pas de ventilation "
-            "par sexe ni par type d'institution ; la région et la province sont celles de la "
-            "session.",
-            "ar": "نسبة الأجوبة على سؤال الرضا العام في تقييم نهاية الدورة الحاصلة على 4 أو 5 "
-            "من 5. الأجوبة مجهولة الهوية: لا توزيع حسب الجنس ولا حسب نوع المؤسسة؛ الجهة والإقليم "
-            "هما جهة وإقليم الدورة.",
+            "fr": "Part des réponses notées 4 ou 5 sur 5 aux questions à échelle (1 à 5) des "
+            "évaluations de fin de session, sessions terminées dans la période. Les réponses "
+            "sont anonymes : pas de ventilation par sexe ni par type d'institution ; la région "
+            "et la province sont celles de la session. Une case compte les personnes qui ont "
+            "répondu.",
+            "ar": "نسبة الأجوبة الحاصلة على 4 أو 5 من 5 في أسئلة السلم (من 1 إلى 5) ضمن تقييمات "
+            "نهاية الدورات الحضورية المنتهية خلال الفترة. الأجوبة مجهولة الهوية: لا توزيع حسب "
+            "الجنس ولا حسب نوع المؤسسة؛ الجهة والإقليم هما جهة وإقليم الدورة. تحتسب في كل خانة "
+            "الأشخاص الذين أجابوا.",
         },
         unit={"fr": "% des réponses", "ar": "% من الأجوبة"},
-        formula="100 * COUNT(answer WHERE rating >= 4) / COUNT(answer)",
+        formula="100 * COUNT(Likert answer WHERE rating >= 4) / COUNT(Likert answer)",
         breakdowns=PLACE_BREAKDOWNS,
         kind="percent",
         needs_sessions=True,
