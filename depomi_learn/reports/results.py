@@ -2,9 +2,10 @@
 and every export, so they always show the same numbers.
 
 Each family of indicators is one SQL aggregate over the events of the period joined to the
-learners the user may see (`permissions.learners_visible_to`), grouped by the breakdowns asked
-for, plus one more without grouping for the total: a constant number of statements whatever the
-population. Small groups are hidden afterwards, cell by cell (`suppression.suppressed_cells`).
+learners the user may see (`permissions.learners_visible_to`; for satisfaction, whose answers
+are anonymous, the sessions the user may see, `permissions.sessions_manageable_by`), grouped by
+the breakdowns asked for, plus one more without grouping for the total: a constant number of
+statements whatever the population. Small groups are hidden afterwards, cell by cell (`suppression.suppressed_cells`).
 """
 
 from collections.abc import Callable, Mapping
