@@ -12,7 +12,7 @@ def create_app(config_name: str | None = None, **overrides: object) -> Flask:
     app.config.update(overrides)
     _refuse_weak_production_secret(app)
 
-    from . import assets, cli, database, errors, i18n, logs, security  # noqa: F401 - database: engine events
+    from . import assets, cli, database, errors, i18n, inputs, logs, security  # noqa: F401 - database: engine events
     from .extensions import babel, csrf, db, login_manager, migrate
     from .views import register_blueprints
 
@@ -25,6 +25,7 @@ def create_app(config_name: str | None = None, **overrides: object) -> Flask:
     security.init_sessions(app)
     security.init_headers(app)
     security.init_proxy(app)
+    inputs.init_app(app)
     i18n.init_templates(app)
     assets.init_app(app)
     register_blueprints(app)

@@ -89,13 +89,36 @@ def _pg_connection(url: sa.URL) -> tuple[list[str], dict[str, str]]:
     return args, env
 
 
-def _run(command: list[str], env: dict[str, str]) -> None:
+def _run(command: list[str], env: dict[str, str], stdout: int | None = None) -> None:
     # The command is an absolute path and arguments we build, never a shell string.
     result = subprocess.run(  # noqa: S603  # nosec B603
-        command, env=env, capture_output=True, text=True, check=False
+        command,
+        env=env,
+        stdout=stdout if stdout is not None else subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        check=False,
     )
     if result.returncode != 0:
         raise BackupError(result.stderr.strip() or f"{command[0]} failed")
+
+
+def _pg_dump(url: sa.URL, destination: Path) -> None:
+    """Dump into a file created 0600 next to `destination` (it holds every password hash and
+    personal detail), then rename it into place."""
+    args, env = _pg_connection(url)
+    command = [_pg_tool("pg_dump"), "--format=custom", *args]
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    handle, partial = tempfile.mkstemp(prefix=".backup-", dir=destination.parent)  # mode 0600
+    try:
+        try:
+            _run(command, env, stdout=handle)
+        finally:
+            os.close(handle)
+        os.replace(partial, destination)
+    finally:
+        if os.path.exists(partial):
+            os.remove(partial)
 
 
 def backup(url: sa.URL, destination: Path) -> None:
@@ -103,10 +126,7 @@ def backup(url: sa.URL, destination: Path) -> None:
     if url.get_backend_name() == "sqlite":
         _sqlite_copy(_sqlite_file(url), destination)
     elif url.get_backend_name() == "postgresql":
-        args, env = _pg_connection(url)
-        partial = destination.with_name(destination.name + ".partial")
-        _run([_pg_tool("pg_dump"), "--format=custom", "--file", str(partial), *args], env)
-        os.replace(partial, destination)
+        _pg_dump(url, destination)
     else:
         raise BackupError(f"no backup method for {url.get_backend_name()}")
 

@@ -276,6 +276,7 @@ def issue_certificate(
             if winner is not None:  # a concurrent completion issued it first
                 return winner
             continue  # the code was already taken (80 random bits: practically never)
+        certificate.status_index = certificate.id  # unique and stable: its bit in the status list
         record(
             "certificate.issue",
             actor=user,

@@ -12,17 +12,20 @@ from __future__ import annotations
 
 import base64
 import binascii
+import gzip
 import hashlib
 import json
 from pathlib import Path
 
+import sqlalchemy as sa
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from flask import current_app
 
 from .certificates import ISSUER_NAME, iso_time, verification_url
-from .models import Certificate
+from .extensions import db
+from .models import Certificate, utcnow
 
 CONTEXTS_DIR = Path(__file__).resolve().parent / "data" / "contexts"
 VC_CONTEXT = "https://www.w3.org/ns/credentials/v2"
@@ -41,6 +44,9 @@ KEY_TERMS = {
     "controller": {"@id": SEC + "controller", "@type": "@id"},
     "publicKeyMultibase": {"@id": SEC + "publicKeyMultibase", "@type": SEC + "multibase"},
 }
+# W3C Bitstring Status List v1.0: at least 16 KB of bits, so that one bit says little of whom.
+STATUS_LIST_MIN_BITS = 16 * 1024 * 8
+STATUS_PURPOSE = "revocation"
 _BASE58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
 _ED25519_MULTICODEC = b"\xed\x01"
 
@@ -222,7 +228,67 @@ def build_credential(certificate: Certificate) -> dict:
     }
     if certificate.expires_at is not None:
         credential["validUntil"] = iso_time(certificate.expires_at)
+    if certificate.status_index is not None:
+        credential["credentialStatus"] = status_entry(certificate.status_index)
     return credential
+
+
+# Revocation status list (W3C Bitstring Status List v1.0) ----------------------------------------
+
+
+def status_list_url() -> str:
+    """Return the public address of the issuer's revocation status list credential."""
+    return f"{current_app.config['PUBLIC_URL']}/credentials/status/{STATUS_PURPOSE}"
+
+
+def status_entry(index: int) -> dict:
+    """Return the BitstringStatusListEntry that points a credential at bit `index` of the list."""
+    return {
+        "id": f"{status_list_url()}#{index}",
+        "type": "BitstringStatusListEntry",
+        "statusPurpose": STATUS_PURPOSE,
+        "statusListIndex": str(index),
+        "statusListCredential": status_list_url(),
+    }
+
+
+def encode_bitstring(indexes: list[int]) -> str:
+    """Return the bitstring with `indexes` set, GZIP-compressed, base64url without padding and
+    multibase-prefixed ("u"); index 0 is the left-most bit of the first byte."""
+    size = max(STATUS_LIST_MIN_BITS, max(indexes, default=0) + 1)
+    bits = bytearray((size + 7) // 8)
+    for index in indexes:
+        bits[index // 8] |= 0x80 >> (index % 8)
+    return "u" + _b64url(gzip.compress(bytes(bits), mtime=0))
+
+
+def decode_bitstring(encoded: str) -> bytes:
+    """Return the uncompressed bitstring of an encodedList (the inverse of encode_bitstring)."""
+    return gzip.decompress(_b64url_decode(encoded.removeprefix("u")))
+
+
+def build_status_list() -> dict:
+    """Return the unsigned BitstringStatusListCredential with the bit of every revoked
+    certificate set, read from the database now."""
+    revoked = db.session.scalars(
+        sa.select(Certificate.status_index).where(
+            Certificate.revoked_at.is_not(None), Certificate.status_index.is_not(None)
+        )
+    ).all()
+    url = status_list_url()
+    return {
+        "@context": [VC_CONTEXT],
+        "id": url,
+        "type": ["VerifiableCredential", "BitstringStatusListCredential"],
+        "issuer": issuer_id(),
+        "validFrom": iso_time(utcnow()),
+        "credentialSubject": {
+            "id": f"{url}#list",
+            "type": "BitstringStatusList",
+            "statusPurpose": STATUS_PURPOSE,
+            "encodedList": encode_bitstring(list(revoked)),
+        },
+    }
 
 
 def sign_credential(credential: dict, key: Ed25519PrivateKey | None = None) -> str:

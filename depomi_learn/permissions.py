@@ -53,15 +53,33 @@ def role_required(*roles: Role) -> Callable:
     return decorator
 
 
+def _coordinated(user: User) -> sa.ColumnElement[bool]:
+    """Return the condition on people that coordinator `user` follows: learners only (never
+    trainers, coordinators or admins), of their region, or of every region when national."""
+    condition = User.role == Role.LEARNER
+    if user.region_id is not None:
+        condition = sa.and_(condition, User.region_id == user.region_id)
+    return condition
+
+
+def _coordinates(user: User, person: User) -> bool:
+    """Return whether coordinator `user` follows `person` (the check twin of `_coordinated`)."""
+    return person.role == Role.LEARNER and (
+        user.region_id is None or person.region_id == user.region_id
+    )
+
+
 def learners_visible_to(user: User) -> sa.Select:
-    """Return a select of the users `user` may see as learners (the filter face)."""
+    """Return a select of the users `user` may see as learners (the filter face).
+
+    Admins see everyone; coordinators the learners they follow (and themselves); others
+    themselves only. Staff of a coordinator's region are not theirs to see.
+    """
     query = sa.select(User)
     if user.role == Role.ADMIN:
         return query
     if user.role == Role.COORDINATOR:
-        if user.region_id is None:  # a national coordinator
-            return query
-        return query.where(User.region_id == user.region_id)
+        return query.where(sa.or_(User.id == user.id, _coordinated(user)))
     return query.where(User.id == user.id)
 
 
@@ -69,23 +87,20 @@ def can_view_learner(user: User, learner: User) -> bool:
     """Return whether `user` may see `learner`'s profile and progress (the check face)."""
     if user.id == learner.id or user.role == Role.ADMIN:
         return True
-    if user.role == Role.COORDINATOR:
-        return user.region_id is None or user.region_id == learner.region_id
-    return False
+    return user.role == Role.COORDINATOR and _coordinates(user, learner)
 
 
 def users_manageable_by(user: User) -> sa.Select:
     """Return a select of the accounts `user` may administer (the filter face).
 
-    Admins manage every account; coordinators manage the learners of their region (every
-    region for a national coordinator), never staff nor erased accounts.
+    Admins manage every account; coordinators manage the learners they follow, never staff,
+    themselves nor erased accounts.
     """
     query = sa.select(User)
     if user.role == Role.ADMIN:
         return query
     if user.role == Role.COORDINATOR:
-        query = query.where(User.role == Role.LEARNER, User.erased_at.is_(None))
-        return query if user.region_id is None else query.where(User.region_id == user.region_id)
+        return query.where(_coordinated(user), User.erased_at.is_(None))
     return query.where(sa.false())
 
 
@@ -93,13 +108,7 @@ def can_manage_user(user: User, target: User) -> bool:
     """Return whether `user` may administer `target`'s account (the check face)."""
     if user.role == Role.ADMIN:
         return True
-    if user.role == Role.COORDINATOR:
-        return (
-            target.role == Role.LEARNER
-            and target.erased_at is None
-            and (user.region_id is None or target.region_id == user.region_id)
-        )
-    return False
+    return user.role == Role.COORDINATOR and target.erased_at is None and _coordinates(user, target)
 
 
 def assignable_roles(user: User) -> tuple[Role, ...]:

@@ -128,6 +128,21 @@ def init_proxy(app: Flask) -> None:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=0)
 
 
+# Pages that carry a password, a reset token, a two-factor secret or recovery codes: never stored,
+# whoever asks (the sign-in and reset pages are seen signed out).
+SECRET_ENDPOINTS = frozenset(
+    {
+        "auth.login",
+        "auth.enter_code",
+        "auth.reset_password",
+        "account.two_factor_page",
+        "account.two_factor_start",
+        "account.two_factor_confirm",
+        "account.new_recovery_codes",
+    }
+)
+
+
 def init_headers(app: Flask) -> None:
     """Add security headers; signed-in pages are never stored by any cache."""
 
@@ -143,8 +158,9 @@ def init_headers(app: Flask) -> None:
         headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         if app.config["ENV_NAME"] == "production":
             headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
-        if request.endpoint != "static" and (
-            current_user.is_authenticated or "_user_id" in session or "two_factor" in session
+        if request.endpoint in SECRET_ENDPOINTS or (
+            request.endpoint != "static"
+            and (current_user.is_authenticated or "_user_id" in session or "two_factor" in session)
         ):
             headers["Cache-Control"] = "no-store"
             headers.add("Vary", "Cookie")

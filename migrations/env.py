@@ -1,6 +1,8 @@
 """Alembic environment: migrate the database of the current Flask app."""
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from logging.config import fileConfig
 
 from alembic import context
@@ -35,10 +37,32 @@ def run_migrations_online() -> None:
 
     conf_args = dict(current_app.extensions["migrate"].configure_args)
     conf_args.setdefault("process_revision_directives", skip_empty_autogenerate)
-    with engine.connect() as connection:
+    with engine.connect() as connection, _sqlite_foreign_keys_off(connection):
         context.configure(connection=connection, target_metadata=target_db.metadata, **conf_args)
         with context.begin_transaction():
             context.run_migrations()
+
+
+@contextmanager
+def _sqlite_foreign_keys_off(connection) -> Iterator[None]:
+    """On SQLite, turn foreign keys off while migrating, then check them all.
+
+    A batch operation copies a table, drops it and renames the copy: with foreign keys on,
+    dropping a table that populated tables refer to fails. The pragma only takes effect outside
+    a transaction, so it goes to the driver connection before SQLAlchemy begins one.
+    """
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    driver = connection.connection.dbapi_connection
+    driver.execute("PRAGMA foreign_keys = OFF")
+    try:
+        yield
+        problems = driver.execute("PRAGMA foreign_key_check").fetchall()
+        if problems:
+            raise RuntimeError(f"foreign keys broken by the migration: {problems[:5]}")
+    finally:
+        driver.execute("PRAGMA foreign_keys = ON")
 
 
 if context.is_offline_mode():

@@ -1,7 +1,9 @@
 """`flask db backup` while learners submit quizzes, then `flask db restore` into a new instance."""
 
+import os
 import shutil
 import sqlite3
+import stat
 import threading
 import time
 from collections.abc import Iterator
@@ -170,3 +172,16 @@ def test_restore_refuses_a_damaged_backup(tmp_path):
     app = create_app("testing", SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'target.db'}")
     result = app.test_cli_runner().invoke(args=["db", "restore", "--yes", str(damaged)])
     assert result.exit_code == 1
+
+
+def test_backup_is_readable_by_its_owner_only(live, tmp_path):
+    live_app, _engine_name = live
+    old_umask = os.umask(0o022)  # the usual umask, under which pg_dump wrote 0644 files
+    try:
+        backup = tmp_path / "private.backup"
+        result = live_app.test_cli_runner().invoke(args=["db", "backup", str(backup)])
+    finally:
+        os.umask(old_umask)
+    assert result.exit_code == 0, result.output
+    assert stat.S_IMODE(backup.stat().st_mode) == 0o600
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".backup-")] == []

@@ -230,6 +230,16 @@ CASES = [
         5,
         id="alias-invalid",
     ),
+    case(append(FR_INTRO, "a" * 100_001), "E111", FR_INTRO, None, id="module-too-large"),
+    case(
+        append(FR_INTRO, "\n" + "".join("    " * i + "- x\n" for i in range(30))),
+        "E112",
+        FR_INTRO,
+        34,
+        id="list-too-deep",
+    ),
+    case(append(FR_INTRO, "\n" + "*" * 40 + "a" + "*" * 40), "E112", FR_INTRO, 22, id="emphasis"),
+    case(append(FR_INTRO, "\n" + "[" * 2000 + "]" * 2000), "E113", FR_INTRO, 22, id="brackets"),
     # quiz blocks
     case(replace(FR_EVAL, "2015.\n```\n", "2015.\n"), "E201", FR_EVAL, 72, id="fence-never-closed"),
     case(

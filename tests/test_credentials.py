@@ -1,8 +1,10 @@
 """Open Badges 3.0 credentials: signed VC-JWT that verify with the published key, and only it."""
 
 import base64
+import gzip
 import hashlib
 import json
+from datetime import timedelta
 
 import jwt
 import pytest
@@ -10,6 +12,7 @@ import sqlalchemy as sa
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from depomi_learn import create_app
+from depomi_learn.certificates import revoke_certificate
 from depomi_learn.credentials import (
     CONTEXTS,
     InvalidCredential,
@@ -21,9 +24,9 @@ from depomi_learn.credentials import (
     verify_credential,
 )
 from depomi_learn.extensions import db
-from depomi_learn.models import Certificate
-from tests.certificate_factories import complete_course
-from tests.conftest import make_user
+from depomi_learn.models import Certificate, Role, User, utcnow
+from tests.certificate_factories import complete_course, update_certificate
+from tests.conftest import csrf_token, make_user
 from tests.factories import make_course
 
 EMAIL = "holder@example.ma"
@@ -189,3 +192,77 @@ def test_build_credential_is_stable(app, ctx):
     assert sign_credential(build_credential(certificate)) == sign_credential(
         build_credential(certificate)
     )
+
+
+# Revocation: refused credentials, and a status list that a verifier can read --------------------
+
+
+def _status_bit(app, client, entry: dict) -> int:
+    """Fetch the status list the entry names, check its signature as a verifier would, and
+    return the entry's bit."""
+    url = entry["statusListCredential"]
+    assert url == app.config["PUBLIC_URL"] + "/credentials/status/revocation"
+    response = client.get(url.removeprefix(app.config["PUBLIC_URL"]))
+    assert response.status_code == 200
+    assert response.mimetype == "application/vc+jwt"
+    signed = jwt.api_jws.decode(
+        response.get_data(as_text=True), _published_key(client), algorithms=["EdDSA"]
+    )
+    status_list = json.loads(signed)
+    assert "BitstringStatusListCredential" in status_list["type"]
+    subject = status_list["credentialSubject"]
+    assert (subject["type"], subject["statusPurpose"]) == ("BitstringStatusList", "revocation")
+    assert subject["encodedList"].startswith("u")
+    bits = gzip.decompress(base64.urlsafe_b64decode(subject["encodedList"][1:] + "=="))
+    assert len(bits) >= 16 * 1024
+    index = int(entry["statusListIndex"])
+    return (bits[index // 8] >> (7 - index % 8)) & 1
+
+
+def _revoke(app) -> None:
+    admin_id = make_user(app, email="admin@x.ma", role=Role.ADMIN)
+    with app.app_context():
+        certificate = db.session.scalar(sa.select(Certificate))
+        admin = db.session.get(User, admin_id)
+        revoke_certificate(certificate, actor=admin, reason="Issued by mistake (ticket 12)")
+        db.session.commit()
+
+
+def test_an_earlier_credential_learns_of_the_revocation_from_the_status_list(app, client, token):
+    credential = json.loads(jwt.api_jws.decode(token, _published_key(client), ["EdDSA"]))
+    entry = credential["credentialStatus"]
+    assert entry["type"] == "BitstringStatusListEntry"
+    assert entry["statusPurpose"] == "revocation"
+    assert _status_bit(app, client, entry) == 0
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
+    _revoke(app)
+    assert _status_bit(app, client, entry) == 1  # public: no sign-in needed
+
+
+def test_status_indexes_are_unique_and_stable(app):
+    make_course(app)
+    for number in range(3):
+        complete_course(app, make_user(app, email=f"h{number}@example.ma"))
+    with app.app_context():
+        rows = db.session.execute(sa.select(Certificate.id, Certificate.status_index)).all()
+    assert len({index for _id, index in rows}) == 3
+    assert all(index == certificate_id for certificate_id, index in rows)
+
+
+def test_a_revoked_certificate_gets_no_credential(app, client, token):
+    _revoke(app)
+    with app.app_context():
+        code = db.session.scalar(sa.select(Certificate.code))
+    response = client.get(f"/certificates/{code}/credential.jwt")
+    assert response.status_code == 410
+    assert "was revoked: no credential is issued" in response.get_data(as_text=True)
+
+
+def test_an_expired_certificate_gets_no_credential(app, client, token):
+    with app.app_context():
+        certificate = db.session.scalar(sa.select(Certificate))
+        code = certificate.code
+    update_certificate(app, code, expires_at=utcnow() - timedelta(days=1))
+    response = client.get(f"/certificates/{code}/credential.jwt")
+    assert response.status_code == 410
+    assert "has expired: no credential is issued" in response.get_data(as_text=True)

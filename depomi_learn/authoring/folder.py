@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 
 from ..content import Finding, load_course
 from ..content.course_yaml import COURSE_KEYS
+from ..content.fields import ID_PATTERN
 from ..content.findings import Findings, sort_findings
 from ..content.prerequisites import check_prerequisites
 from ..content.source import CourseSource, short_hash
@@ -153,13 +154,29 @@ def module_paths(files: Files, module_id: str) -> list[str]:
 
 
 def write_folder(files: Files, folder: Path) -> None:
-    """Write the files under `folder` (created), refusing any path that would leave it."""
-    for path, data in files.items():
+    """Write the files under `folder` (created), refusing any path that would leave it.
+
+    Every path is checked before the first byte is written, so a refusal writes nothing.
+    """
+    root = folder.resolve()
+    for path in files:
         if path_problem(path):
             raise AuthoringError(_("Unsafe path in the course: %(path)s", path=path))
-        target = folder / path
+        if not (root / path).resolve().is_relative_to(root):
+            raise AuthoringError(_("Unsafe path in the course: %(path)s", path=path))
+    for path, data in files.items():
+        target = root / path
         target.parent.mkdir(parents=True, exist_ok=True)
+        if target.is_symlink() or not target.resolve().is_relative_to(root):
+            raise AuthoringError(_("Unsafe path in the course: %(path)s", path=path))
         target.write_bytes(data)
+
+
+def course_id_problem(course_id: object) -> str | None:
+    """Return why `course_id` cannot name a course folder, or None when it is a valid id."""
+    if isinstance(course_id, str) and ID_PATTERN.match(course_id):
+        return None
+    return _("The course id may hold only lowercase letters, digits and '-' (63 at most).")
 
 
 def check_folder(
@@ -169,8 +186,13 @@ def check_folder(
 
     `others` maps the other courses' ids to their prerequisites, for E501 and E502.
     """
+    if problem := course_id_problem(course_id):
+        raise AuthoringError(problem)
     with tempfile.TemporaryDirectory(prefix="depomi-draft-") as temporary:
-        folder = Path(temporary) / course_id
+        root = Path(temporary).resolve()
+        folder = root / course_id
+        if folder.parent != root:
+            raise AuthoringError(_("Unsafe course id."))
         folder.mkdir()
         write_folder(files, folder)
         source, found = load_course(folder, display=course_id)

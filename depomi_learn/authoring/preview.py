@@ -16,6 +16,7 @@ from ..content import (
     render_question_text,
     validate_module_source,
 )
+from ..content.limits import LIMIT_CODES, MarkdownRefused, refused_finding
 from ..content.render import AssetUrl, ModuleUrl
 from ..content.source import CourseSource
 from .drafts import check_files
@@ -60,8 +61,21 @@ def preview_file(
     source, _course_findings = check_files(course_id, files)
     module, findings = validate_module_source(text, path, course=source)
     preview = Preview(path, findings, module)
-    if module is None:
+    if module is None or any(finding.code in LIMIT_CODES for finding in findings):
         return preview
+    try:
+        _render(preview, module, asset_url, module_url)
+    except MarkdownRefused as refused:
+        problem = refused.problem
+        preview.findings = [*findings, refused_finding(problem, path, module.front_matter_line)]
+        return preview
+    preview.translation = _translation(course_id, source, module)
+    return preview
+
+
+def _render(
+    preview: Preview, module: ModuleSource, asset_url: AssetUrl, module_url: ModuleUrl | None
+) -> None:
     rendered = render_markdown(
         module.body, language=module.language, asset_url=asset_url, module_url=module_url
     )
@@ -79,8 +93,6 @@ def preview_file(
         }
         for question in module.questions
     ]
-    preview.translation = _translation(course_id, source, module)
-    return preview
 
 
 def _translation(

@@ -13,12 +13,17 @@ from dataclasses import dataclass, field
 from flask_babel import gettext as _
 
 from ..content import Finding, has_errors
-from ..content.importer import ImportResult, import_course, removals_with_learner_work
+from ..content.importer import (
+    ImportRefused,
+    ImportResult,
+    import_course,
+    removals_with_learner_work,
+)
 from ..extensions import db
 from ..models import Course, CourseDraft, CourseVersion, User
 from . import AuthoringError
 from .drafts import check_files, create_course, draft_files, replace_files, start_draft
-from .folder import Files, read_meta
+from .folder import Files, course_id_problem, read_meta
 from .versions import version_files
 from .zipfiles import ZipLimits, read_zip
 
@@ -48,7 +53,11 @@ def publish_files(
     removals = removals_with_learner_work(source)
     if removals and not allow_removals:
         return PublishOutcome(findings, removals)
-    return PublishOutcome(findings, removals, import_course(source, imported_by_id=user.id))
+    try:
+        result = import_course(source, imported_by_id=user.id)
+    except ImportRefused as refused:
+        return PublishOutcome([*findings, refused.finding])
+    return PublishOutcome(findings, removals, result)
 
 
 def publish_draft(
@@ -99,6 +108,8 @@ def upload_new_course(data: bytes, user: User, limits: ZipLimits | None = None) 
     course_id = meta.get("id")
     if not isinstance(course_id, str) or not course_id:
         raise AuthoringError(_("course.yaml has no course id."))
+    if problem := course_id_problem(course_id):
+        raise AuthoringError(_("course.yaml, id: %(problem)s", problem=problem))
     if db.session.get(Course, course_id) is not None:
         raise AuthoringError(
             _("A course '%(id)s' already exists: upload the zip from that course's page.",

@@ -74,6 +74,8 @@ def read_zip(data: bytes, limits: ZipLimits | None = None) -> Files:
 
 def _entry_name(entry: zipfile.ZipInfo) -> str | None:
     name = entry.filename
+    if "\x00" in entry.orig_filename:  # zipfile cuts the name at a NUL: refuse, do not guess
+        raise AuthoringError(_("Refused entry %(path)s: NUL in the name", path=name))
     if problem := path_problem(name.rstrip("/") or "/"):
         raise AuthoringError(_("Refused entry %(path)s: %(problem)s", path=name, problem=problem))
     mode = entry.external_attr >> 16

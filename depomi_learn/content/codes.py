@@ -81,6 +81,15 @@ CODES: dict[str, Code] = {
     "E110": Code(
         "invalid module alias", "aliases are former ids of this module; never another module's id"
     ),
+    "E111": Code("module file too large", "split the module: 100,000 characters at most"),
+    "E112": Code(
+        "Markdown nested too deeply",
+        "at most 12 levels of lists, quotes and indentation, and 32 '*', '_' or '~' in a row",
+    ),
+    "E113": Code(
+        "Markdown too complex to render",
+        "close brackets, parentheses and '<'; at most 300 headings and footnote references",
+    ),
     # quiz blocks
     "E201": Code("quiz fence never closed", "close the block with a line of ``` after the YAML"),
     "E202": Code("quiz block is not valid YAML", "check indentation, colons and quotes here"),

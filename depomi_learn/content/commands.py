@@ -11,13 +11,14 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from ..audit import record
-from ..authoring.folder import write_folder
+from ..authoring.folder import course_id_problem, write_folder
 from ..authoring.versions import version_by_number, version_files
 from ..extensions import db
+from ..inputs import MAX_ID
 from ..models import Course
 from .assets import visible_files
 from .findings import findings_to_json, format_findings_text, has_errors
-from .importer import import_course, plan_import, removals_with_learner_work
+from .importer import ImportRefused, import_course, plan_import, removals_with_learner_work
 from .validate import load_tree
 
 courses_cli = AppGroup("courses", help="Validate and import courses written in the course format.")
@@ -82,7 +83,13 @@ def import_command(directory: Path | None, dry_run: bool, allow_removals: bool) 
             result = plan_import(course)
             action = f"would create version {result.version_number}"
         else:
-            result = import_course(course)
+            try:
+                result = import_course(course)
+            except ImportRefused as refused:
+                db.session.rollback()
+                click.echo(format_findings_text([refused.finding]), err=True)
+                click.echo("nothing was imported", err=True)
+                sys.exit(1)
             action = f"created version {result.version_number}"
         click.echo(f"{course.id}: {action if result.created else 'unchanged'}")
         if result.created and not dry_run:
@@ -94,10 +101,17 @@ def import_command(directory: Path | None, dry_run: bool, allow_removals: bool) 
 @courses_cli.command("export")
 @click.argument("course_id")
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--version", "number", type=int, help="Version number (default: the current one).")
+@click.option(
+    "--version",
+    "number",
+    type=click.IntRange(1, MAX_ID),
+    help="Version number (default: the current one).",
+)
 @click.option("--force", is_flag=True, help="Replace the files of an existing course folder.")
 def export_command(course_id: str, directory: Path, number: int | None, force: bool) -> None:
     """Write a course version as the course folder DIRECTORY/COURSE_ID, byte for byte."""
+    if course_id_problem(course_id):  # the id becomes a folder name: check it first
+        raise click.ClickException(f"{course_id!r}: not a course id")
     course = db.session.get(Course, course_id)
     version = None
     if course is not None:

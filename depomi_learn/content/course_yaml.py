@@ -56,7 +56,7 @@ REQUIRED_KEYS = (
 CERTIFICATE_KEYS = ("enabled", "validity_months")
 COMPLETION_KEYS = ("modules", "attendance_percent", "post_test")
 LEVELS = ("beginner", "intermediate", "advanced")
-LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*\Z")
 LABEL_MAX = 40
 
 

@@ -16,7 +16,7 @@ from typing import Any
 from .findings import Findings
 from .yamlmarks import MarkedDict, MarkedList
 
-ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
+ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}\Z")  # \Z: no trailing newline
 MISSING = object()
 
 

@@ -6,6 +6,8 @@ Domain functions only add and flush; the CLI command (or a view) commits once.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
@@ -26,6 +28,7 @@ from ..models import (
     SourceFile,
 )
 from .findings import Finding, has_errors
+from .limits import MarkdownRefused, refused_finding
 from .render import render_markdown, render_question_text
 from .source import CourseModule, CourseSource, ModuleSource
 from .survey import survey_of
@@ -58,7 +61,10 @@ def plan_import(source: CourseSource) -> ImportResult:
 
 
 def import_course(source: CourseSource, *, imported_by_id: int | None = None) -> ImportResult:
-    """Add a new version of a course (and the course itself if new), unless nothing changed."""
+    """Add a new version of a course (and the course itself if new), unless nothing changed.
+
+    Raises ImportRefused when a module cannot be rendered; the caller rolls back.
+    """
     plan = plan_import(source)
     if not plan.created:
         return plan
@@ -102,7 +108,10 @@ def import_tree(
         removals = [found for course in courses for found in removals_with_learner_work(course)]
         if removals:
             raise RemovalRefused(removals)
-    results = [import_course(course, imported_by_id=imported_by_id) for course in courses]
+    try:
+        results = [import_course(course, imported_by_id=imported_by_id) for course in courses]
+    except ImportRefused as refused:
+        return [], [*findings, refused.finding]
     return results, findings
 
 
@@ -208,10 +217,11 @@ def _new_module(module: CourseModule, urls: _Urls, by_id: dict[str, CourseModule
     )
     row.texts.extend(_new_text(module, text, urls) for text in module.texts.values())
     for position, question in enumerate(questions):
-        texts = {
-            language: render_question_text(text, language=language, asset_url=urls.asset)
-            for language, text in question.texts.items()
-        }
+        with _refusal_at(default.path, default.front_matter_line):
+            texts = {
+                language: render_question_text(text, language=language, asset_url=urls.asset)
+                for language, text in question.texts.items()
+            }
         row.questions.append(
             Question(
                 key=question.id,
@@ -226,9 +236,10 @@ def _new_module(module: CourseModule, urls: _Urls, by_id: dict[str, CourseModule
 
 
 def _new_text(module: CourseModule, text: ModuleSource, urls: _Urls) -> ModuleText:
-    rendered = render_markdown(
-        text.body, language=text.language, asset_url=urls.asset, module_url=urls.module
-    )
+    with _refusal_at(text.path, text.front_matter_line):
+        rendered = render_markdown(
+            text.body, language=text.language, asset_url=urls.asset, module_url=urls.module
+        )
     # Only translations remember their source; the default-language file is never stale.
     translated_from = text.translated_from if text is not module.default else None
     return ModuleText(
@@ -241,6 +252,22 @@ def _new_text(module: CourseModule, text: ModuleSource, urls: _Urls) -> ModuleTe
         translated_from=translated_from,
         stale=translated_from is not None and not module.default.is_source_of(translated_from),
     )
+
+
+class ImportRefused(Exception):
+    """Rendering a module was refused (too complex or too slow); nothing is to be kept."""
+
+    def __init__(self, finding: Finding) -> None:
+        super().__init__(finding.message)
+        self.finding = finding
+
+
+@contextmanager
+def _refusal_at(path: str, line: int | None) -> Iterator[None]:
+    try:
+        yield
+    except MarkdownRefused as refused:
+        raise ImportRefused(refused_finding(refused.problem, path, line)) from refused
 
 
 class _Urls:

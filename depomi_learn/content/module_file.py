@@ -16,6 +16,7 @@ from .fields import (
     raw_of,
 )
 from .findings import Findings
+from .limits import markdown_problem
 from .quiz import QuizBlock, parse_question, parse_quiz_settings, question_id_of, split_quiz_blocks
 from .source import ModuleSource, decode_text, split_lines
 from .survey import parse_survey
@@ -46,6 +47,9 @@ def parse_module(
     if text is None:
         return None
     lines = split_lines(text)
+    problem = markdown_problem("\n".join(lines))
+    if problem:
+        findings.add(problem.code, path, problem.line, problem.message)
     front = _front_matter(lines, path, findings)
     if front is None:
         return None
@@ -58,6 +62,7 @@ def parse_module(
         sha256=hashlib.sha256(data).hexdigest(),
         id=None,
         title=None,
+        too_complex=problem is not None,
     )
     _read_front_matter(module, matter, Scope(findings, path, "E105", "W102"))
     blocks = _read_body(

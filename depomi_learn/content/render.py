@@ -17,6 +17,7 @@ import markdown
 import nh3
 from pymdownx.slugs import slugify
 
+from .limits import MarkdownRefused, Problem, markdown_problem, time_limit
 from .links import resolve
 from .source import ModuleSource, QuestionText
 
@@ -106,9 +107,16 @@ def render_markdown(
 
     Relative paths are read as from a file in the `language` folder: ../assets/x.png becomes
     asset_url("x.png"); a link to another module file becomes module_url("fr/02-x.md").
+    Raises MarkdownRefused for text too large, too nested or too slow to render.
     """
+    if problem := markdown_problem(markdown_text):
+        raise MarkdownRefused(problem)
     converter = markdown.Markdown(extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIGS)
-    raw_html = converter.convert(markdown_text)
+    try:
+        with time_limit():
+            raw_html = converter.convert(markdown_text)
+    except RecursionError as error:
+        raise MarkdownRefused(Problem("E112", None, "the text is nested too deeply")) from error
     toc = _flatten(getattr(converter, "toc_tokens", []))
     heading_ids = {entry["id"] for entry in toc}
 

@@ -40,6 +40,9 @@ class Certificate(db.Model):
     score: Mapped[float | None]
     hours_attended: Mapped[float | None]  # blended courses: hours of sessions attended
     region_name: Mapped[dict[str, str] | None] = mapped_column(sa.JSON)  # {"fr": ..., "ar": ...}
+    # Position of this certificate's bit in the issuer's revocation status list (its id): stable,
+    # so a credential signed today still points at the right bit after a revocation.
+    status_index: Mapped[int | None] = mapped_column(unique=True)
     # Salt of the hashed email in the Open Badges credential: the email itself is never published.
     subject_salt: Mapped[str] = mapped_column(sa.String(32))
 

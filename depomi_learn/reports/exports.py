@@ -2,11 +2,13 @@
 
 Cells a spreadsheet could take for a formula (starting with = + - @, a tab or a carriage
 return) are neutralised: prefixed with an apostrophe in CSV, stored as quote-prefixed text in
-XLSX. Numbers stay numbers.
+XLSX. Numbers stay numbers. In CSV the same is done after every separator inside a field
+(',' or the ';' of French Excel), and a field holding a separator, a quote or a line break is
+quoted, so that no part of it becomes a live cell of its own.
 """
 
-import csv
 import io
+import re
 import tempfile
 from collections.abc import Iterator
 from typing import IO
@@ -18,6 +20,9 @@ from .tables import Table, cell_text, table_title
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 NUMBER_KINDS = frozenset({"count", "rate", "score", "ratio"})
 CSV_FLUSH_BYTES = 64 * 1024
+CSV_QUOTE_NEEDED = re.compile(r'[,;"\t\r\n]')
+# French Excel splits on ';' even inside quotes it does not see at a cell's start.
+FORMULA_AFTER_SEPARATOR = re.compile(r"([,;\t\r\n])(?=[=+\-@\t\r])")
 
 
 def neutralise(text: str) -> str:
@@ -25,9 +30,22 @@ def neutralise(text: str) -> str:
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
+def csv_field(text: str, *, number: bool = False) -> str:
+    """Return one CSV field: neutralised unless a number, quoted when it holds a separator."""
+    if not number:
+        text = neutralise(FORMULA_AFTER_SEPARATOR.sub(r"\1'", text))
+    if CSV_QUOTE_NEEDED.search(text):
+        return '"' + text.replace('"', '""') + '"'
+    return text
+
+
+def csv_line(fields: list[str]) -> str:
+    """Return one CSV line of fields already made safe by `csv_field`."""
+    return ",".join(fields) + "\r\n"
+
+
 def csv_cell(value: object, kind: str) -> str:
-    text = cell_text(value, kind)
-    return text if _is_number(value, kind) else neutralise(text)
+    return csv_field(cell_text(value, kind), number=_is_number(value, kind))
 
 
 def _is_number(value: object, kind: str) -> bool:
@@ -38,11 +56,10 @@ def _is_number(value: object, kind: str) -> bool:
 def csv_chunks(table: Table) -> Iterator[str]:
     """Yield a UTF-8 CSV (with BOM, so Excel reads Arabic) in chunks as rows arrive."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
     buffer.write("\ufeff")
-    writer.writerow([neutralise(str(c.label)) for c in table.columns])
+    buffer.write(csv_line([csv_field(str(c.label)) for c in table.columns]))
     for row in table.rows:
-        writer.writerow([csv_cell(row.get(c.key), c.kind) for c in table.columns])
+        buffer.write(csv_line([csv_cell(row.get(c.key), c.kind) for c in table.columns]))
         if buffer.tell() >= CSV_FLUSH_BYTES:
             yield buffer.getvalue()
             buffer.seek(0)

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from flask import current_app
 
 from ..extensions import db
+from ..inputs import parse_id
 from ..models import Assignment, Course, CourseVersion, Institution, Province, Region, Role, User
 from ..permissions import can_view_assignment, is_national, learners_visible_to
 
@@ -65,9 +66,10 @@ def period_bounds(filters: ReportFilters) -> tuple[datetime | None, datetime | N
 
 
 def _int(value: str, key: str) -> int:
-    if not value.isdigit() or len(value) > 12:
+    number = parse_id(value)
+    if number is None:
         raise FilterError(400, key)
-    return int(value)
+    return number
 
 
 def _date(value: str, key: str) -> date:

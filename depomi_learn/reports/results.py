@@ -5,7 +5,8 @@ Each family of indicators is one SQL aggregate over the events of the period joi
 learners the user may see (`permissions.learners_visible_to`; for satisfaction, whose answers
 are anonymous, the sessions the user may see, `permissions.sessions_manageable_by`), grouped by
 the breakdowns asked for, plus one more without grouping for the total: a constant number of
-statements whatever the population. Small groups are hidden afterwards, cell by cell (`suppression.suppressed_cells`).
+statements whatever the population. Small groups are hidden afterwards, cell by cell
+(`suppression.suppressed_cells`).
 """
 
 from collections.abc import Callable, Mapping

@@ -16,6 +16,7 @@ from ..administration import account_target, create_account, set_active, update_
 from ..extensions import db
 from ..forms import AccountForm, EraseForm, ImportForm
 from ..i18n import LANGUAGE_NAMES, current_language
+from ..inputs import page_arg, parse_id
 from ..mail import MailError, mail_configured, send_mail
 from ..models import AuditEvent, Province, Region, Role, User
 from ..permissions import (
@@ -69,7 +70,7 @@ def users():
     actor = _actor()
     args = {name: request.args.get(name, "").strip()[:100] for name in ("q", "role", "region")}
     args["status"] = request.args.get("status", "")
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = page_arg()
     query = users_manageable_by(actor)
     if args["q"]:
         pattern = f"%{args['q'].lower()}%"
@@ -347,7 +348,7 @@ def import_users():
 def audit_log():
     action = request.args.get("action", "").strip()[:64]
     text = request.args.get("q", "").strip()[:100]
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = page_arg()
     query = sa.select(AuditEvent, User.email).outerjoin(User, AuditEvent.actor_id == User.id)
     if action:
         query = query.where(AuditEvent.action == action)
@@ -383,7 +384,7 @@ def audit_log():
 
 def _target_names(targets: list[str]) -> dict[str, str]:
     """Map "user:<id>" targets to the account's current email address."""
-    ids = {int(t[5:]) for t in targets if t.startswith("user:") and t[5:].isdigit()}
+    ids = {parse_id(t[5:]) for t in targets if t.startswith("user:")} - {None}
     if not ids:
         return {}
     found = db.session.execute(sa.select(User.id, User.email).where(User.id.in_(ids))).all()

@@ -349,6 +349,11 @@ def change_password():
     form = PasswordChangeForm(prefix="pw")
     if not form.validate_on_submit():
         abort(400)
+    # A refused new password is no sign-in attempt: only a wrong current password counts.
+    problem = password_problem(form.new_password.data)
+    if problem:
+        flash(_("New password: %(problem)s", problem=problem), "error")
+        return redirect(url_for("auth.profile"))
     attempt, retry_after = _throttled_attempt(user.email)
     if retry_after is not None:
         flash(_("Too many attempts. Wait a moment and try again."), "error")
@@ -357,10 +362,6 @@ def change_password():
         flash(_("The current password is not correct."), "error")
         return redirect(url_for("auth.profile"))
     throttle.forget(attempt)
-    problem = password_problem(form.new_password.data)
-    if problem:
-        flash(_("New password: %(problem)s", problem=problem), "error")
-        return redirect(url_for("auth.profile"))
     user.password_hash = hash_password(form.new_password.data)
     user.session_version += 1  # other devices are signed out
     audit.record("password_changed", actor=user, target=account_target(user), ip=client_address())

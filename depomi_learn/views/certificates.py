@@ -25,6 +25,7 @@ from ..certificates import (
 )
 from ..credentials import SigningKeyError, build_credential, sign_credential
 from ..extensions import db
+from ..inputs import page_arg
 from ..models import Certificate, Role, User
 from ..permissions import role_required
 from ..security import client_address
@@ -90,6 +91,14 @@ def pdf(code: str):
 @login_required
 def credential(code: str):
     certificate = _viewable_or_404(code)
+    status = certificate_status(certificate)
+    if status in (Status.REVOKED, Status.EXPIRED):
+        message = (
+            _("This certificate was revoked: no credential is issued for it.")
+            if status == Status.REVOKED
+            else _("This certificate has expired: no credential is issued for it.")
+        )
+        abort(410, description=message)
     try:
         token = sign_credential(build_credential(certificate))
     except SigningKeyError:
@@ -106,7 +115,7 @@ def credential(code: str):
 def manage():
     query_text = request.args.get("q", "").strip()[:100]
     status = request.args.get("status", "")
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = page_arg()
     query = certificates_visible_to(current_user).join(User, User.id == Certificate.user_id)
     if status in {s.value for s in Status if s != Status.NOT_FOUND}:
         query = query.where(status_condition(Status(status)))

@@ -32,6 +32,7 @@ from ..assignments import (
 from ..extensions import db
 from ..forms import AssignmentForm, DueDateForm
 from ..i18n import current_language, direction
+from ..inputs import page_arg
 from ..models import (
     Assignment,
     Certificate,
@@ -114,7 +115,7 @@ def requested_learner_list() -> LearnerList:
     filters = request_filters()
     metric = request_metric()
     sort = parse_sort(metric, request.args.get("sort", ""))
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = page_arg()
     total = count_rows(drilldown(current_user, filters, metric, sort))
     table = drilldown_table(current_user, filters, metric, sort, current_language(), page)
     return LearnerList(filters, metric, sort, page, total, table)

@@ -22,7 +22,14 @@ from flask_babel import gettext as _
 from .. import ratelimit
 from ..certificates import Status, certificate_for_pdf, find_certificate, normalise_code
 from ..certificates import public_record as build_public_record
-from ..credentials import SigningKeyError, context_file, issuer_profile, public_jwks
+from ..credentials import (
+    SigningKeyError,
+    build_status_list,
+    context_file,
+    issuer_profile,
+    public_jwks,
+    sign_credential,
+)
 from ..database import writes_on_get
 from ..extensions import db
 from ..security import client_address
@@ -137,6 +144,16 @@ def jwks():
         return jsonify(public_jwks())
     except SigningKeyError:
         abort(503)
+
+
+@bp.route("/credentials/status/revocation")
+def status_list():
+    """The issuer's signed revocation list: a verifier holding a credential reads its bit here."""
+    try:
+        token = sign_credential(build_status_list())
+    except SigningKeyError:
+        abort(503)
+    return Response(token, mimetype="application/vc+jwt")
 
 
 @bp.route("/contexts/<name>")

@@ -1,7 +1,7 @@
 """profile fields (sex, institution type, post category) and profile change requests
 
 Revision ID: b16d1fe60123
-Revises: 5e55104d7a1c
+Revises: 2e598877bbd8
 Create Date: 2026-12-04 17:25:11.400357
 
 """
@@ -13,7 +13,7 @@ import depomi_learn.models.types
 
 # revision identifiers, used by Alembic.
 revision = "b16d1fe60123"
-down_revision = "5e55104d7a1c"  # after the sessions revision: one linear chain
+down_revision = "2e598877bbd8"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """blended training: sessions, days, registrations, attendance, notices, evaluations; course completion rules and hours on certificates
 
 Revision ID: 5e55104d7a1c
-Revises: 2e598877bbd8
+Revises: 80e040702ecd
 Create Date: 2026-12-04 17:40:00.743448
 
 """
@@ -12,7 +12,7 @@ import depomi_learn.models.types
 
 # revision identifiers, used by Alembic.
 revision = '5e55104d7a1c'
-down_revision = '2e598877bbd8'
+down_revision = '80e040702ecd'
 branch_labels = None
 depends_on = None
 

@@ -5,6 +5,7 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ...audit import record
 from ...authoring import AuthoringError
 from ...authoring.drafts import draft_files, get_draft
 from ...authoring.folder import diff_folders
@@ -21,7 +22,9 @@ from ...authoring.versions import version_by_number, version_files
 from ...authoring.zipfiles import folder_zip
 from ...extensions import db
 from ...i18n import current_language, pick_content_language
+from ...inputs import int_arg, parse_id
 from ...models import Course, CourseVersion, User
+from ...security import client_address
 from . import audit, bp, course_url, draft_or_404, editable_course_or_404
 from .workspace import render_course_page
 
@@ -133,9 +136,8 @@ def _folder(course: Course, key: str) -> dict[str, bytes]:
         return draft_files(draft) if draft else abort(404)
     if key in ("0", ""):
         return {}
-    if not key.isdigit():
-        abort(404)
-    version = version_by_number(course.id, int(key)) or abort(404)
+    number = parse_id(key) or abort(404)
+    version = version_by_number(course.id, number) or abort(404)
     return version_files(version)
 
 
@@ -162,16 +164,9 @@ def upload(course_id: str):
     try:
         outcome = upload_zip(course, form.archive.data.stream.read(), current_user)
     except AuthoringError as error:
-        db.session.rollback()
-        return render_template(
-            "author/upload_refused.html", course=course, message=error.message
-        ), 422
+        return _upload_refused(course, message=error.message)
     if not outcome.applied:
-        db.session.rollback()
-        page = render_template(
-            "author/upload_refused.html", course=course, findings=outcome.findings
-        )
-        return page, 422
+        return _upload_refused(course, findings=outcome.findings)
     audit("course_draft_uploaded", course)
     db.session.commit()
     flash(_("The draft is now the uploaded folder. Review it, then publish."), "success")
@@ -187,14 +182,9 @@ def upload_course():
     try:
         outcome = upload_new_course(form.archive.data.stream.read(), current_user)
     except AuthoringError as error:
-        db.session.rollback()
-        return render_template(
-            "author/upload_refused.html", course=None, message=error.message
-        ), 422
+        return _upload_refused(None, message=error.message)
     if not outcome.applied:
-        db.session.rollback()
-        page = render_template("author/upload_refused.html", course=None, findings=outcome.findings)
-        return page, 422
+        return _upload_refused(None, findings=outcome.findings)
     course = db.session.get(Course, outcome.course_id)
     audit("course_created", course, from_zip=True)
     db.session.commit()
@@ -202,11 +192,32 @@ def upload_course():
     return redirect(course_url(course))
 
 
+def _upload_refused(
+    course: Course | None, *, message: str = "", findings: list | None = None
+) -> tuple[str, int]:
+    """Undo everything the upload did, record the refusal, and show why (422)."""
+    db.session.rollback()
+    errors = [finding.code for finding in findings or [] if finding.is_error]
+    record(
+        "course_upload_refused",
+        actor=current_user,
+        target=course.id if course else "",
+        ip=client_address(),
+        reason=message[:300],
+        codes=sorted(set(errors))[:20],
+    )
+    db.session.commit()
+    page = render_template(
+        "author/upload_refused.html", course=course, message=message, findings=findings
+    )
+    return page, 422
+
+
 @bp.route("/<course_id>/statistics")
 def statistics(course_id: str):
     course = editable_course_or_404(course_id)
     version = course.current_version
-    number = request.args.get("version", type=int)
+    number = int_arg("version")
     chosen = version_by_number(course.id, number) if number else None
     stats = question_statistics(course.id, chosen.id if chosen else None)
     language = (
