@@ -44,10 +44,11 @@ class year_of(FunctionElement):
 
 @compiles(quarter_of, "sqlite")
 def _quarter_sqlite(element: quarter_of, compiler, **kw) -> str:
+    # SQLite keeps timestamps as 'YYYY-MM-DD HH:MM:SS...' text: slicing it is cheaper than
+    # strftime, which counts on a hundred thousand rows.
     column = compiler.process(element.clauses, **kw)
     return (
-        f"(strftime('%Y', {column}) || '-Q' || "
-        f"((CAST(strftime('%m', {column}) AS INTEGER) + 2) / 3))"
+        f"(substr({column}, 1, 4) || '-Q' || ((CAST(substr({column}, 6, 2) AS INTEGER) + 2) / 3))"
     )
 
 
@@ -59,7 +60,7 @@ def _quarter_postgresql(element: quarter_of, compiler, **kw) -> str:
 
 @compiles(year_of, "sqlite")
 def _year_sqlite(element: year_of, compiler, **kw) -> str:
-    return f"strftime('%Y', {compiler.process(element.clauses, **kw)})"
+    return f"substr({compiler.process(element.clauses, **kw)}, 1, 4)"
 
 
 @compiles(year_of, "postgresql")

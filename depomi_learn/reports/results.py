@@ -83,12 +83,11 @@ def _people(user: User) -> sa.Subquery:
     )
 
 
-def _dimension(name: str, happened: sa.Subquery, people: sa.Subquery) -> sa.ColumnElement:
+EVENT_BREAKDOWNS = ("course", "quarter", "year")  # the others are the person's
+
+
+def _event_dimension(name: str, happened: sa.Subquery) -> sa.ColumnElement:
     columns = {
-        "region": lambda: people.c.region_id,
-        "province": lambda: people.c.province_id,
-        "institution_type": lambda: people.c.institution_type,
-        "sex": lambda: people.c.sex,
         "course": lambda: happened.c.course_id,
         "quarter": lambda: events.quarter_of(happened.c.at),
         "year": lambda: events.year_of(happened.c.at),
@@ -96,21 +95,38 @@ def _dimension(name: str, happened: sa.Subquery, people: sa.Subquery) -> sa.Colu
     return columns[name]().label(name)
 
 
-def _measures(family: str, happened: sa.Subquery, people: sa.Subquery) -> list:
-    person = sa.func.count(sa.distinct(happened.c.user_id)).label("people")
-    if family == "trained":
-        female = sa.case((people.c.sex == "female", happened.c.user_id))
-        return [person, sa.func.count(sa.distinct(female)).label("women")]
+def _person_dimension(name: str, people: sa.Subquery) -> sa.ColumnElement:
+    return people.c[{"region": "region_id", "province": "province_id"}.get(name, name)]
+
+
+def _per_person(family: str, happened: sa.Subquery) -> list:
+    """What each person's events add up to, before grouping people."""
+    count = sa.func.count().label("n")
     if family == "hours":
-        return [person, sa.func.sum(happened.c.hours).label("hours")]
+        return [sa.func.sum(happened.c.hours).label("hours")]
     if family == "gain":
         return [
-            person,
-            sa.func.count().label("pairs"),
+            count,
             sa.func.sum(happened.c.pre).label("pre"),
             sa.func.sum(happened.c.post).label("post"),
         ]
-    return [person, sa.func.count().label("count")]
+    return [count]
+
+
+def _measures(family: str, mine: sa.Subquery, people: sa.Subquery) -> list:
+    def total(column: str, label: str) -> sa.ColumnElement:
+        return sa.cast(sa.func.sum(mine.c[column]), sa.Integer).label(label)
+
+    person = sa.func.count(sa.distinct(mine.c.user_id)).label("people")
+    if family == "trained":
+        female = sa.case((people.c.sex == "female", mine.c.user_id))
+        return [person, sa.func.count(sa.distinct(female)).label("women")]
+    if family == "hours":
+        return [person, sa.func.sum(mine.c.hours).label("hours")]
+    if family == "gain":
+        pre, post = sa.func.sum(mine.c.pre).label("pre"), sa.func.sum(mine.c.post).label("post")
+        return [person, total("n", "pairs"), pre, post]
+    return [person, total("n", "count")]
 
 
 def _events(family: str, period: events.Period, now: datetime) -> sa.Select | sa.CompoundSelect:
@@ -159,9 +175,20 @@ def _aggregate(
         return _satisfaction(user, by, period)
     people = _people(user)
     happened = _events(family, period, now).subquery("events")
-    dims = [_dimension(name, happened, people) for name in by]
-    query = sa.select(*dims, *_measures(family, happened, people)).select_from(
-        happened.join(people, people.c.id == happened.c.user_id)
+    # Each person's events are added up first (per course or period when asked): the join to
+    # people and the grouping then read one row per person instead of one per event.
+    keys = [_event_dimension(name, happened) for name in by if name in EVENT_BREAKDOWNS]
+    mine = (
+        sa.select(happened.c.user_id, *keys, *_per_person(family, happened))
+        .group_by(happened.c.user_id, *keys)
+        .subquery("per_person")
+    )
+    dims = [
+        (mine.c[name] if name in EVENT_BREAKDOWNS else _person_dimension(name, people)).label(name)
+        for name in by
+    ]
+    query = sa.select(*dims, *_measures(family, mine, people)).select_from(
+        mine.join(people, people.c.id == mine.c.user_id)
     )
     if dims:
         query = query.group_by(*dims)
