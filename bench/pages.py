@@ -72,10 +72,10 @@ def prepare_database(url: str, learners: int, workdir: Path) -> None:
     import flask_migrate
 
     from depomi_learn import create_app
-    from depomi_learn.accounts import UserFields, create_user
+    from depomi_learn.accounts.users import UserFields, create_user
     from depomi_learn.content.importer import import_tree
     from depomi_learn.extensions import db
-    from depomi_learn.regions import load_reference_regions
+    from depomi_learn.operations.regions import load_reference_regions
 
     app = create_app("testing", SQLALCHEMY_DATABASE_URI=url)
     with app.app_context():

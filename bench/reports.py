@@ -23,8 +23,7 @@ import flask_migrate
 import sqlalchemy as sa
 
 from depomi_learn import create_app
-from depomi_learn.accounts import UserFields, create_user
-from depomi_learn.demo import populate
+from depomi_learn.accounts.users import UserFields, create_user
 from depomi_learn.extensions import db
 from depomi_learn.models import (
     Course,
@@ -37,7 +36,8 @@ from depomi_learn.models import (
     Role,
     User,
 )
-from depomi_learn.regions import load_reference_regions
+from depomi_learn.operations.demo import populate
+from depomi_learn.operations.regions import load_reference_regions
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "bench password 2026"  # noqa: S105 - throwaway accounts in a throwaway database

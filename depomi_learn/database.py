@@ -4,31 +4,31 @@ SQLite upgrades a read transaction to a write transaction only if no other proce
 between; otherwise it fails at once with "database is locked", whatever the busy timeout. So on
 SQLite every transaction that may write starts with BEGIN IMMEDIATE: it waits its turn for the
 write lock (up to the busy timeout) before reading anything. Safe reads (GET pages) keep plain
-deferred transactions so readers never wait. PostgreSQL needs none of this.
+deferred transactions so readers never wait: the request layer says which requests may write
+(`views.transactions`), this module knows nothing of requests. PostgreSQL needs none of this.
 """
 
 from collections.abc import Callable
-from typing import TypeVar
 
-from flask import current_app, g, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
 
 from .extensions import db
 
-F = TypeVar("F", bound=Callable)
-
-SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 BUSY_TIMEOUT_MS = 30_000
 
 
-def _transaction_may_write() -> bool:
-    if not has_request_context():
-        return True  # command line and background work
-    if request.method in SAFE_METHODS:
-        return g.get("writes_on_get", False)
-    view = current_app.view_functions.get(request.endpoint or "")
-    return not getattr(view, "reads_only", False)
+def _always_write() -> bool:
+    return True  # command line and background work
+
+
+_may_write: Callable[[], bool] = _always_write
+
+
+def decide_writes_with(rule: Callable[[], bool]) -> None:
+    """Let `rule` tell whether a SQLite transaction starting now may write (BEGIN IMMEDIATE)."""
+    global _may_write
+    _may_write = rule
 
 
 @event.listens_for(Engine, "connect")
@@ -60,19 +60,7 @@ def _configure_postgresql(dbapi_connection, _record) -> None:
 @event.listens_for(Engine, "begin")
 def _begin_sqlite(connection: Connection) -> None:
     if connection.dialect.name == "sqlite":
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if _transaction_may_write() else "BEGIN")
-
-
-def writes_on_get() -> None:
-    """Mark the current GET request as one that writes (call before the first query).
-
-    GET requests change no state that matters: the two that write are bookkeeping, idempotent,
-    and give another site nothing to forge. The module page remembers where the learner is
-    ("continue where you left off"; a forged visit only moves that pointer, and the SameSite=Lax
-    cookie is not sent with another site's images or scripts), and public verification counts
-    lookups for its rate limit. Both stay on GET so that pages work without JavaScript.
-    """
-    g.writes_on_get = True
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if _may_write() else "BEGIN")
 
 
 def commit_keeping_objects() -> None:
@@ -87,10 +75,3 @@ def commit_keeping_objects() -> None:
         session.commit()
     finally:
         session.expire_on_commit = True
-
-
-def reads_only(view: F) -> F:
-    """Mark a POST view that only computes an answer (the editor's live preview), so that it
-    never queues for the SQLite write lock."""
-    view.reads_only = True
-    return view

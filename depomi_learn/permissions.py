@@ -19,7 +19,10 @@ from .models import (
     session_trainer,
 )
 
+# Role groups, defined here once.
 STAFF_ROLES = (Role.TRAINER, Role.COORDINATOR, Role.ADMIN)
+MANAGER_ROLES = (Role.COORDINATOR, Role.ADMIN)  # reports, accounts, assignments, certificates
+AUTHOR_ROLES = (Role.TRAINER, Role.ADMIN)  # write and publish courses
 # What anyone may say about themselves on their profile page. Role, email and account state are
 # never among them; a place (region, province) is a learner's only, and goes through a request.
 OWN_PROFILE_FIELDS = frozenset(

@@ -4,7 +4,7 @@ import sqlalchemy as sa
 from flask import Flask
 
 from depomi_learn.extensions import db
-from depomi_learn.learning import enrol, mark_read
+from depomi_learn.learning.progress import enrol, mark_read
 from depomi_learn.models import Certificate, Course, User
 
 

@@ -12,11 +12,11 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from depomi_learn import create_app
-from depomi_learn.accounts import UserFields, create_user
+from depomi_learn.accounts.two_factor import is_required_for, seal_secret, secret_of
+from depomi_learn.accounts.users import UserFields, create_user
 from depomi_learn.extensions import db
 from depomi_learn.models import Region, Role, User, utcnow
-from depomi_learn.regions import load_reference_regions
-from depomi_learn.two_factor import is_required_for, seal_secret, secret_of
+from depomi_learn.operations.regions import load_reference_regions
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

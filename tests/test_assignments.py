@@ -6,14 +6,14 @@ from zoneinfo import ZoneInfo
 import pytest
 import sqlalchemy as sa
 
-from depomi_learn.assignments import (
+from depomi_learn.extensions import db
+from depomi_learn.learning.assignments import (
     AssignmentError,
     AssignmentTarget,
     cancel_assignment,
     change_due_date,
     create_assignment,
 )
-from depomi_learn.extensions import db
 from depomi_learn.models import (
     Assignment,
     AuditEvent,
@@ -403,7 +403,11 @@ def test_coordinator_changes_and_cancels_through_the_page(app, client, auth, wor
         actions = db.session.scalars(
             sa.select(AuditEvent.action).where(AuditEvent.target == f"assignment:{assignment_id}")
         ).all()
-        assert actions == ["assignment_due_date_changed", "assignment_cancelled"]
+        assert actions == [
+            "assignment_created",
+            "assignment_due_date_changed",
+            "assignment_cancelled",
+        ]
 
 
 @pytest.mark.parametrize("action", ["due-date", "cancel"])

@@ -3,9 +3,9 @@
 import pytest
 import sqlalchemy as sa
 
+from depomi_learn.accounts.passwords import hash_password, needs_rehash, verify_password
 from depomi_learn.extensions import db
 from depomi_learn.models import AuditEvent, Role, User
-from depomi_learn.passwords import hash_password, needs_rehash, verify_password
 from tests.conftest import PASSWORD, csrf_token, get_user, make_user
 
 

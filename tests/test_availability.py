@@ -11,7 +11,7 @@ from flask import Flask
 
 from depomi_learn import create_app
 from depomi_learn.extensions import db
-from depomi_learn.regions import load_reference_regions
+from depomi_learn.operations.regions import load_reference_regions
 from tests.conftest import ROOT, csrf_token
 
 CLOSED_PORT_URL = "postgresql+psycopg://depomi@127.0.0.1:1/depomi?connect_timeout=2"

@@ -15,14 +15,14 @@ import sqlalchemy as sa
 from flask import Flask
 
 from depomi_learn import create_app
-from depomi_learn.accounts import UserFields, create_user
-from depomi_learn.backups import integrity_problems
+from depomi_learn.accounts.users import UserFields, create_user
 from depomi_learn.content.importer import import_tree
 from depomi_learn.extensions import db
-from depomi_learn.learning import enrol
+from depomi_learn.learning.progress import enrol
+from depomi_learn.learning.quizzes import start_attempt, submit_attempt
 from depomi_learn.models import Course, QuizAttempt, User
-from depomi_learn.quizzes import start_attempt, submit_attempt
-from depomi_learn.regions import load_reference_regions
+from depomi_learn.operations.backups import integrity_problems
+from depomi_learn.operations.regions import load_reference_regions
 from tests.conftest import FIXTURES, ROOT
 
 LEARNERS = 30
@@ -118,6 +118,7 @@ def fresh(live, tmp_path: Path) -> Iterator[Flask]:
     admin.dispose()
 
 
+@pytest.mark.slow
 def test_backup_during_quiz_submissions_restores_with_the_same_rows(live, fresh, tmp_path):
     live_app, engine_name = live
     _prepare(live_app)

@@ -21,8 +21,34 @@ def test_bundled_courses_validate_with_zero_findings(bundled):
 
 def test_the_programme_curriculum_is_there(bundled):
     courses, _ = bundled
-    assert len(courses) >= 6
+    assert len(courses) >= 8
     assert "snia-foundations" in {c.id for c in courses}
+    assert {"projet-migration-developpement", "droits-genre-migration"} <= {c.id for c in courses}
+
+
+def test_one_learning_path_starts_with_the_snia_course(bundled):
+    courses, _ = bundled
+    for course in courses:
+        expected = [] if course.id == "snia-foundations" else ["snia-foundations"]
+        assert course.prerequisites == expected, course.id
+
+
+def test_the_project_course_ships_its_templates_in_french_and_arabic(bundled):
+    course = next(c for c in bundled[0] if c.id == "projet-migration-developpement")
+    templates = {a.path: a.media_type for a in course.assets if a.path.startswith("templates/")}
+    for name in (
+        "fiche-projet-{}.md",
+        "cadre-logique-{}.csv",
+        "cadre-logique-{}.xlsx",
+        "fiche-indicateur-{}.csv",
+        "convention-type-{}.md",
+        "fiche-referencement-{}.md",
+        "annuaire-services-{}.csv",
+    ):
+        for language in ("fr", "ar"):
+            path = "templates/" + name.format(language)
+            assert path in templates, path
+            assert templates[path] != "application/octet-stream", path
 
 
 @pytest.mark.parametrize("course_id", sorted(p.name for p in COURSES.iterdir() if p.is_dir()))
@@ -33,7 +59,7 @@ def test_each_course_is_in_french_and_arabic_and_ends_with_a_final_assessment(bu
         assert {"fr", "ar"} <= set(module.texts), f"{module.id} is not in both languages"
     final = course.modules[-1]
     settings = final.quiz_settings or {}
-    assert len(final.questions) >= 10, "the final assessment needs a pool of questions"
+    assert len(final.questions) >= 30, "the final assessment draws from a pool of at least 30"
     assert settings.get("draw")
     assert settings["draw"] < len(final.questions)
     assert settings.get("time_limit_minutes")
@@ -42,6 +68,145 @@ def test_each_course_is_in_french_and_arabic_and_ends_with_a_final_assessment(bu
     assert course.certificate_enabled
     types = {q.type for m in course.modules for q in m.questions}
     assert types == {"single", "multiple", "true_false", "short_text", "numeric"}
+
+
+def question(bundled, course_id: str, question_id: str):
+    course = next(c for c in bundled[0] if c.id == course_id)
+    return next(q for m in course.modules for q in m.questions if q.id == question_id)
+
+
+def test_the_african_union_mandate_dates_from_march_not_the_january_summit(bundled):
+    # The statement says the King was designated at the January 2017 summit: that is false.
+    mandate = question(bundled, "maroc-paysage-international", "final-mandat-ua")
+    assert mandate.answer_key["answer"] is False
+    assert "janvier 2017" in mandate.texts["fr"].prompt
+    assert "مارس 2017" in mandate.texts["ar"].feedback["true"]
+
+
+def test_the_interior_directorate_is_asked_by_its_current_name_only(bundled):
+    dgct = question(bundled, "donnees-gouvernance", "coordination-dgct")
+    for language in ("fr", "ar"):
+        accepted = " ".join(dgct.texts[language].accept)
+        assert "DGCT" in accepted
+        assert "DGCL" not in accepted
+        assert "المحلية" not in accepted
+
+
+def test_beni_mellal_khenifra_has_one_emigration_profile(bundled):
+    profile = question(bundled, "marocains-du-monde", "final-profil-bmk")
+    assert profile.answer_key["correct"] == ["a"]
+    assert "fin des années 1980" in profile.texts["fr"].prompt
+    assert profile.texts["fr"].options[0].text == "Béni Mellal-Khénifra"
+    for path in COURSES.glob("*/*/*.md"):
+        text = path.read_text("utf-8")
+        assert "Béni Mellal-Khénifra, région d'émigration ancienne" not in text, path
+        assert "وهي جهة هجرة عريقة" not in text, path
+
+
+def test_no_course_uses_the_former_name_of_the_interior_directorate_outside_its_note():
+    for path in COURSES.glob("*/*/*.md"):
+        mentions = path.read_text("utf-8").count("DGCL")
+        if path.match("donnees-gouvernance/*/05-coordination.md"):
+            assert mentions <= 3, path  # the one place that records the former name
+        elif path.match("snia-foundations/en/04-role-territorial.md"):
+            assert mentions == 1, path  # "formerly DGCL" next to DGCT
+        else:
+            assert mentions == 0, path
+
+
+@pytest.mark.parametrize(
+    ("course_id", "module_id", "source_id"),
+    [
+        ("maroc-paysage-international", "union-africaine", "mandat-ua-2017"),
+        ("maroc-paysage-international", "fmmd-pacte-mondial", "conference-marrakech"),
+        ("acces-droits-services", "sante", "psnsi-2021"),
+        ("donnees-gouvernance", "coordination", "gouvernements"),
+        ("donnees-gouvernance", "coordination", "decret-interieur-2020"),
+        ("donnees-gouvernance", "planification", "decret-pdr"),
+        ("marocains-du-monde", "reperes-institutions", "effectifs-mre"),
+        ("snia-foundations", "contexte", "communique-2013"),
+    ],
+)
+def test_changeable_facts_carry_a_dated_source_in_every_language(
+    bundled, course_id, module_id, source_id
+):
+    course = next(c for c in bundled[0] if c.id == course_id)
+    module = next(m for m in course.modules if m.id == module_id)
+    for language, text in module.texts.items():
+        source = next((s for s in text.sources if s.id == source_id), None)
+        assert source is not None, f"{language}: no source {source_id}"
+        assert source.as_of
+        assert f"[^{source_id}]" in text.body
+
+
+# Pure recall (a year, an acronym, a law number, a name) in each final pool, as classified when
+# the pool was written; the test keeps the list honest (every id exists) and the share bounded.
+RECALL = {
+    "acces-droits-services": {
+        "final-programmes-sectoriels",
+        "final-circulaire-contenu",
+        "final-referencement",
+    },
+    "donnees-gouvernance": {
+        "eval-sigle-pac",
+        "eval-charte-commission",
+        "eval-article-145",
+        "eval-autorisation",
+        "eval-principes-0908",
+    },
+    "maroc-paysage-international": {
+        "final-etats-membres",
+        "final-volets-partenariat",
+        "final-suivi-la-valette",
+        "final-copresident-fmmd",
+        "final-objectifs-pacte",
+        "final-principes-pacte",
+        "final-mandat-ua",
+        "final-depomi",
+    },
+    "marocains-du-monde": {
+        "final-fondation-annee",
+        "final-fondation-mohammedia",
+        "final-article-16",
+        "final-loi-cri",
+        "final-marhaba-coordination",
+        "final-apports-loi-cri",
+    },
+    "retour-reintegration": {
+        "final-strategie-mre",
+        "final-ccme",
+        "final-cri",
+        "final-etape-origine",
+        "final-durabilite",
+    },
+    "snia-foundations": {
+        "final-genese-chronologie",
+        "final-regularises-total",
+        "final-asile-programme",
+        "final-gouvernance",
+        "final-non-refoulement",
+        "final-programmes-sectoriels",
+        "final-deconcentration",
+    },
+    "projet-migration-developpement": {"pf-criteres-cad", "pf-reference-avant", "pf-produit-livre"},
+    "droits-genre-migration": {"dg-lof-genre", "dg-etapes-bsg", "dg-principes-protection"},
+}
+PLACES = (
+    "Béni Mellal", "Khénifra", "Khouribga", "Fquih Ben Salah", "Azilal", "Tadla", "Souss",
+    "Agadir", "Inezgane", "Taroudant", "Tiznit", "Chtouka", "Oriental", "Oujda", "Nador",
+    "Berkane", "Taourirt", "Ouled Teïma",
+)  # fmt: skip
+
+
+@pytest.mark.parametrize("course_id", sorted(RECALL))
+def test_final_pools_are_mostly_regional_cases_not_recall(bundled, course_id):
+    course = next(c for c in bundled[0] if c.id == course_id)
+    pool = course.modules[-1].questions
+    ids = {q.id for q in pool}
+    assert RECALL[course_id] <= ids
+    assert len(RECALL[course_id]) * 4 <= len(pool)
+    regional = [q for q in pool if any(place in q.texts["fr"].prompt for place in PLACES)]
+    assert len(regional) * 2 >= len(pool), f"{len(regional)} regional cases of {len(pool)}"
 
 
 def test_the_snia_course_is_blended(app):

@@ -4,9 +4,9 @@ from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 
+from depomi_learn.accounts.resets import create_reset_link
 from depomi_learn.extensions import db
 from depomi_learn.models import User
-from depomi_learn.resets import create_reset_link
 from tests.conftest import csrf_token, make_user
 
 

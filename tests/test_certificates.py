@@ -7,8 +7,7 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from depomi_learn.certificate_pdf import pdf_sha256, render_certificate_pdf
-from depomi_learn.certificates import (
+from depomi_learn.certificates.issuing import (
     CROCKFORD,
     Status,
     certificate_status,
@@ -17,8 +16,9 @@ from depomi_learn.certificates import (
     normalise_code,
     verification_url,
 )
+from depomi_learn.certificates.pdf import pdf_sha256, render_certificate_pdf
 from depomi_learn.extensions import db
-from depomi_learn.learning import find_enrolment
+from depomi_learn.learning.progress import find_enrolment
 from depomi_learn.models import AuditEvent, Certificate, CourseVersion, User, utcnow
 from tests.certificate_factories import certificate_row, complete_course, update_certificate
 from tests.conftest import csrf_token, make_user

@@ -6,15 +6,16 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from depomi_learn.certificates import (
+from depomi_learn.certificates.credentials import _load_key
+from depomi_learn.certificates.issuing import (
     CertificateError,
     issue_certificate,
     open_renewal,
     revoke_certificate,
 )
-from depomi_learn.credentials import _load_key
 from depomi_learn.extensions import db
-from depomi_learn.learning import enrol, find_enrolment, mark_read
+from depomi_learn.learning.progress import enrol, find_enrolment, mark_read
+from depomi_learn.learning.quizzes import quiz_state, start_attempt, submit_attempt
 from depomi_learn.models import (
     AuditEvent,
     Certificate,
@@ -25,7 +26,6 @@ from depomi_learn.models import (
     User,
     utcnow,
 )
-from depomi_learn.quizzes import quiz_state, start_attempt, submit_attempt
 from tests.certificate_factories import (
     certificate_row,
     complete_course,

@@ -11,8 +11,8 @@ import sqlalchemy as sa
 import zxingcpp
 from PIL import Image
 
-from depomi_learn.certificate_pdf import _local_fonts_fetcher, pdf_sha256, render_certificate_pdf
-from depomi_learn.certificates import verification_url
+from depomi_learn.certificates.issuing import verification_url
+from depomi_learn.certificates.pdf import _local_fonts_fetcher, pdf_sha256, render_certificate_pdf
 from depomi_learn.extensions import db
 from depomi_learn.models import Certificate, CourseVersion
 from tests.certificate_factories import complete_course

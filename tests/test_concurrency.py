@@ -9,12 +9,14 @@ import threading
 import pytest
 import sqlalchemy as sa
 
-from depomi_learn.accounts import UserFields, create_user
+from depomi_learn.accounts.users import UserFields, create_user
 from depomi_learn.content.importer import import_tree
 from depomi_learn.extensions import db
 from depomi_learn.models import QuizAttempt
 from tests.conftest import FIXTURES, PASSWORD
 from tests.live_gunicorn import Browser, clean_up, prepared_app, start_gunicorn, stop_gunicorn
+
+pytestmark = pytest.mark.slow  # live servers, crashes, races: make test-fast skips them
 
 MODULE = "/courses/quiz-course/modules/evaluation"
 LEARNERS = 8

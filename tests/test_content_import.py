@@ -165,3 +165,39 @@ def test_cli_import_refuses_a_broken_tree(app: Flask, tmp_path: Path) -> None:
     assert "nothing was imported" in result.output
     with app.app_context():
         assert db.session.scalars(sa.select(Course)).all() == []
+
+
+def test_sources_render_as_dated_footnotes_and_links_reach_another_course(
+    ctx: Flask, tmp_path: Path
+) -> None:
+    root = courses_folder(tmp_path, "course-a", "course-b")
+    intro = root / "course-a" / "fr" / "01-intro.md"
+    text = intro.read_text("utf-8")
+    text = text.replace(
+        "objectives: [Situer la SNIA dans son contexte]\n",
+        "objectives: [Situer la SNIA dans son contexte]\nsources:\n  - id: snia-2014\n"
+        "    cite: \"Stratégie nationale d'immigration et d'asile (2014)\"\n"
+        "    url: https://example.org/snia\n    as_of: 2026-11\n",
+    )
+    text = text.replace("adoptée en 2014.", "adoptée en 2014[^snia-2014].")
+    text += "\nVoir [l'évaluation de l'autre cours](../../course-b/fr/02-evaluation.md).\n"
+    intro.write_text(text, "utf-8")
+    _results, findings = import_tree(root)
+    assert {f.code for f in findings} == {"W302"}  # the Arabic file now lags behind
+    html = db.session.get(Course, "course-a").current_version.modules[0].text_for("fr").html
+    assert 'href="#fn:snia-2014"' in html
+    assert "Stratégie nationale d'immigration et d'asile (2014)" in html
+    assert "(état au 2026-11)" in html
+    assert 'href="https://example.org/snia"' in html
+    assert 'href="/courses/course-b/modules/evaluation"' in html
+
+
+def test_a_link_to_a_missing_module_of_another_course_stops_the_import(
+    ctx: Flask, tmp_path: Path
+) -> None:
+    root = courses_folder(tmp_path, "course-a", "course-b")
+    intro = root / "course-a" / "fr" / "01-intro.md"
+    intro.write_text(intro.read_text("utf-8") + "\n[x](../../course-b/fr/09-absent.md)\n", "utf-8")
+    _results, findings = import_tree(root)
+    assert [f.code for f in findings if f.is_error] == ["E408"]
+    assert db.session.get(Course, "course-a") is None

@@ -28,6 +28,24 @@ YAML = "course.yaml"
 SVG_WITH_SCRIPT = '<svg xmlns="http://www.w3.org/2000/svg">\n<script>alert(1)</script>\n</svg>\n'
 EXTRA_QUIZ = "\n```quiz\nid: extra\ntype: true_false\nprompt: Vrai ?\nanswer: true\n```\n"
 
+LONG_ANSWERS = "".join(
+    f"\n```quiz\nid: long-{n}\ntype: single\nprompt: Question {n} ?\noptions:\n"
+    f"  - id: a\n    text: Une réponse longue, précise et nuancée\n    correct: true\n"
+    f"  - id: b\n    text: Non\n```\n"
+    for n in (1, 2)
+)
+ALL_TRUE = "".join(
+    f"\n```quiz\nid: vrai-{n}\ntype: true_false\nprompt: Affirmation {n}.\nanswer: true\n```\n"
+    for n in (1, 2)
+)
+SOURCES = "sources:\n  - id: snia\n    cite: Stratégie nationale d'immigration et d'asile\n"
+LINE_AFTER_OBJECTIVES = "objectives: [Situer la SNIA dans son contexte]\n"
+
+
+def with_sources(as_of: str = "") -> str:
+    return LINE_AFTER_OBJECTIVES + SOURCES + (f"    as_of: {as_of}\n" if as_of else "")
+
+
 Mutation = Callable[[Path], None]
 
 
@@ -83,10 +101,10 @@ def latin1(file: str, old: str, new: bytes) -> Mutation:
     return mutate
 
 
-def together(*mutations: Mutation) -> Mutation:
+def both(*mutations: Mutation) -> Mutation:
     def mutate(folder: Path) -> None:
-        for mutation in mutations:
-            mutation(folder)
+        for one in mutations:
+            one(folder)
 
     return mutate
 
@@ -170,7 +188,7 @@ CASES = [
         id="pre-test-without-post-test",
     ),
     case(
-        together(
+        both(
             replace(FR_EVAL, "  shuffle: true\n", "  shuffle: true\n  role: post_test\n"),
             replace(FR_INTRO, "minutes: 10\n", "minutes: 10\nquiz: {role: post_test}\n"),
         ),
@@ -491,11 +509,11 @@ CASES = [
         id="survey-missing-in-translation",
     ),
     case(
-        together(
+        both(
             append(FR_INTRO, survey("id: s1", "type: text", "prompt: Quoi ?", "scale: 7")),
             append(AR_INTRO, survey("id: s1", "type: text", "prompt: ماذا؟")),
         ),
-        "W203",
+        "W207",
         FR_INTRO,
         26,
         id="survey-unknown-key",
@@ -537,6 +555,53 @@ CASES = [
     ),
     case(write("fr/notes.txt", "notes"), "W106", "fr/notes.txt", None, id="not-markdown"),
     case(
+        replace(FR_INTRO, "adoptée en 2014.", "adoptée en 2014[^snia]."),
+        "E114",
+        FR_INTRO,
+        10,
+        id="reference-without-source",
+    ),
+    case(
+        replace(
+            FR_INTRO,
+            LINE_AFTER_OBJECTIVES,
+            with_sources("2014-13"),
+        ),
+        "E115",
+        FR_INTRO,
+        9,
+        id="source-date-not-a-date",
+    ),
+    case(
+        replace(FR_INTRO, LINE_AFTER_OBJECTIVES, with_sources()),
+        "E115",
+        FR_INTRO,
+        7,
+        id="source-without-as-of",
+    ),
+    case(
+        replace(
+            FR_INTRO,
+            LINE_AFTER_OBJECTIVES,
+            with_sources("2099-01"),
+        ),
+        "E115",
+        FR_INTRO,
+        9,
+        id="source-checked-in-the-future",
+    ),
+    case(
+        replace(
+            FR_INTRO,
+            LINE_AFTER_OBJECTIVES,
+            with_sources("2026-11"),
+        ),
+        "W107",
+        FR_INTRO,
+        7,
+        id="source-never-cited",
+    ),
+    case(
         replace(FR_EVAL, "prompt: Quel est", "promt: Quel est"),
         "W201",
         FR_EVAL,
@@ -551,6 +616,35 @@ CASES = [
         62,
         id="key-not-for-type",
     ),
+    case(
+        both(append(FR_EVAL, LONG_ANSWERS), append(AR_EVAL, LONG_ANSWERS)),
+        "W203",
+        FR_EVAL,
+        81,
+        id="correct-option-longest",
+    ),
+    case(
+        both(append(FR_EVAL, ALL_TRUE), append(AR_EVAL, ALL_TRUE)),
+        "W204",
+        FR_EVAL,
+        47,
+        id="true-false-all-true",
+    ),
+    case(
+        replace(FR_EVAL, 'text: "2011"', "text: Aucune de ces réponses"),
+        "W205",
+        FR_EVAL,
+        16,
+        id="none-of-the-above-fr",
+    ),
+    case(
+        replace(AR_EVAL, 'text: "2011"', "text: لا شيء مما سبق"),
+        "W205",
+        AR_EVAL,
+        17,
+        id="none-of-the-above-ar",
+    ),
+    case(replace(FR_EVAL, 'text: "2011"', 'text: "2014 "'), "W206", FR_EVAL, 16, id="repeated"),
     case(delete(AR_INTRO), "W301", "ar", None, id="module-missing-in-ar"),
     case(append(FR_INTRO, "\nUne phrase de plus.\n"), "W302", AR_INTRO, 6, id="stale"),
     case(
@@ -568,6 +662,13 @@ CASES = [
         FR_INTRO,
         5,
         id="translated-from-in-default",
+    ),
+    case(
+        append(FR_INTRO, "\nVoir [l'autre cours](../../autre-cours/fr/01-intro.md).\n"),
+        "E408",
+        FR_INTRO,
+        22,
+        id="link-to-missing-course",
     ),
     case(write("assets/notes.docx", b"PK\x03\x04"), "W401", "assets/notes.docx", None, id="docx"),
     case(
@@ -799,3 +900,49 @@ def test_json_format_carries_the_same_findings(tmp_path: Path) -> None:
             "hint": "lowercase letters, digits and '-'",
         }
     ]
+
+
+def _xlsx_bytes() -> bytes:
+    import io
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.append(["Indicateur", "Valeur de référence", "Cible"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _plain_zip() -> bytes:
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("payload.exe", b"MZ\x90\x00")
+    return buffer.getvalue()
+
+
+def test_templates_are_recognised_by_name_and_content(tmp_path: Path) -> None:
+    folder = copy_course(tmp_path)
+    templates = folder / "assets" / "templates"
+    templates.mkdir()
+    (templates / "cadre-logique.csv").write_bytes("\ufeffRésultat;Indicateur\n".encode())
+    (templates / "fiche-projet.md").write_text("# Fiche projet\n\n| Titre | |\n", "utf-8")
+    (templates / "indicateurs.xlsx").write_bytes(_xlsx_bytes())
+    (templates / "programme.xlsx").write_bytes(b"MZ\x90\x00" + bytes(64))  # a renamed executable
+    (templates / "convention.docx").write_bytes(_plain_zip())  # a ZIP, not a document
+    (templates / "annuaire.csv").write_bytes(b"nom;\x00telephone\n")  # not text
+    course, findings = load_course(folder, display="c")
+    types = {asset.path: asset.media_type for asset in course.assets}
+    assert types["templates/cadre-logique.csv"] == "text/csv; charset=utf-8"
+    assert types["templates/fiche-projet.md"] == "text/markdown; charset=utf-8"
+    assert types["templates/indicateurs.xlsx"].endswith("spreadsheetml.sheet")
+    refused = {f.path for f in findings if f.code == "W401"}
+    assert refused == {
+        "c/assets/templates/programme.xlsx",
+        "c/assets/templates/convention.docx",
+        "c/assets/templates/annuaire.csv",
+    }
+    assert types["templates/programme.xlsx"] == "application/octet-stream"

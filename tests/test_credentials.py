@@ -12,8 +12,7 @@ import sqlalchemy as sa
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from depomi_learn import create_app
-from depomi_learn.certificates import revoke_certificate
-from depomi_learn.credentials import (
+from depomi_learn.certificates.credentials import (
     CONTEXTS,
     InvalidCredential,
     SigningKeyError,
@@ -23,6 +22,7 @@ from depomi_learn.credentials import (
     signing_key,
     verify_credential,
 )
+from depomi_learn.certificates.issuing import revoke_certificate
 from depomi_learn.extensions import db
 from depomi_learn.models import Certificate, Role, User, utcnow
 from tests.certificate_factories import complete_course, update_certificate

@@ -2,7 +2,7 @@
 
 import pytest
 
-from depomi_learn.database import _transaction_may_write, writes_on_get
+from depomi_learn.views.transactions import _transaction_may_write, writes_on_get
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,11 @@ started again.
 
 import json
 
+import pytest
+
 from bench.faults import crash_test
+
+pytestmark = pytest.mark.slow  # live servers, crashes, races: make test-fast skips them
 
 
 def test_kill_9_during_submissions_loses_nothing_acknowledged(tmp_path):

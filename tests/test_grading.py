@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from depomi_learn.grading import (
+from depomi_learn.learning.grading import (
     GradingItem,
     grade_attempt,
     grade_question,

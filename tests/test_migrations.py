@@ -13,16 +13,16 @@ from alembic.migration import MigrationContext
 from flask import Flask
 
 from depomi_learn import create_app
-from depomi_learn.accounts import UserFields, create_user
-from depomi_learn.assignments import AssignmentTarget, create_assignment
+from depomi_learn.accounts.users import UserFields, create_user
 from depomi_learn.authoring.drafts import start_draft
-from depomi_learn.certificates import issue_certificate, revoke_certificate
+from depomi_learn.certificates.issuing import issue_certificate, revoke_certificate
 from depomi_learn.content.importer import import_tree
 from depomi_learn.extensions import db
-from depomi_learn.learning import enrol
+from depomi_learn.learning.assignments import AssignmentTarget, create_assignment
+from depomi_learn.learning.progress import enrol
+from depomi_learn.learning.quizzes import start_attempt, submit_attempt
 from depomi_learn.models import Course, Region, Role
-from depomi_learn.quizzes import start_attempt, submit_attempt
-from depomi_learn.regions import load_reference_regions
+from depomi_learn.operations.regions import load_reference_regions
 from tests.conftest import FIXTURES, ROOT
 
 MIGRATIONS = str(ROOT / "migrations")

@@ -4,14 +4,14 @@ import unicodedata
 
 import pytest
 
-from depomi_learn.extensions import db
-from depomi_learn.models import User
-from depomi_learn.passwords import (
+from depomi_learn.accounts.passwords import (
     common_passwords,
     hash_password,
     password_problem,
     verify_password,
 )
+from depomi_learn.extensions import db
+from depomi_learn.models import User
 from tests.conftest import PASSWORD, make_user
 
 

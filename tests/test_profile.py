@@ -9,7 +9,8 @@ import pytest
 import sqlalchemy as sa
 from flask import Flask
 
-from depomi_learn.accounts import AccountError, import_users_csv
+from depomi_learn.accounts.profile_changes import accept_request
+from depomi_learn.accounts.users import AccountError, import_users_csv
 from depomi_learn.extensions import db
 from depomi_learn.models import (
     AuditEvent,
@@ -22,7 +23,6 @@ from depomi_learn.permissions import (
     change_requests_visible_to,
     learners_visible_to,
 )
-from depomi_learn.profile_changes import accept_request
 from tests.conftest import PASSWORD, Auth, csrf_token, get_user, make_user
 from tests.test_users_import import GOOD_ROWS, HEADER
 
@@ -617,6 +617,7 @@ def test_a_nul_byte_in_a_profile_field_is_400_and_changes_nothing(app, client, a
     )
 
 
+@pytest.mark.slow
 def test_two_coordinators_accepting_at_once_apply_the_move_once(app, client, auth, people):
     with app.app_context():
         if db.engine.dialect.name != "postgresql":

@@ -182,7 +182,7 @@ REPORT_URLS = [
 
 
 def test_reports_run_as_many_statements_for_many_learners_as_for_few(world, app, auth, client):
-    from depomi_learn.demo import populate
+    from depomi_learn.operations.demo import populate
 
     with app.app_context():  # a few of everything first: a report may skip a query on nothing
         populate(10, seed=3)

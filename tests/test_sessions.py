@@ -243,3 +243,23 @@ def test_cli_create_prints_the_id_last_and_list_gives_json(app):
     )  # fmt: skip
     assert bad.exit_code != 0
     assert "region" in bad.output
+
+
+def test_nobody_unregisters_once_the_session_has_started(app):
+    from datetime import timedelta
+
+    from depomi_learn.models import utcnow
+
+    make_course(app, "c1")
+    session_id = make_session(app, "c1")
+    learner = make_learners(app, 1)[0]
+    register_all(app, session_id, [learner])
+    with app.app_context():
+        session = db.session.get(TrainingSession, session_id)
+        min(session.days, key=lambda d: d.starts_at).starts_at = utcnow() - timedelta(minutes=5)
+        db.session.commit()
+        with pytest.raises(SessionError):
+            unregister(db.session.get(User, learner), session)
+        db.session.rollback()
+        status = db.session.scalar(sa.select(SessionRegistration.status))
+        assert status == "registered"

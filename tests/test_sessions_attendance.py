@@ -166,7 +166,7 @@ def _zone():
 
 def _pass_quiz(app, user_id: int, module_key: str, percent: float) -> None:
     """Record a submitted attempt and complete the module as the quiz code would."""
-    from depomi_learn.learning import complete_module
+    from depomi_learn.learning.progress import complete_module
     from depomi_learn.models import CourseVersion, QuizAttempt
 
     with app.app_context():
@@ -202,7 +202,7 @@ def test_certificate_only_when_modules_post_test_and_attendance_meet_the_rule(ap
     learner = world["learners"][0]
     _pass_quiz(app, learner, "pre", 40)
     with app.app_context():
-        from depomi_learn.learning import complete_module
+        from depomi_learn.learning.progress import complete_module
 
         complete_module(db.session.get(User, learner), "blended", "lesson")
         db.session.commit()
@@ -235,13 +235,13 @@ def test_certificate_only_when_modules_post_test_and_attendance_meet_the_rule(ap
 
 
 def test_pre_test_alone_never_completes_and_a_course_without_rule_behaves_as_before(app):
-    from depomi_learn.learning import complete_module
+    from depomi_learn.learning.progress import complete_module
     from tests.factories import make_course
 
     make_course(app, "plain", modules=("a", "b"))
     learner = make_user(app, email="p@example.ma")
     with app.app_context():
-        from depomi_learn.learning import enrol
+        from depomi_learn.learning.progress import enrol
         from depomi_learn.models import Course
 
         user = db.session.get(User, learner)
@@ -259,3 +259,60 @@ def test_one_day_session_hours(app):
     session_id = make_session(app, "one", days=[day_span(future_day(3), "09:00", "17:00")])
     with app.app_context():
         assert _days(session_id)[0].hours == 8
+
+
+def test_session_report_gains_are_sql_aggregates_over_learners_with_both_tests(app, world):
+    from depomi_learn.sessions.reports import (
+        group_rows,
+        learner_rows,
+        session_rows,
+        session_summary,
+    )
+
+    first, second, third = world["learners"]
+    for user_id, module_key, percent in (
+        (first, "pre", 40),
+        (first, "post", 85),
+        (second, "pre", 60),
+        (second, "post", 50),
+        (second, "post", 80),  # the best attempt counts
+        (third, "post", 90),  # no pre-test: not in the gain
+    ):
+        _pass_quiz(app, user_id, module_key, percent)
+    oriental = make_user(app, email="co2@example.ma", role=Role.COORDINATOR, region="oriental")
+    with app.app_context():
+        session = db.session.get(TrainingSession, world["session"])
+        summary = session_summary(session)
+        assert summary["pre"] == 50
+        assert summary["post"] == 82.5
+        assert summary["gain"] == 32.5
+        assert summary["normalised_gain"] == 0.65
+        assert summary["satisfaction"] is None  # no evaluation
+        gains = {row["email"]: row["gain"] for row in learner_rows(session)}
+        assert gains == {"l0@example.ma": 45, "l1@example.ma": 20, "l2@example.ma": None}
+        coordinator = db.session.get(User, world["coord"])
+        [row] = session_rows(coordinator)
+        assert (row["pre"], row["post"], row["gain"]) == (50, 82.5, 32.5)
+        [region] = group_rows(coordinator, "region")
+        assert region["sessions"] == 1
+        assert region["gain"] == 32.5
+        assert session_rows(db.session.get(User, oriental)) == []
+
+
+def test_the_pre_test_closes_when_the_first_day_begins(app, world):
+    from depomi_learn.learning.quizzes import QuizRefused, start_attempt
+    from depomi_learn.models import Module
+
+    learners = world["learners"]
+    with app.app_context():
+        pre = db.session.scalar(sa.select(Module).where(Module.key == "pre"))
+        attempt = start_attempt(db.session.get(User, learners[0]), pre, "fr")
+        assert attempt.module_key == "pre"
+        day = _days(world["session"])[0]
+        day.starts_at = utcnow() - timedelta(minutes=1)
+        db.session.commit()
+        with pytest.raises(QuizRefused) as refused:
+            start_attempt(db.session.get(User, learners[1]), pre, "fr")
+        assert refused.value.reason == "pre_test_closed"
+        post = db.session.scalar(sa.select(Module).where(Module.key == "post"))
+        assert start_attempt(db.session.get(User, learners[1]), post, "fr").module_key == "post"

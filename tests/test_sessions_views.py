@@ -20,6 +20,7 @@ from depomi_learn.models import (
 from tests.conftest import csrf_token, make_user
 from tests.factories import make_course
 from tests.session_factories import future_day, make_learners, make_session, register_all
+from tests.test_admin import smtp_server  # noqa: F401 - the fixture
 
 BIDI_CONTROLS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
@@ -297,6 +298,59 @@ def test_report_and_csv_export_agree(app, client, auth):
     assert "Souss-Massa" in by_region
     assert "by=province&amp;region=souss-massa" in by_region
     assert client.get("/sessions/report?region=oriental").status_code == 404
+    session_page = client.get(f"/sessions/{session_id}").get_data(as_text=True)
+    assert "Days present" in session_page
+    learners_csv = client.get(f"/sessions/{session_id}/learners.csv").get_data(as_text=True)
+    assert "l0@example.ma" in learners_csv
+    assert learners_csv.count("50.0") == 1  # the learner present on one of the two days
+    auth.logout()
+    auth.login("l0@example.ma")
+    assert client.get(f"/sessions/{session_id}/learners.csv").status_code == 403
+    auth.logout()
+    auth.login("co@example.ma")
     xlsx = client.get("/sessions/report.xlsx")
     assert xlsx.status_code == 200
     assert xlsx.data[:2] == b"PK"
+
+
+def test_cancelling_and_moving_tell_every_registered_person_in_their_language(
+    app,
+    client,
+    auth,
+    smtp_server,  # noqa: F811 - the fixture imported above
+):
+    from email import message_from_bytes, policy
+
+    port, inbox = smtp_server
+    make_course(app, "c1")
+    session_id = make_session(app, "c1", capacity=1)
+    french = make_user(app, email="fr@example.ma", language="fr")
+    arabic = make_user(app, email="ar@example.ma", language="ar")
+    register_all(app, session_id, [french, arabic])  # the second one waits
+    make_user(app, email="co@example.ma", role=Role.COORDINATOR)
+    auth.login("co@example.ma")
+    app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=port, SMTP_SECURITY="none")
+    try:
+        edit = f"/sessions/{session_id}/edit"
+        form = {
+            "title": "Atelier SNIA Agadir", "region": "souss-massa", "mode": "in_person",
+            "place": "Salle 2", "capacity": "1",
+            "date_0": future_day(20).isoformat(), "start_0": "09:00", "end_0": "12:00",
+        }  # fmt: skip
+        assert _post(client, edit, form, token_from=edit).status_code == 302
+        moved = [message_from_bytes(m.content, policy=policy.default) for m in inbox.messages]
+        assert [m["To"] for m in moved] == ["fr@example.ma"]
+        assert moved[0]["Subject"].startswith("Modification")
+        assert "Salle 2" in moved[0].get_content()
+        inbox.messages.clear()
+        assert _post(client, f"/sessions/{session_id}/cancel").status_code == 302
+    finally:
+        app.config.update(SMTP_HOST="", SMTP_PORT=587, SMTP_SECURITY="starttls")
+    cancelled = {
+        m["To"]: m["Subject"]
+        for m in (message_from_bytes(m.content, policy=policy.default) for m in inbox.messages)
+    }
+    assert cancelled == {
+        "fr@example.ma": "Annulation : Atelier SNIA Agadir",
+        "ar@example.ma": "إلغاء: Atelier SNIA Agadir",
+    }

@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from depomi_learn.accounts import UserFields, create_user
+from depomi_learn.accounts.users import UserFields, create_user
 from depomi_learn.extensions import db
 from depomi_learn.models import SignInAttempt
 from tests.conftest import PASSWORD, csrf_token, enrol_two_factor, make_user
@@ -148,6 +148,7 @@ def two_workers(tmp_path_factory):
     clean_up(app)
 
 
+@pytest.mark.slow
 def test_sixth_failure_is_refused_across_two_gunicorn_workers(two_workers):
     first, second = (Browser(base) for base in two_workers)
     statuses = []

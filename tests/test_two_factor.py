@@ -8,7 +8,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.orm.attributes import set_committed_value
 
-from depomi_learn import two_factor
+from depomi_learn.accounts import two_factor
 from depomi_learn.extensions import db
 from depomi_learn.models import AuditEvent, RecoveryCode, Role, User
 from tests.conftest import PASSWORD, TOTP_SECRET, csrf_token, enrol_two_factor, get_user, make_user
@@ -100,7 +100,7 @@ def test_a_code_accepted_twice_in_parallel_counts_once(ctx):
 
 
 def _make(ctx) -> int:
-    from depomi_learn.accounts import UserFields, create_user
+    from depomi_learn.accounts.users import UserFields, create_user
 
     user = create_user(UserFields(email="t@example.ma", name_latin="T", password=PASSWORD))
     db.session.commit()

@@ -2,7 +2,7 @@
 
 import sqlalchemy as sa
 
-from depomi_learn.accounts import import_users_csv
+from depomi_learn.accounts.users import import_users_csv
 from depomi_learn.extensions import db
 from depomi_learn.models import Role, User
 

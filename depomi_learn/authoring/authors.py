@@ -5,12 +5,11 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from ..accounts import find_user_by_email
+from ..accounts.users import find_user_by_email
 from ..extensions import db
 from ..models import Course, CourseAuthor, Role, User
+from ..permissions import AUTHOR_ROLES
 from . import AuthoringError
-
-AUTHOR_ROLES = (Role.TRAINER, Role.ADMIN)
 
 
 def authors_of(course: Course) -> list[CourseAuthor]:

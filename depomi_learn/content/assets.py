@@ -6,6 +6,7 @@ import hashlib
 import re
 from pathlib import Path
 
+from .attachments import attachment_media_type
 from .findings import Findings
 from .source import AssetSource
 
@@ -58,9 +59,10 @@ def load_assets(course_folder: Path, display: str, findings: Findings) -> list[A
         data = file.read_bytes()
         media_type = sniff_media_type(data)
         if media_type == UNKNOWN_TYPE:
-            findings.add(
-                "W401", shown, None, f"'{relative}' is not a PNG, JPEG, WebP, GIF, SVG or PDF"
-            )
+            media_type = attachment_media_type(relative, data) or UNKNOWN_TYPE
+        if media_type == UNKNOWN_TYPE:
+            message = f"'{relative}' is not an image, a PDF or a CSV, Markdown or office template"
+            findings.add("W401", shown, None, message)
         if media_type == "image/svg+xml" and SVG_DANGER.search(data):
             findings.add("E405", shown, _line_of(data), "the SVG file contains active content")
         if len(data) > LARGE_ASSET:

@@ -90,6 +90,14 @@ CODES: dict[str, Code] = {
         "Markdown too complex to render",
         "close brackets, parentheses and '<'; at most 300 headings and footnote references",
     ),
+    "E114": Code(
+        "source reference without a source",
+        "declare the id under 'sources:' in the front matter (id, cite, as_of)",
+    ),
+    "E115": Code(
+        "invalid source entry",
+        "each source: id (lowercase, digits, '-'), cite (text), as_of (YYYY-MM or YYYY-MM-DD)",
+    ),
     # quiz blocks
     "E201": Code("quiz fence never closed", "close the block with a line of ``` after the YAML"),
     "E202": Code("quiz block is not valid YAML", "check indentation, colons and quotes here"),
@@ -180,6 +188,10 @@ CODES: dict[str, Code] = {
         "link or image outside assets/",
         "images and files go in assets/; link to module files in a language folder",
     ),
+    "E408": Code(
+        "link to a missing module of another course",
+        "write ../../<course id>/<language>/<file>.md for a module file that exists",
+    ),
     # between courses
     "E501": Code("unknown prerequisite", "list ids of courses that exist in the courses folder"),
     "E502": Code("prerequisite cycle", "a course cannot require itself, directly or not"),
@@ -201,9 +213,25 @@ CODES: dict[str, Code] = {
         "add 'quiz: {pass_mark: 70}' to the front matter to make the settings explicit",
     ),
     "W106": Code("not a Markdown file", "module files end in .md; other files are ignored"),
+    "W107": Code(
+        "source never cited", "cite it with [^id] after the fact it supports, or remove it"
+    ),
     "W201": Code("unknown key in quiz block", "check the spelling; unknown keys are ignored"),
     "W202": Code("key not used by this question type", "remove the key or change 'type'"),
-    "W203": Code("unknown key in survey block", "check the spelling; unknown keys are ignored"),
+    "W207": Code("unknown key in survey block", "check the spelling; unknown keys are ignored"),
+    "W203": Code(
+        "correct option is the longest in most single-choice questions",
+        "make the distractors as long and as precise as the correct option",
+    ),
+    "W204": Code(
+        "true/false answers lean one way",
+        "balance the module: at most two thirds of true/false answers the same way",
+    ),
+    "W205": Code(
+        "'all of the above' or 'none of the above' option",
+        "write a real option; use type: multiple when several options are correct",
+    ),
+    "W206": Code("option repeated within a question", "each option needs its own text"),
     "W301": Code(
         "module missing in a language",
         "learners see the default language with a notice until the translation exists",
@@ -224,7 +252,8 @@ CODES: dict[str, Code] = {
         "translated_from in a default-language file", "only translations carry translated_from"
     ),
     "W401": Code(
-        "asset type not recognised", "use PNG, JPEG, WebP, GIF, SVG or PDF files in assets/"
+        "asset type not recognised",
+        "use PNG, JPEG, WebP, GIF, SVG, PDF, or CSV, Markdown, DOCX, XLSX, ODT, ODS templates",
     ),
     "W402": Code(
         "image from another site", "copy the image into assets/ so pages load without the internet"

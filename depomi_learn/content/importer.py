@@ -27,8 +27,10 @@ from ..models import (
     QuizAttempt,
     SourceFile,
 )
+from .citations import module_id_in
 from .findings import Finding, has_errors
 from .limits import MarkdownRefused, refused_finding
+from .links import cross_course_target
 from .render import render_markdown, render_question_text
 from .source import CourseModule, CourseSource, ModuleSource
 from .survey import survey_of
@@ -275,6 +277,7 @@ class _Urls:
 
     def __init__(self, source: CourseSource) -> None:
         self.course_id = source.id
+        self.folder = source.folder
         self.sha256 = {asset.path: asset.sha256 for asset in source.assets}
         self.module_keys = {
             text.relpath: module.id for module in source.modules for text in module.texts.values()
@@ -289,11 +292,13 @@ class _Urls:
         return _build("learn.course_asset", values, fallback)
 
     def module(self, relpath: str) -> str | None:
-        key = self.module_keys.get(relpath)
+        course_id, key = self.course_id, self.module_keys.get(relpath)
+        if key is None and (target := cross_course_target(relpath)):
+            course_id, key = target[0], module_id_in(self.folder.parent / target[0], target[1])
         if key is None:
             return None
-        values = {"course_id": self.course_id, "module_key": key}
-        return _build("learn.module", values, f"/courses/{quote(self.course_id)}/modules/{key}")
+        values = {"course_id": course_id, "module_key": key}
+        return _build("learn.module", values, f"/courses/{quote(course_id)}/modules/{key}")
 
 
 def _build(endpoint: str, values: dict, fallback: str) -> str:

@@ -26,6 +26,19 @@ SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
 ALLOWED_SCHEMES = ("http", "https", "mailto")
 
 
+CROSS_COURSE = re.compile(r"^\.\./([a-z0-9][a-z0-9-]{0,62})/([A-Za-z-]{2,12})/([^/]+\.md)$")
+
+
+def cross_course_target(path: str) -> tuple[str, str] | None:
+    """Return (course id, path in that course) for a link to another course's module file.
+
+    `path` is the link resolved from the language folder, e.g. ../other/fr/05-x.md, which is how
+    `../../other/fr/05-x.md` written in a module file reads, on GitHub as on the platform.
+    """
+    match = CROSS_COURSE.match(path)
+    return (match[1], f"{match[2]}/{match[3]}") if match else None
+
+
 @dataclass
 class Link:
     line: int
@@ -102,6 +115,8 @@ def _check_link(
     path = resolve(target, module.language)
     if path is None:
         return
+    if path.startswith("../") and cross_course_target(path):
+        return  # another course's module: checked against the tree (E408)
     if path == ".." or path.startswith("../"):
         add("E404", f"{what} '{target}' points outside the course folder")
     elif files is not None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 
+from .citations import read_sources
 from .fields import (
     Scope,
     check_unknown_keys,
@@ -16,6 +17,7 @@ from .fields import (
     raw_of,
 )
 from .findings import Findings
+from .item_quality import check_module_items
 from .limits import markdown_problem
 from .quiz import QuizBlock, parse_question, parse_quiz_settings, question_id_of, split_quiz_blocks
 from .source import ModuleSource, decode_text, split_lines
@@ -30,6 +32,7 @@ FRONT_MATTER_KEYS = (
     "aliases",
     "quiz",
     "translated_from",
+    "sources",
 )
 HASH_PATTERN = re.compile(r"^[0-9a-f]{7,64}$")
 TITLE_MAX = 300
@@ -68,6 +71,8 @@ def parse_module(
     blocks = _read_body(
         module, [(n + 1, line) for n, line in enumerate(lines) if n > end], findings
     )
+    read_sources(module, matter, Scope(findings, path, "E105", "W102"))
+    check_module_items(module, findings)
     _check_quiz_presence(module, blocks, matter, findings)
     return module
 

@@ -76,6 +76,7 @@ class ModuleSource:
     quiz_ids: set[str] = field(default_factory=set)  # ids of every quiz block, even invalid ones
     survey_items: list = field(default_factory=list)  # survey.SurveyItem, in file order
     front_lines: dict[str, int] = field(default_factory=dict)  # front matter key -> line
+    sources: list = field(default_factory=list)  # citations.Citation, from 'sources:'
     too_complex: bool = False  # refused by content.limits: neither scanned for links nor rendered
 
     @property

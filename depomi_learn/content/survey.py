@@ -49,7 +49,7 @@ def parse_survey(block: QuizBlock, path: str, findings: Findings) -> SurveyItem 
         findings.add("E230", path, block.line, "a survey block holds one question as YAML")
         return None
     local = Findings()
-    scope = Scope(local, path, "E230", "W203")
+    scope = Scope(local, path, "E230", "W207")
     check_unknown_keys(scope, data, SURVEY_KEYS)
     item_id = get_id(scope, data, "id", "E230", "survey question id")
     if item_id:

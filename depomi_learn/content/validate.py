@@ -7,6 +7,7 @@ import hashlib
 from pathlib import Path
 
 from .assets import load_assets, visible_files
+from .citations import check_cross_course_links
 from .completion_rules import check_completion
 from .course_yaml import LANGUAGE_CODE, parse_course_yaml
 from .findings import Finding, Findings, sort_findings
@@ -71,6 +72,8 @@ def load_tree(
             courses.append(course)
     single = folders[0][0] if len(folders) == 1 and folders[0][0] == root else None
     check_prerequisites(courses, findings, siblings_of=single)
+    if single is None:
+        check_cross_course_links(courses, findings)
     return courses, sort_findings(findings)
 
 

@@ -4,6 +4,8 @@ from datetime import UTC, datetime
 
 import sqlalchemy as sa
 
+MAX_ID = 2**31 - 1  # our ids are INTEGER columns: 32 bits on PostgreSQL
+
 
 class UTCDateTime(sa.types.TypeDecorator):
     """Timestamps stored as UTC and always returned timezone-aware, on SQLite as on PostgreSQL."""
@@ -28,3 +30,11 @@ class UTCDateTime(sa.types.TypeDecorator):
 def utcnow() -> datetime:
     """Return the current time, timezone-aware in UTC."""
     return datetime.now(UTC)
+
+
+def parse_id(text: str | None) -> int | None:
+    """Return `text` as an id (ASCII digits, 1 to MAX_ID), or None when it is not one."""
+    if not text or not text.isascii() or not text.isdigit() or len(text) > 10:
+        return None
+    number = int(text)
+    return number if 1 <= number <= MAX_ID else None

@@ -9,8 +9,8 @@ import sqlalchemy as sa
 from flask import current_app
 
 from ..extensions import db
-from ..inputs import parse_id
 from ..models import Assignment, Course, CourseVersion, Institution, Province, Region, Role, User
+from ..models.types import parse_id
 from ..permissions import can_view_assignment, is_national, learners_visible_to
 
 MISSING = "-"  # in a URL: the "not specified" group of a breakdown (no province, no institution...)

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 from flask_babel import gettext
 
-from .. import demographics
+from ..accounts import demographics
 from ..extensions import db
 from ..i18n import current_language
 from ..models import Province, Region

@@ -20,7 +20,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from ..audit import record
 from ..extensions import db
-from ..learning import find_enrolment, update_course_completion
+from ..learning.progress import find_enrolment, update_course_completion
 from ..models import (
     Role,
     SessionAttendance,
@@ -114,10 +114,10 @@ def _check_mark(mark: Mark, allowed: set[int]) -> None:
 
 def _update_completions(session: TrainingSession, user_ids: list[int]) -> None:
     """Let attendance complete the course (and issue the certificate) when the rule is met."""
-    if session.course.current_version.completion is None:
+    version = session.course.current_version
+    if version is None or version.completion is None:
         return
-    for user_id in set(user_ids):
-        user = db.session.get(User, user_id)
+    for user in db.session.scalars(sa.select(User).where(User.id.in_(set(user_ids)))):
         enrolment = find_enrolment(user, session.course_id)
         if enrolment is not None:
             update_course_completion(user, enrolment)
@@ -182,18 +182,23 @@ def check_in(user: User, day: SessionDay, code: str, now: datetime | None = None
         "recorded_by_id": user.id,
         "recorded_at": now,
     }
-    result = db.session.execute(_insert_ignoring_duplicates(values))
-    if result.rowcount != 1:
+    inserted = db.session.execute(_insert_ignoring_duplicates(values)).first()
+    if inserted is None:
         return "already"
     _update_completions(session, [user.id])
     return "recorded"
 
 
 def _insert_ignoring_duplicates(values: dict):
-    dialect = db.session.get_bind().dialect.name
-    if dialect == "postgresql":
-        return postgresql.insert(SessionAttendance).values(**values).on_conflict_do_nothing()
-    return sqlite.insert(SessionAttendance).values(**values).on_conflict_do_nothing()
+    """An INSERT that does nothing when the person already has a row for the day.
+
+    RETURNING tells whether a row went in (drivers do not all report a row count here).
+    """
+    table = SessionAttendance.__table__
+    insert = (
+        postgresql.insert if db.session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    )
+    return insert(table).values(**values).on_conflict_do_nothing().returning(table.c.id)
 
 
 def marks_of(session: TrainingSession) -> dict[tuple[int, int], SessionAttendance]:

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from ..extensions import db
-from ..models import SessionDay, TrainingSession, User
+from ..models import TrainingSession, User
 from .attendance import NOTE_MAX, STATUSES, Mark, may_correct, record_marks, registered_ids
 from .scheduling import SessionError, local
 
@@ -110,8 +110,7 @@ def import_attendance_csv(
     outcome = read_attendance_csv(session, data)
     if outcome.errors or dry_run:
         return outcome
+    days = {day.id: day for day in session.days}
     for day_id, marks in outcome.marks.items():
-        outcome.written += record_marks(
-            actor, db.session.get(SessionDay, day_id), marks, method="csv"
-        )
+        outcome.written += record_marks(actor, days[day_id], marks, method="csv")
     return outcome

@@ -25,7 +25,8 @@ def _escape(text: str) -> str:
 
 def _fold(line: str) -> str:
     """Fold a content line at 75 octets without cutting a UTF-8 character (RFC 5545 3.1)."""
-    out, current = [], b""
+    out: list[str] = []
+    current = b""
     for char in line:
         encoded = char.encode()
         if len(current) + len(encoded) > (75 if not out else 74):
@@ -50,14 +51,18 @@ def _offset(delta: timedelta) -> str:
     return f"{sign}{abs(minutes) // 60:02d}{abs(minutes) % 60:02d}"
 
 
+def _zone_offset(moment: datetime) -> timedelta:
+    return moment.astimezone(ZONE).utcoffset() or timedelta(0)
+
+
 def _transitions(start: datetime, end: datetime) -> list[tuple[datetime, timedelta, timedelta]]:
     """Return (UTC instant, offset before, offset after) of each change between start and end."""
     found = []
     moment = start
     step = timedelta(hours=1)
-    before = moment.astimezone(ZONE).utcoffset()
+    before = _zone_offset(moment)
     while moment < end:
-        after = (moment + step).astimezone(ZONE).utcoffset()
+        after = _zone_offset(moment + step)
         if after != before:
             found.append((moment + step, before, after))
             before = after
@@ -69,7 +74,7 @@ def vtimezone(first: datetime, last: datetime) -> list[str]:
     """Return the VTIMEZONE lines valid from a month before `first` to a month after `last`."""
     start = (first - timedelta(days=31)).astimezone(UTC).replace(minute=0, second=0, microsecond=0)
     end = last + timedelta(days=31)
-    initial = start.astimezone(ZONE).utcoffset()
+    initial = _zone_offset(start)
     lines = ["BEGIN:VTIMEZONE", f"TZID:{TZID}"]
     observances = [(start, initial, initial), *_transitions(start, end)]
     for moment, before, after in observances:

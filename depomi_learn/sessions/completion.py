@@ -12,11 +12,13 @@ import sqlalchemy as sa
 from ..extensions import db
 from ..models import (
     CourseVersion,
+    Module,
     QuizAttempt,
     SessionAttendance,
     SessionDay,
     SessionRegistration,
     TrainingSession,
+    utcnow,
 )
 
 PRE_TEST, POST_TEST = "pre_test", "post_test"
@@ -137,3 +139,31 @@ def normalised_gain(pre: float | None, post: float | None) -> float | None:
     if pre is None or post is None or pre >= 100:
         return None
     return round((post - pre) / (100 - pre), 2)
+
+
+def pre_test_closed(user_id: int, module: Module) -> bool:
+    """Return whether `module` is a pre-test the learner may no longer start.
+
+    A pre-test measures what people know before the session: once the first day of a session of
+    the course they are registered in has begun, it is closed.
+    """
+    if (module.quiz_settings or {}).get("role") != PRE_TEST:
+        return False
+    first_day = (
+        sa.select(sa.func.min(SessionDay.starts_at))
+        .where(SessionDay.session_id == TrainingSession.id)
+        .correlate(TrainingSession)
+        .scalar_subquery()
+    )
+    started = db.session.scalar(
+        sa.select(sa.func.count(TrainingSession.id))
+        .join(SessionRegistration, SessionRegistration.session_id == TrainingSession.id)
+        .where(
+            TrainingSession.course_id == module.version.course_id,
+            TrainingSession.cancelled_at.is_(None),
+            SessionRegistration.user_id == user_id,
+            SessionRegistration.status == "registered",
+            first_day <= utcnow(),
+        )
+    )
+    return bool(started)

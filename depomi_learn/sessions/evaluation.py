@@ -57,7 +57,8 @@ def default_questions() -> tuple[SurveyQuestion, ...]:
 
 def questions_for(session: TrainingSession) -> list[SurveyQuestion]:
     """Return the programme's questions, then those of the course's survey blocks."""
-    course_items = session.course.current_version.survey or []
+    version = session.course.current_version
+    course_items = (version.survey if version is not None else None) or []
     return [*default_questions(), *(question_from(item) for item in course_items)]
 
 
@@ -143,7 +144,7 @@ class EvaluationResults:
 
 
 def response_count(session_id: int) -> int:
-    return db.session.scalar(
+    return db.session.scalar(  # type: ignore[return-value]  # a count is never NULL
         sa.select(sa.func.count(SurveyResponse.id)).where(SurveyResponse.session_id == session_id)
     )
 
@@ -168,7 +169,7 @@ def evaluation_results(session: TrainingSession) -> EvaluationResults:
         .group_by(SurveyAnswer.question, SurveyAnswer.choice)
     )
     for question, choice, count in choices:
-        if question in by_id:
+        if question in by_id and choice is not None:
             by_id[question].choices[choice] = count
             by_id[question].answered += count
     texts = db.session.execute(
@@ -177,7 +178,7 @@ def evaluation_results(session: TrainingSession) -> EvaluationResults:
         .order_by(SurveyAnswer.question, SurveyAnswer.text)  # never in the order people answered
     )
     for question, text in texts:
-        if question in by_id:
+        if question in by_id and text is not None:
             by_id[question].texts.append(text)
             by_id[question].answered += 1
     results.questions = list(by_id.values())

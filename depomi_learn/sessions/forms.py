@@ -35,11 +35,11 @@ def parse_id(value: str | None) -> int | None:
 def _day_rows(form: Mapping[str, str]) -> list[tuple[str, str, str]]:
     rows = []
     for index in range(MAX_DAYS):
-        values = tuple(
+        day, start, end = (
             (form.get(f"{name}_{index}") or "").strip() for name in ("date", "start", "end")
         )
-        if any(values):
-            rows.append(values)
+        if day or start or end:
+            rows.append((day, start, end))
     return rows
 
 

@@ -16,8 +16,8 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
+from ..accounts.mail import MailError, mail_configured, send_mail
 from ..extensions import db
-from ..mail import MailError, mail_configured, send_mail
 from ..models import SessionDay, SessionNotice, SessionRegistration, TrainingSession, User, utcnow
 from .scheduling import ZONE, local
 
@@ -95,7 +95,7 @@ def due_reminders(now: datetime) -> list[tuple[TrainingSession, SessionDay, User
         )
         .order_by(TrainingSession.id, User.id)
     ).all()
-    return [tuple(row) for row in rows]
+    return [(row[0], row[1], row[2]) for row in rows]
 
 
 def send_reminders(now: datetime | None = None) -> int:

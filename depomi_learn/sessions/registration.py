@@ -12,10 +12,10 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from ..assignments import matching_learners
 from ..audit import record
 from ..extensions import db
-from ..learning import enrol
+from ..learning.assignments import matching_learners
+from ..learning.progress import enrol
 from ..models import (
     Assignment,
     Institution,
@@ -49,7 +49,7 @@ def registration_of(user_id: int, session: TrainingSession) -> SessionRegistrati
 
 
 def registered_count(session: TrainingSession) -> int:
-    return db.session.scalar(
+    return db.session.scalar(  # type: ignore[return-value]  # a count is never NULL
         sa.select(sa.func.count(SessionRegistration.id)).where(
             SessionRegistration.session_id == session.id,
             SessionRegistration.status == "registered",
@@ -95,7 +95,11 @@ def register(
 
 
 def unregister(user: User, session: TrainingSession) -> list[int]:
-    """Give up `user`'s place or waiting; return the ids of the people who moved up."""
+    """Give up `user`'s place or waiting; return the ids of the people who moved up.
+
+    Refused once the session has started: attendance and completion count registered people.
+    """
+    _check_open_for_registration(session)
     _lock(session)
     row = registration_of(user.id, session)
     if row is None or row.status not in ACTIVE:
@@ -186,9 +190,10 @@ def register_group(
     if actor.role not in (Role.COORDINATOR, Role.ADMIN) or not can_manage_session(actor, session):
         raise SessionError("session", _("is not within your region"), status=404)
     outcome: dict[str, list[int]] = {"registered": [], "waiting": []}
-    for user_id in group_learner_ids(actor, session, criteria):
-        row = register(db.session.get(User, user_id), session, by=actor)
-        outcome[row.status].append(user_id)
+    wanted = group_learner_ids(actor, session, criteria)
+    people = db.session.scalars(sa.select(User).where(User.id.in_(wanted)).order_by(User.id))
+    for user in people.all():
+        outcome[register(user, session, by=actor).status].append(user.id)
     return outcome
 
 

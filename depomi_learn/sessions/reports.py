@@ -306,3 +306,64 @@ def group_table(user: User, by: str, region_id: int | None = None) -> Table:
         *MEASURES,
     )
     return Table(f"sessions-by-{by}", columns, group_rows(user, by, region_id))
+
+
+LEARNER_COLUMNS = (
+    Column("name_latin", _l("Name (Latin script)")),
+    Column("name_arabic", _l("Name (Arabic script)")),
+    Column("email", _l("Email")),
+    Column("days_present", _l("Days present"), "count"),
+    Column("attendance_rate", _l("Attendance rate (%)"), "rate"),
+    Column("pre", _l("Pre-test (%)"), "score"),
+    Column("post", _l("Post-test (%)"), "score"),
+    Column("gain", _l("Gain (points)"), "score"),
+)
+
+
+def learner_rows(session: TrainingSession) -> list[dict]:
+    """Return each registered learner's attendance and knowledge gain (post - pre)."""
+    scores = _learner_scores()
+    days = db.session.scalar(
+        sa.select(sa.func.count(SessionDay.id)).where(SessionDay.session_id == session.id)
+    )
+    present = (
+        sa.select(SessionAttendance.user_id, sa.func.count().label("days_present"))
+        .join(SessionDay, SessionDay.id == SessionAttendance.day_id)
+        .where(SessionDay.session_id == session.id, SessionAttendance.status == "present")
+        .group_by(SessionAttendance.user_id)
+        .subquery()
+    )
+    query = (
+        sa.select(
+            User.name_latin,
+            User.name_arabic,
+            User.email,
+            sa.func.coalesce(present.c.days_present, 0).label("days_present"),
+            scores.c.pre,
+            scores.c.post,
+        )
+        .select_from(SessionRegistration)
+        .join(User, User.id == SessionRegistration.user_id)
+        .outerjoin(present, present.c.user_id == User.id)
+        .outerjoin(
+            scores,
+            sa.and_(scores.c.user_id == User.id, scores.c.session_id == session.id),
+        )
+        .where(
+            SessionRegistration.session_id == session.id,
+            SessionRegistration.status == "registered",
+        )
+        .order_by(User.name_latin, User.id)
+    )
+    rows = []
+    for row in db.session.execute(query):
+        item = dict(row._mapping)
+        item["attendance_rate"] = 100 * item["days_present"] / days if days else None
+        both = item["pre"] is not None and item["post"] is not None
+        item["gain"] = item["post"] - item["pre"] if both else None
+        rows.append(item)
+    return rows
+
+
+def learner_table(session: TrainingSession) -> Table:
+    return Table(f"session-{session.id}", LEARNER_COLUMNS, learner_rows(session))

@@ -115,7 +115,8 @@ def _check_plan(actor: User | None, plan: SessionPlan) -> Course:
         raise SessionError("meeting_link", _("give the meeting link (https://...)"))
     if not 1 <= plan.capacity <= MAX_CAPACITY:
         raise SessionError("capacity", _("must be between 1 and %(max)d", max=MAX_CAPACITY))
-    keys = {m.key for m in course.current_version.modules}
+    version = course.current_version
+    keys = {m.key for m in version.modules} if version is not None else set()
     if any(key not in keys for key in plan.modules):
         raise SessionError("modules", _("choose modules of this course"))
     _check_trainers(plan.trainer_ids)
@@ -178,6 +179,7 @@ def create_session(actor: User | None, plan: SessionPlan) -> TrainingSession:
 
 
 def _apply(session: TrainingSession, plan: SessionPlan) -> None:
+    assert plan.region_id is not None  # checked by _check_plan
     session.region_id, session.province_id = plan.region_id, plan.province_id
     session.title, session.mode, session.capacity = plan.title, plan.mode, plan.capacity
     session.place, session.address = plan.place, plan.address

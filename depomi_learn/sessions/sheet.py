@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from flask import render_template
 
-from ..certificate_pdf import FONTS_DIR, _local_fonts_fetcher
+from ..certificates.pdf import FONTS_DIR, _local_fonts_fetcher
 from ..models import TrainingSession
 from .registration import roster
 from .scheduling import local

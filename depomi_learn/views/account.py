@@ -6,14 +6,15 @@ from flask import Blueprint, Response, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user
 
-from .. import audit, two_factor
-from ..administration import account_target
+from .. import audit
+from ..accounts import two_factor
+from ..accounts.administration import account_target
+from ..accounts.passwords import verify_password
+from ..accounts.privacy import personal_data
 from ..extensions import db
-from ..forms import TwoFactorCodeForm, TwoFactorOffForm
 from ..models import utcnow
-from ..passwords import verify_password
-from ..privacy import personal_data
-from ..security import client_address
+from .forms import TwoFactorCodeForm, TwoFactorOffForm
+from .security import client_address, open_before_two_factor
 
 bp = Blueprint("account", __name__, url_prefix="/account")
 
@@ -23,6 +24,7 @@ def _me():
 
 
 @bp.route("/two-factor")
+@open_before_two_factor
 @login_required
 def two_factor_page():
     user = _me()
@@ -41,6 +43,7 @@ def two_factor_page():
 
 
 @bp.route("/two-factor/start", methods=["POST"])
+@open_before_two_factor
 @login_required
 def two_factor_start():
     user = _me()
@@ -51,6 +54,7 @@ def two_factor_start():
 
 
 @bp.route("/two-factor/confirm", methods=["POST"])
+@open_before_two_factor
 @login_required
 def two_factor_confirm():
     user = _me()

@@ -10,29 +10,36 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from .. import audit, demographics, two_factor
-from ..accounts import AccountError, UserFields, find_user_by_email, import_users_csv
-from ..administration import account_target, create_account, set_active, update_account
+from .. import audit
+from ..accounts import demographics, two_factor
+from ..accounts.administration import account_target, create_account, set_active, update_account
+from ..accounts.directory import (
+    PAGE_SIZE,
+    recorded_actions,
+    search_audit,
+    search_users,
+    target_names,
+)
+from ..accounts.mail import MailError, mail_configured, send_mail
+from ..accounts.privacy import erase_user
+from ..accounts.resets import create_reset_link, reset_message
+from ..accounts.users import AccountError, UserFields, find_user_by_email, import_users_csv
+from ..audit import action_labels
 from ..extensions import db
-from ..forms import AccountForm, EraseForm, ImportForm
 from ..i18n import LANGUAGE_NAMES, current_language
-from ..inputs import page_arg, parse_id
-from ..mail import MailError, mail_configured, send_mail
 from ..models import AuditEvent, Province, Region, Role, User
 from ..permissions import (
+    MANAGER_ROLES,
     assignable_roles,
     can_manage_user,
     may_place_in_region,
     role_required,
-    users_manageable_by,
 )
-from ..privacy import erase_user
-from ..resets import create_reset_link, reset_message
-from ..security import client_address
+from .forms import AccountForm, EraseForm, ImportForm
+from .inputs import page_arg
+from .security import client_address
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
-PAGE_SIZE = 50
-MANAGERS = (Role.COORDINATOR, Role.ADMIN)
 STATUSES = ("active", "inactive", "erased")
 FORM_FIELDS = frozenset(
     {
@@ -65,43 +72,19 @@ def _regions_for(actor: User) -> list[Region]:
 
 
 @bp.route("/users")
-@role_required(*MANAGERS)
+@role_required(*MANAGER_ROLES)
 def users():
     actor = _actor()
     args = {name: request.args.get(name, "").strip()[:100] for name in ("q", "role", "region")}
     args["status"] = request.args.get("status", "")
     page = page_arg()
-    query = users_manageable_by(actor)
-    if args["q"]:
-        pattern = f"%{args['q'].lower()}%"
-        query = query.where(
-            sa.or_(
-                sa.func.lower(User.email).like(pattern),
-                sa.func.lower(User.name_latin).like(pattern),
-                User.name_arabic.like(f"%{args['q']}%"),
-            )
-        )
-    if args["role"] in {role.value for role in Role}:
-        query = query.where(User.role == Role(args["role"]))
-    if args["region"] == "national":
-        query = query.where(User.region_id.is_(None))
-    elif args["region"]:
-        query = query.join(Region, User.region_id == Region.id).where(Region.code == args["region"])
-    query = {
-        "active": query.where(User.active.is_(True), User.erased_at.is_(None)),
-        "inactive": query.where(User.active.is_(False), User.erased_at.is_(None)),
-        "erased": query.where(User.erased_at.is_not(None)),
-    }.get(args["status"], query.where(User.erased_at.is_(None)))
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
-    rows = db.session.scalars(
-        query.order_by(User.email).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)
-    ).all()
+    found = search_users(actor, args, page)
     return render_template(
         "admin/users.html",
-        users=rows,
+        users=found.rows,
         args=args,
         page=page,
-        total=total,
+        total=found.total,
         page_size=PAGE_SIZE,
         roles=assignable_roles(actor),
         regions=_regions_for(actor),
@@ -178,7 +161,7 @@ def _show_error(form: AccountForm, error: AccountError) -> None:
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
-@role_required(*MANAGERS)
+@role_required(*MANAGER_ROLES)
 def new_user():
     actor = _actor()
     form = _account_form(actor)
@@ -196,7 +179,7 @@ def new_user():
 
 
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
-@role_required(*MANAGERS)
+@role_required(*MANAGER_ROLES)
 def user(user_id: int):
     actor = _actor()
     target = _manageable_or_404(user_id)
@@ -230,7 +213,7 @@ def user(user_id: int):
 
 
 @bp.route("/users/<int:user_id>/active", methods=["POST"])
-@role_required(*MANAGERS)
+@role_required(*MANAGER_ROLES)
 def toggle_active(user_id: int):
     target = _manageable_or_404(user_id)
     active = request.form.get("active") == "1"
@@ -246,7 +229,7 @@ def toggle_active(user_id: int):
 
 
 @bp.route("/users/<int:user_id>/reset-link", methods=["POST"])
-@role_required(*MANAGERS)
+@role_required(*MANAGER_ROLES)
 def reset_link(user_id: int):
     actor = _actor()
     target = _manageable_or_404(user_id)
@@ -272,7 +255,7 @@ def reset_link(user_id: int):
 
 
 @bp.route("/users/<int:user_id>/two-factor/reset", methods=["POST"])
-@role_required(*MANAGERS)
+@role_required(*MANAGER_ROLES)
 def reset_two_factor(user_id: int):
     target = _manageable_or_404(user_id)
     two_factor.turn_off(target)
@@ -317,17 +300,16 @@ def import_users():
                 position=error.start,
             )
         else:
-            report = import_users_csv(text, dry_run=dry_run)
+            report = import_users_csv(
+                text,
+                dry_run=dry_run,
+                actor=_actor(),
+                source=form.file.data.filename or "",
+                ip=client_address(),
+            )
             if report.errors or dry_run:
                 db.session.rollback()
             else:
-                audit.record(
-                    "users_imported",
-                    actor=_actor(),
-                    target=form.file.data.filename or "",
-                    ip=client_address(),
-                    count=len(report.created),
-                )
                 db.session.commit()
     status = 422 if problem or (report and report.errors) else 200
     return (
@@ -349,43 +331,16 @@ def audit_log():
     action = request.args.get("action", "").strip()[:64]
     text = request.args.get("q", "").strip()[:100]
     page = page_arg()
-    query = sa.select(AuditEvent, User.email).outerjoin(User, AuditEvent.actor_id == User.id)
-    if action:
-        query = query.where(AuditEvent.action == action)
-    if text:
-        pattern = f"%{text.lower()}%"
-        matches = [
-            sa.func.lower(AuditEvent.target).like(pattern),
-            sa.func.lower(User.email).like(pattern),
-            AuditEvent.ip_address == text,
-        ]
-        named = find_user_by_email(text)
-        if named is not None:
-            matches.append(AuditEvent.target == account_target(named))
-        query = query.where(sa.or_(*matches))
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
-    rows = db.session.execute(
-        query.order_by(AuditEvent.id.desc()).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)
-    ).all()
+    found = search_audit(text, action, page)
     return render_template(
         "admin/audit.html",
-        rows=rows,
-        targets=_target_names([event.target for event, _email in rows]),
-        actions=db.session.scalars(
-            sa.select(AuditEvent.action).distinct().order_by(AuditEvent.action)
-        ).all(),
+        rows=found.rows,
+        targets=target_names([event.target for event, _email in found.rows]),
+        actions=recorded_actions(),
+        labels=action_labels(),
         action=action,
         q=text,
         page=page,
-        total=total,
+        total=found.total,
         page_size=PAGE_SIZE,
     )
-
-
-def _target_names(targets: list[str]) -> dict[str, str]:
-    """Map "user:<id>" targets to the account's current email address."""
-    ids = {parse_id(t[5:]) for t in targets if t.startswith("user:")} - {None}
-    if not ids:
-        return {}
-    found = db.session.execute(sa.select(User.id, User.email).where(User.id.in_(ids))).all()
-    return {f"user:{user_id}": email for user_id, email in found}

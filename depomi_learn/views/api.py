@@ -5,16 +5,17 @@ from flask_login import current_user
 from werkzeug.exceptions import HTTPException
 
 from ..i18n import current_language
-from ..models import Role
-from ..permissions import is_national
-from ..reports.drilldown import PAGE_SIZE, parse_sort
+from ..permissions import MANAGER_ROLES, is_national
+from ..reports.drilldown import PAGE_SIZE
+from ..reports.filters import FilterError, ReportFilters, parse_filters
+from ..reports.requests import dimensions_for, learner_list, parse_metric_and_sort
 from ..reports.tables import (
     TABLE_NAMES,
     dashboard_tables,
     report_table,
     table_json,
 )
-from .coordinate import dimensions_for, request_filters, request_metric, requested_learner_list
+from .inputs import page_arg
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -23,13 +24,20 @@ bp = Blueprint("api", __name__, url_prefix="/api")
 def _coordinators_only() -> None:
     if not current_user.is_authenticated:
         abort(401)
-    if current_user.role not in (Role.COORDINATOR, Role.ADMIN):
+    if current_user.role not in MANAGER_ROLES:
         abort(403)
 
 
 @bp.errorhandler(HTTPException)
 def _json_error(error: HTTPException):
     return jsonify(error=error.name, status=error.code), error.code
+
+
+def _filters() -> ReportFilters:
+    try:
+        return parse_filters(current_user, request.args)
+    except FilterError as error:
+        abort(error.status)
 
 
 def _scope() -> dict:
@@ -39,7 +47,7 @@ def _scope() -> dict:
 
 @bp.route("/reports/dashboard")
 def dashboard():
-    filters = request_filters()
+    filters = _filters()
     dimensions = dimensions_for(current_user)
     tables = dashboard_tables(current_user, filters, current_language(), dimensions)
     return jsonify(
@@ -52,7 +60,10 @@ def dashboard():
 
 @bp.route("/reports/learners")
 def learners():
-    found = requested_learner_list()
+    try:
+        found = learner_list(current_user, request.args, current_language(), page_arg())
+    except FilterError as error:
+        abort(error.status)
     return jsonify(
         scope=_scope(),
         filters=found.filters.args,
@@ -71,8 +82,10 @@ def report(name: str):
         abort(404)
     if name == "region" and not is_national(current_user):
         abort(403)
-    filters = request_filters()
-    metric = request_metric()
-    sort = parse_sort(metric, request.args.get("sort", ""))
+    filters = _filters()
+    try:
+        metric, sort = parse_metric_and_sort(request.args)
+    except FilterError as error:
+        abort(error.status)
     table = report_table(name, current_user, filters, current_language(), metric, sort)
     return jsonify(scope=_scope(), filters=filters.args, **table_json(table))

@@ -7,7 +7,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ..certificate_pdf import qr_svg
+from ..certificates.pdf import qr_svg
 from ..extensions import db
 from ..models import SessionDay, TrainingSession
 from ..permissions import STAFF_ROLES, can_manage_session, can_view_session, role_required

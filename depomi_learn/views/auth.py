@@ -19,22 +19,11 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user
 
-from .. import audit, demographics, throttle, two_factor
-from ..accounts import AccountError, find_user_by_email, normalise_email
-from ..administration import account_target
-from ..extensions import db
-from ..forms import (
-    LoginForm,
-    PasswordChangeForm,
-    ProfileForm,
-    ResetPasswordForm,
-    TwoFactorCodeForm,
-)
-from ..i18n import LANGUAGE_NAMES, current_language
-from ..models import Province, Region, User, utcnow
-from ..passwords import hash_password, needs_rehash, password_problem, verify_password
-from ..permissions import own_profile_fields
-from ..profile_changes import (
+from .. import audit
+from ..accounts import demographics, throttle, two_factor
+from ..accounts.administration import account_target
+from ..accounts.passwords import hash_password, password_problem, verify_password
+from ..accounts.profile_changes import (
     OwnProfile,
     Place,
     ScopeError,
@@ -42,21 +31,31 @@ from ..profile_changes import (
     pending_request,
     save_own_profile,
 )
-from ..resets import find_reset, use_reset
-from ..security import client_address, end_session, safe_next_url, start_session
+from ..accounts.resets import find_reset, use_reset
+from ..accounts.sign_in import check_password, check_second_factor, record_sign_in
+from ..accounts.users import AccountError, normalise_email
+from ..extensions import db
+from ..i18n import LANGUAGE_NAMES, current_language
+from ..models import Province, Region, User
+from ..permissions import own_profile_fields
+from .forms import (
+    LoginForm,
+    PasswordChangeForm,
+    ProfileForm,
+    ResetPasswordForm,
+    TwoFactorCodeForm,
+)
+from .security import (
+    client_address,
+    end_session,
+    open_before_two_factor,
+    safe_next_url,
+    start_session,
+)
 
 bp = Blueprint("auth", __name__)
 PENDING = "two_factor"  # session key: password checked, code still to come
 PENDING_SECONDS = 300
-
-# Verifying against this when the email is unknown makes both failures take the same time.
-_DUMMY_HASH: dict[str, str] = {}
-
-
-def _dummy_hash() -> str:
-    if "value" not in _DUMMY_HASH:
-        _DUMMY_HASH["value"] = hash_password("not-a-real-password")
-    return _DUMMY_HASH["value"]
 
 
 def _too_many(template: str, form, retry_after: int):
@@ -80,10 +79,7 @@ def _throttled_attempt(account: str) -> tuple[throttle.Attempt, int | None]:
 
 def _complete_sign_in(user: User, method: str) -> None:
     start_session(user)
-    user.last_login_at = utcnow()
-    audit.record(
-        "sign_in", actor=user, target=account_target(user), ip=client_address(), method=method
-    )
+    record_sign_in(user, method, ip=client_address())
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -97,17 +93,12 @@ def login():
     attempt, retry_after = _throttled_attempt(email)
     if retry_after is not None:
         return _too_many("auth/login.html", form, retry_after)
-    user = find_user_by_email(email)
-    password_ok = verify_password(user.password_hash if user else _dummy_hash(), form.password.data)
-    if not (user and password_ok and user.active):
-        target = account_target(user) if user else email[:200]
-        audit.record("sign_in_failed", actor=None, target=target, ip=client_address())
+    user = check_password(email, form.password.data, ip=client_address())
+    if user is None:
         db.session.commit()
         flash(_("Email or password is incorrect."), "error")
         return render_template("auth/login.html", form=form)
     throttle.forget(attempt)
-    if needs_rehash(user.password_hash):
-        user.password_hash = hash_password(form.password.data)
     next_url = safe_next_url(request.args.get("next"), url_for("catalog.home"))
     if user.totp_enabled:
         end_session()  # nothing of an earlier session survives into the code step
@@ -146,14 +137,8 @@ def enter_code():
         attempt, retry_after = _throttled_attempt(user.email)
         if retry_after is not None:
             return _too_many("auth/two_factor.html", form, retry_after)
-        if two_factor.accept_code(user, form.code.data):
-            method = "totp"
-        elif two_factor.use_recovery_code(user, form.code.data):
-            method = "recovery_code"
-        else:
-            audit.record(
-                "two_factor_failed", actor=None, target=account_target(user), ip=client_address()
-            )
+        method = check_second_factor(user, form.code.data, ip=client_address())
+        if method is None:
             db.session.commit()
             form.code.errors.append(_("This code is not correct, or it was already used."))
             return render_template("auth/two_factor.html", form=form)
@@ -175,6 +160,7 @@ def enter_code():
 
 
 @bp.route("/logout", methods=["POST"])
+@open_before_two_factor
 @login_required
 def logout():
     user = current_user._get_current_object()
@@ -212,6 +198,7 @@ def reset_password(token: str):
 
 
 @bp.route("/language", methods=["POST"])
+@open_before_two_factor
 def set_language():
     language = request.form.get("language", "")
     if language not in current_app.config["LANGUAGES"]:

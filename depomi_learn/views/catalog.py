@@ -3,20 +3,19 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy.orm import Load
 
-from ..catalog import (
+from ..extensions import db
+from ..i18n import current_language
+from ..learning.catalog import (
     CatalogFilters,
+    content_language,
     filter_values,
     find_courses,
-    get_course,
+    visible_course,
     visible_versions,
     with_outline,
 )
-from ..extensions import db
-from ..i18n import current_language, pick_content_language
-from ..learning import continue_points, course_progress, enrol, find_enrolment, next_module
-from ..permissions import can_view_course
+from ..learning.progress import continue_points, course_progress, enrol, find_enrolment, next_module
 from ..sessions.scheduling import upcoming_for
 
 bp = Blueprint("catalog", __name__)
@@ -55,26 +54,11 @@ def courses():
     )
 
 
-def content_language_for(version) -> str:
-    """Return the content language: ?lang= when the course has it, else the interface's."""
-    requested = request.args.get("lang", "")
-    preferred = requested if requested in version.languages else current_language()
-    return pick_content_language(version.languages, version.default_language, preferred)
-
-
-def visible_course_or_404(course_id: str, *, outline: Load | None = None):
-    course = get_course(course_id, outline=outline)
-    user = current_user if current_user.is_authenticated else None
-    if course is None or not can_view_course(user, course):
-        abort(404)
-    return course
-
-
 @bp.route("/courses/<course_id>")
 def course(course_id: str):
-    course = visible_course_or_404(course_id, outline=with_outline())
+    course = visible_course(current_user, course_id, outline=with_outline()) or abort(404)
     version = course.current_version
-    language = content_language_for(version)
+    language = content_language(version, request.args.get("lang", ""), current_language())
     enrolment = progress = resume = None
     upcoming_sessions = []
     if current_user.is_authenticated:
@@ -98,7 +82,7 @@ def course(course_id: str):
 @bp.route("/courses/<course_id>/enrol", methods=["POST"])
 @login_required
 def enrol_in_course(course_id: str):
-    course = visible_course_or_404(course_id)
+    course = visible_course(current_user, course_id) or abort(404)
     if course.archived:
         abort(403)
     enrol(current_user, course)

@@ -6,8 +6,8 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ..certificate_pdf import render_certificate_pdf
-from ..certificates import (
+from ..certificates.credentials import SigningKeyError, build_credential, sign_credential
+from ..certificates.issuing import (
     REASON_MAX,
     REASON_MIN,
     CertificateError,
@@ -23,12 +23,12 @@ from ..certificates import (
     status_condition,
     verification_url,
 )
-from ..credentials import SigningKeyError, build_credential, sign_credential
+from ..certificates.pdf import render_certificate_pdf
 from ..extensions import db
-from ..inputs import page_arg
-from ..models import Certificate, Role, User
-from ..permissions import role_required
-from ..security import client_address
+from ..models import Certificate, User
+from ..permissions import MANAGER_ROLES, role_required
+from .inputs import page_arg
+from .security import client_address
 
 bp = Blueprint("certificates", __name__, url_prefix="/certificates")
 PAGE_SIZE = 50
@@ -111,7 +111,7 @@ def credential(code: str):
 
 
 @bp.route("/manage")
-@role_required(Role.COORDINATOR, Role.ADMIN)
+@role_required(*MANAGER_ROLES)
 def manage():
     query_text = request.args.get("q", "").strip()[:100]
     status = request.args.get("status", "")
@@ -148,7 +148,7 @@ def manage():
 
 
 @bp.route("/manage/<code>")
-@role_required(Role.COORDINATOR, Role.ADMIN)
+@role_required(*MANAGER_ROLES)
 def detail(code: str):
     certificate = _manageable_or_404(code)
     return render_template(
@@ -162,7 +162,7 @@ def detail(code: str):
 
 
 @bp.route("/manage/<code>/revoke", methods=["POST"])
-@role_required(Role.COORDINATOR, Role.ADMIN)
+@role_required(*MANAGER_ROLES)
 def revoke(code: str):
     certificate = _manageable_or_404(code)
     try:

@@ -1,37 +1,43 @@
 """Reading modules: the module page, marking it read, and course images."""
 
-import re
-
 import sqlalchemy as sa
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ..catalog import load_texts, with_outline
-from ..database import commit_keeping_objects, writes_on_get
+from ..database import commit_keeping_objects
 from ..extensions import db
-from ..learning import course_progress, find_enrolment, mark_read, record_visit, visit_is_news
+from ..i18n import current_language
+from ..learning.catalog import (
+    content_language,
+    find_module,
+    load_texts,
+    visible_course,
+    with_outline,
+    without_leading_title,
+)
+from ..learning.progress import (
+    course_progress,
+    find_enrolment,
+    mark_read,
+    record_visit,
+    visit_is_news,
+)
+from ..learning.quizzes import quiz_state
 from ..models import CourseAsset, CourseVersion
-from ..quizzes import quiz_state
-from .catalog import content_language_for, visible_course_or_404
+from .transactions import writes_on_get
 
 bp = Blueprint("learn", __name__)
-LEADING_TITLE = re.compile(r"^\s*<h1[^>]*>.*?</h1>\s*", re.DOTALL)
-
-
-def find_module_or_404(version: CourseVersion, module_key: str):
-    for index, module in enumerate(version.modules):
-        if module.key == module_key or module_key in module.aliases:
-            return index, module
-    abort(404)
 
 
 @bp.route("/courses/<course_id>/modules/<module_key>")
 @login_required
 def module(course_id: str, module_key: str):
-    course = visible_course_or_404(course_id, outline=with_outline(titles=False))
+    course = visible_course(current_user, course_id, outline=with_outline(titles=False)) or abort(
+        404
+    )
     version = course.current_version
-    index, module = find_module_or_404(version, module_key)
+    index, module = find_module(version, module_key) or abort(404)
     if module.key != module_key:  # a former id: send bookmarks to the current one
         return redirect(url_for("learn.module", course_id=course.id, module_key=module.key), 301)
     enrolment = find_enrolment(current_user, course.id)
@@ -44,7 +50,7 @@ def module(course_id: str, module_key: str):
         if module.has_quiz
         else None
     )
-    language = content_language_for(version)
+    language = content_language(version, request.args.get("lang", ""), current_language())
     text = module.text_for(language)
     modules = version.modules
     page = render_template(
@@ -54,7 +60,7 @@ def module(course_id: str, module_key: str):
         module=module,
         text=text,
         # Authors start modules with "# Title"; the page prints the title above the objectives.
-        body_html=LEADING_TITLE.sub("", text.html, count=1),
+        body_html=without_leading_title(text.html),
         language=language,
         fell_back=text.language != language,
         progress=course_progress(current_user, version),
@@ -76,9 +82,9 @@ def module(course_id: str, module_key: str):
 @bp.route("/courses/<course_id>/modules/<module_key>/read", methods=["POST"])
 @login_required
 def mark_module_read(course_id: str, module_key: str):
-    course = visible_course_or_404(course_id)
+    course = visible_course(current_user, course_id) or abort(404)
     version = course.current_version
-    index, module = find_module_or_404(version, module_key)
+    index, module = find_module(version, module_key) or abort(404)
     enrolment = find_enrolment(current_user, course.id)
     if enrolment is None:
         abort(403)
@@ -105,7 +111,7 @@ def course_asset(course_id: str, sha256: str, filename: str):
     ).first()
     if asset is None:
         abort(404)
-    visible_course_or_404(course_id)
+    visible_course(current_user, course_id) or abort(404)
     response = Response(asset.data, mimetype=asset.media_type)
     response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
     if asset.media_type == "image/svg+xml":

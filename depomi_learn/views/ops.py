@@ -3,8 +3,8 @@
 import sqlalchemy as sa
 from flask import Blueprint, jsonify
 
-from ..database import writes_on_get
 from ..extensions import db
+from .transactions import writes_on_get
 
 bp = Blueprint("ops", __name__)
 

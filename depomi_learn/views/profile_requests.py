@@ -8,18 +8,17 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from .. import demographics
-from ..accounts import AccountError
+from ..accounts import demographics
+from ..accounts.profile_changes import accept_request, pending_requests_for, refuse_request
+from ..accounts.users import AccountError
 from ..extensions import db
-from ..forms import DecisionForm
 from ..i18n import current_language
-from ..models import ProfileChangeRequest, Role, User
-from ..permissions import can_decide_change_request, role_required
-from ..profile_changes import accept_request, pending_requests_for, refuse_request
-from ..security import client_address
+from ..models import ProfileChangeRequest, User
+from ..permissions import MANAGER_ROLES, can_decide_change_request, role_required
+from .forms import DecisionForm
+from .security import client_address
 
 bp = Blueprint("profile_requests", __name__, url_prefix="/coordinate/requests")
-DECIDERS = (Role.COORDINATOR, Role.ADMIN)
 LARGEST_ID = 2**31 - 1  # beyond any row: a 30-digit id is a 404, not a database error
 
 
@@ -35,7 +34,7 @@ def _decidable_or_404(request_id: int) -> ProfileChangeRequest:
 
 
 @bp.route("/")
-@role_required(*DECIDERS)
+@role_required(*MANAGER_ROLES)
 def pending():
     return render_template(
         "profile_requests/pending.html",
@@ -47,7 +46,7 @@ def pending():
 
 
 @bp.route("/<int:request_id>/accept", methods=["POST"])
-@role_required(*DECIDERS)
+@role_required(*MANAGER_ROLES)
 def accept(request_id: int):
     change = _decidable_or_404(request_id)
     if not DecisionForm().validate_on_submit():
@@ -64,7 +63,7 @@ def accept(request_id: int):
 
 
 @bp.route("/<int:request_id>/refuse", methods=["POST"])
-@role_required(*DECIDERS)
+@role_required(*MANAGER_ROLES)
 def refuse(request_id: int):
     change = _decidable_or_404(request_id)
     form = DecisionForm()

@@ -14,12 +14,11 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..extensions import db
-from ..i18n import pick_content_language
+from ..i18n import current_language, pick_content_language
+from ..learning.catalog import content_language, find_module, visible_course
+from ..learning.quizzes import QuizRefused, review, save_answers, start_attempt, submit_attempt
 from ..models import QuizAttempt, utcnow
-from ..quizzes import QuizRefused, save_answers, start_attempt, submit_attempt
-from ..security import KEEP_ON_SESSION_END
-from .catalog import content_language_for, visible_course_or_404
-from .learn import find_module_or_404
+from .security import keeps_on_session_end
 
 bp = Blueprint("quiz", __name__)
 
@@ -27,6 +26,7 @@ REFUSALS = {
     "not_enrolled": lambda: _("Enrol in the course to take its quizzes."),
     "no_quiz": lambda: _("This module has no quiz."),
     "no_attempts_left": lambda: _("You have used all your attempts at this quiz."),
+    "pre_test_closed": lambda: _("The pre-test closes when the first day of your session begins."),
 }
 
 
@@ -46,10 +46,6 @@ def _keep_answers_of_ended_session() -> None:
         flash(_("Your answers are saved. Sign in again to submit them."), "info")
 
 
-KEEP_ON_SESSION_END["quiz.submit"] = _keep_answers_of_ended_session
-KEEP_ON_SESSION_END["quiz.save"] = _keep_answers_of_ended_session
-
-
 def answers_from_form(attempt: QuizAttempt) -> dict[str, object]:
     """Read the answers of an attempt's questions from the submitted form."""
     raw: dict[str, object] = {}
@@ -66,9 +62,11 @@ def answers_from_form(attempt: QuizAttempt) -> dict[str, object]:
 @bp.route("/courses/<course_id>/modules/<module_key>/quiz", methods=["POST"])
 @login_required
 def start(course_id: str, module_key: str):
-    course = visible_course_or_404(course_id)
-    _index, module = find_module_or_404(course.current_version, module_key)
-    language = content_language_for(course.current_version)
+    course = visible_course(current_user, course_id) or abort(404)
+    _index, module = find_module(course.current_version, module_key) or abort(404)
+    language = content_language(
+        course.current_version, request.args.get("lang", ""), current_language()
+    )
     try:
         attempt = start_attempt(current_user, module, language)
     except QuizRefused as refusal:
@@ -97,10 +95,12 @@ def attempt(attempt_id: int):
         language=language,
         default_language=version.default_language,
         attempts_used=attempt.number,
+        review=[] if attempt.is_open else review(attempt, language, version.default_language),
     )
 
 
 @bp.route("/quiz/attempts/<int:attempt_id>/save", methods=["POST"])
+@keeps_on_session_end(_keep_answers_of_ended_session)
 @login_required
 def save(attempt_id: int):
     attempt = _own_attempt_or_404(attempt_id)
@@ -117,6 +117,7 @@ def save(attempt_id: int):
 
 
 @bp.route("/quiz/attempts/<int:attempt_id>/submit", methods=["POST"])
+@keeps_on_session_end(_keep_answers_of_ended_session)
 @login_required
 def submit(attempt_id: int):
     attempt = _own_attempt_or_404(attempt_id)

@@ -12,10 +12,11 @@ from flask_login import current_user
 from ..extensions import db
 from ..i18n import current_language, direction
 from ..models import Province, Region, Role
-from ..permissions import is_national, role_required
+from ..permissions import can_manage_session, is_national, role_required
 from ..reports.exports import csv_chunks, write_xlsx
 from ..reports.tables import Table, cell_text
-from ..sessions.reports import group_table, session_table
+from ..sessions.reports import group_table, learner_table, session_table
+from ..sessions.scheduling import get_session
 
 bp = Blueprint("session_reports", __name__, url_prefix="/sessions")
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -61,7 +62,24 @@ def export(fmt: str):
     if fmt not in ("csv", "xlsx"):
         abort(404)
     table, view = _table()
-    filename = f"depomi-sessions-{view['by']}-{date.today().isoformat()}.{fmt}"
+    return _download(table, f"depomi-sessions-{view['by']}-{date.today().isoformat()}.{fmt}", fmt)
+
+
+@bp.route("/<int:session_id>/learners.<fmt>")
+@role_required(*VIEWERS)
+def learners(session_id: int, fmt: str):
+    session = get_session(session_id)
+    if (
+        fmt not in ("csv", "xlsx")
+        or session is None
+        or not can_manage_session(current_user, session)
+    ):
+        abort(404)
+    return _download(learner_table(session), f"depomi-session-{session.id}-learners.{fmt}", fmt)
+
+
+def _download(table: Table, filename: str, fmt: str) -> Response:
+    """Send `table` as CSV or XLSX, made from the same rows as the page."""
     headers = {"Content-Disposition": f'attachment; filename="{filename}"'}
     if fmt == "csv":
         return Response(

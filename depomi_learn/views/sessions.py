@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 
 from ..extensions import db
 from ..i18n import current_language
-from ..models import Course, Region, Role, TrainingSession
+from ..models import Course, Institution, Region, Role, TrainingSession
 from ..permissions import (
     STAFF_ROLES,
     can_manage_session,
@@ -40,9 +40,10 @@ from ..sessions.registration import (
     registered_count,
     registration_of,
     roster,
+    sessions_of,
     unregister,
 )
-from ..sessions.reports import MEASURES, session_summary
+from ..sessions.reports import MEASURES, learner_table, session_summary
 from ..sessions.scheduling import (
     SessionError,
     cancel_session,
@@ -84,14 +85,21 @@ def _refused(error: SessionError) -> None:
 @bp.route("")
 @login_required
 def index():
-    mine = None
+    mine = []
     if current_user.role == Role.LEARNER:
         query = upcoming(sessions_visible_to(current_user))
+        mine = db.session.execute(
+            sessions_of(current_user).order_by(TrainingSession.id.desc()).limit(50)
+        ).all()
     else:
         query = sessions_manageable_by(current_user).order_by(TrainingSession.id.desc()).limit(200)
-        mine = True
     sessions = db.session.scalars(query).all()
-    return render_template("sessions/index.html", sessions=sessions, managing=mine)
+    return render_template(
+        "sessions/index.html",
+        sessions=sessions,
+        mine=mine,
+        managing=current_user.role != Role.LEARNER,
+    )
 
 
 @bp.route("/<int:session_id>")
@@ -107,7 +115,9 @@ def detail(session_id: int):
         registration=registration_of(current_user.id, session),
         taken=registered_count(session),
         managing=managing,
-        people=roster(session) if managing else [],
+        learners=learner_table(session) if managing else None,
+        waiting=[r for r in roster(session) if r.status == "waiting"] if managing else [],
+        institutions=_institutions() if managing and current_user.role != Role.TRAINER else [],
         summary=session_summary(session) if managing else None,
         measures=MEASURES,
         cell_text=cell_text,
@@ -152,11 +162,19 @@ def register_me(session_id: int):
 @login_required
 def unregister_me(session_id: int):
     session = session_or_404(session_id)
-    promoted = unregister(current_user, session)
+    try:
+        promoted = unregister(current_user, session)
+    except SessionError as error:
+        _refused(error)
+        return redirect(url_for("sessions.detail", session_id=session.id))
     db.session.commit()
     notify(promoted, session, "promoted")
     flash(_("Your registration is cancelled."), "success")
     return redirect(url_for("sessions.detail", session_id=session.id))
+
+
+def _institutions() -> list[Institution]:
+    return db.session.scalars(sa.select(Institution).order_by(Institution.name).limit(500)).all()
 
 
 def _creatable_courses() -> list[Course]:

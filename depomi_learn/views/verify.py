@@ -19,10 +19,8 @@ from flask import (
 )
 from flask_babel import gettext as _
 
-from .. import ratelimit
-from ..certificates import Status, certificate_for_pdf, find_certificate, normalise_code
-from ..certificates import public_record as build_public_record
-from ..credentials import (
+from ..accounts import ratelimit
+from ..certificates.credentials import (
     SigningKeyError,
     build_status_list,
     context_file,
@@ -30,9 +28,11 @@ from ..credentials import (
     public_jwks,
     sign_credential,
 )
-from ..database import writes_on_get
+from ..certificates.issuing import Status, certificate_for_pdf, find_certificate, normalise_code
+from ..certificates.issuing import public_record as build_public_record
 from ..extensions import db
-from ..security import client_address
+from .security import client_address
+from .transactions import writes_on_get
 
 bp = Blueprint("verify", __name__)
 LIMITED_ENDPOINTS = frozenset({"verify.form", "verify.certificate", "verify.pdf_file"})

@@ -12,7 +12,7 @@ import depomi_learn.models.types
 
 # revision identifiers, used by Alembic.
 revision = '5e55104d7a1c'
-down_revision = '80e040702ecd'
+down_revision = "80e040702ecd"
 branch_labels = None
 depends_on = None
 

@@ -14,11 +14,11 @@ import sqlalchemy as sa
 from werkzeug.serving import make_server
 
 from depomi_learn import create_app
-from depomi_learn.accounts import UserFields, create_user
+from depomi_learn.accounts.users import UserFields, create_user
 from depomi_learn.content.importer import import_tree
 from depomi_learn.extensions import db
 from depomi_learn.models import Region, Role
-from depomi_learn.regions import load_reference_regions
+from depomi_learn.operations.regions import load_reference_regions
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("DEPOMI_CHROMIUM", "/usr/bin/chromium")

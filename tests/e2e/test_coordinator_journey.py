@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from playwright.sync_api import expect
 
 from depomi_learn import create_app
-from depomi_learn.accounts import UserFields, create_user
+from depomi_learn.accounts.users import UserFields, create_user
 from depomi_learn.extensions import db
 from depomi_learn.models import Province, Region
 from tests.e2e.conftest import PASSWORD, screenshot

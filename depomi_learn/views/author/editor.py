@@ -12,12 +12,12 @@ from ...authoring.images import MAX_UPLOAD_BYTES, clean_image
 from ...authoring.preview import Preview, preview_file
 from ...authoring.snippets import snippets
 from ...content.assets import sniff_media_type
-from ...database import reads_only
 from ...extensions import db
+from ...learning.catalog import without_leading_title
 from ...models import Course, CourseDraft
-from ...security import safe_next_url
-from ..learn import LEADING_TITLE
-from . import audit, bp, course_url, draft_or_404, editable_course_or_404
+from ..security import safe_next_url
+from ..transactions import reads_only
+from .common import audit, bp, course_url, draft_or_404, editable_course_or_404
 
 
 def _editable_path(path: str) -> bool:
@@ -115,7 +115,7 @@ def _preview_context(course: Course, preview: Preview) -> dict:
         "findings_elsewhere": elsewhere,
         "errors": sum(1 for f in preview.findings if f.is_error),
         "warnings": sum(1 for f in preview.findings if not f.is_error),
-        "body_html": LEADING_TITLE.sub("", preview.html, count=1),
+        "body_html": without_leading_title(preview.html),
     }
 
 

@@ -22,10 +22,10 @@ from ...authoring.versions import version_by_number, version_files
 from ...authoring.zipfiles import folder_zip
 from ...extensions import db
 from ...i18n import current_language, pick_content_language
-from ...inputs import int_arg, parse_id
 from ...models import Course, CourseVersion, User
-from ...security import client_address
-from . import audit, bp, course_url, draft_or_404, editable_course_or_404
+from ..inputs import int_arg, parse_id
+from ..security import client_address
+from .common import audit, bp, course_url, draft_or_404, editable_course_or_404
 from .workspace import render_course_page
 
 

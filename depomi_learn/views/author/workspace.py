@@ -26,10 +26,11 @@ from ...authoring.drafts import (
 from ...authoring.folder import COURSE_YAML, dump_meta, read_meta
 from ...authoring.forms import AuthorForm, CourseForm, ImageForm, ModuleForm, ZipForm
 from ...authoring.outline import outline
+from ...authoring.settings import meta_with_settings, settings_of, split_list
 from ...extensions import db
 from ...models import Course, CourseDraft
 from ...permissions import can_manage_authors, courses_editable_by
-from . import audit, bp, course_url, draft_or_404, editable_course_or_404
+from .common import audit, bp, course_url, draft_or_404, editable_course_or_404
 
 
 @bp.route("/")
@@ -62,7 +63,7 @@ def _title(course: Course, draft: CourseDraft | None) -> str:
 def new_course():
     form = CourseForm()
     if request.method == "GET":
-        form.process(data=_form_data(new_meta("")))
+        form.process(data=settings_of(new_meta("")))
     if form.validate_on_submit() and _check_languages(form):
         meta = _meta_from_form(form, new_meta(form.course_id.data))
         try:
@@ -88,7 +89,7 @@ def settings(course_id: str):
         return redirect(url_for("author.edit_file", course_id=course.id, path=COURSE_YAML))
     form = CourseForm()
     if request.method == "GET":
-        form.process(data=_form_data(meta))
+        form.process(data=settings_of(meta))
     form.course_id.data = course.id  # permanent
     base_sha = request.form.get("base_sha") or _course_yaml_sha(draft)
     if form.validate_on_submit() and _check_languages(form):
@@ -117,25 +118,8 @@ def _course_yaml_sha(draft: CourseDraft) -> str:
     return next((row.sha256 for row in draft.files if row.path == COURSE_YAML), "")
 
 
-def _form_data(meta: dict) -> dict:
-    certificate = meta.get("certificate") if isinstance(meta.get("certificate"), dict) else {}
-    return {
-        "course_id": meta.get("id") or "",
-        "label": str(meta.get("version") or ""),
-        "languages": ", ".join(str(code) for code in meta.get("languages") or []),
-        "default_language": meta.get("default_language") or "",
-        "level": meta.get("level") or "beginner",
-        "duration_minutes": meta.get("duration_minutes"),
-        "audience": ", ".join(str(tag) for tag in meta.get("audience") or []),
-        "prerequisites": ", ".join(str(course) for course in meta.get("prerequisites") or []),
-        "certificate_enabled": bool(certificate.get("enabled")),
-        "validity_months": certificate.get("validity_months"),
-    }
-
-
 def _languages_of(form: CourseForm) -> list[str]:
-    codes = [code.strip() for code in (form.languages.data or "").split(",") if code.strip()]
-    return list(dict.fromkeys(codes))
+    return split_list(form.languages.data)
 
 
 def _check_languages(form: CourseForm) -> bool:
@@ -158,34 +142,7 @@ def _texts(form: CourseForm, meta: dict | None = None) -> dict:
 
 
 def _meta_from_form(form: CourseForm, meta: dict) -> dict:
-    languages = _languages_of(form)
-
-    def texts(field: str) -> dict[str, str]:
-        values = {code: request.form.get(f"{field}-{code}", "").strip() for code in languages}
-        return {code: text[:2000] for code, text in values.items() if text}
-
-    def tags(value: str) -> list[str]:
-        return list(dict.fromkeys(tag.strip() for tag in (value or "").split(",") if tag.strip()))
-
-    return {
-        **meta,
-        "schema": meta.get("schema", 1),
-        "id": form.course_id.data,
-        "version": form.label.data.strip(),
-        "default_language": form.default_language.data.strip(),
-        "languages": languages,
-        "title": texts("title"),
-        "summary": texts("summary"),
-        "level": form.level.data,
-        "duration_minutes": form.duration_minutes.data,
-        "audience": tags(form.audience.data),
-        "prerequisites": tags(form.prerequisites.data),
-        "modules": meta.get("modules") or [],
-        "certificate": {
-            "enabled": bool(form.certificate_enabled.data),
-            "validity_months": form.validity_months.data,
-        },
-    }
+    return meta_with_settings(meta, form.data, request.form)
 
 
 @bp.route("/<course_id>/")

@@ -1,0 +1,1 @@
+"""Learning: catalogue, enrolment, progress, quizzes, grading, assignments."""

@@ -1,0 +1,244 @@
+"""Enrolment, progress through modules, course completion and where to continue."""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+
+from ..certificates.issuing import issue_certificate, learning_cycle_start
+from ..extensions import db
+from ..models import (
+    Course,
+    CourseVersion,
+    Enrolment,
+    Module,
+    ModuleProgress,
+    QuizAttempt,
+    User,
+    utcnow,
+)
+from ..sessions.completion import is_complete
+from .catalog import with_outline
+
+
+@dataclass(frozen=True)
+class CourseProgress:
+    completed_keys: frozenset[str]
+    total: int
+
+    @property
+    def completed(self) -> int:
+        return len(self.completed_keys)
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.completed / self.total) if self.total else 0
+
+
+def find_enrolment(user: User, course_id: str) -> Enrolment | None:
+    return db.session.scalar(
+        sa.select(Enrolment).where(Enrolment.user_id == user.id, Enrolment.course_id == course_id)
+    )
+
+
+def enrol(user: User, course: Course) -> Enrolment:
+    """Enrol `user` in `course`; enrolling twice (double click, two tabs) returns the first."""
+    existing = find_enrolment(user, course.id)
+    if existing:
+        return existing
+    try:
+        with db.session.begin_nested():
+            enrolment = Enrolment(user_id=user.id, course_id=course.id)
+            db.session.add(enrolment)
+    except IntegrityError:  # a concurrent request enrolled first
+        return find_enrolment(user, course.id)
+    return enrolment
+
+
+def _progress_row(user: User, course_id: str, module_key: str) -> ModuleProgress:
+    """Return the progress row for a module, creating it once even under concurrent requests."""
+    query = sa.select(ModuleProgress).where(
+        ModuleProgress.user_id == user.id,
+        ModuleProgress.course_id == course_id,
+        ModuleProgress.module_key == module_key,
+    )
+    row = db.session.scalar(query)
+    if row:
+        return row
+    try:
+        with db.session.begin_nested():
+            row = ModuleProgress(user_id=user.id, course_id=course_id, module_key=module_key)
+            db.session.add(row)
+    except IntegrityError:
+        row = db.session.scalar(query)
+    return row
+
+
+VISIT_REFRESH = timedelta(minutes=5)
+
+
+def visit_is_news(enrolment: Enrolment, module: Module) -> bool:
+    """Tell whether opening `module` changes where the learner is (worth a write)."""
+    last = enrolment.last_activity_at
+    return (
+        enrolment.last_module_key != module.key or last is None or utcnow() - last > VISIT_REFRESH
+    )
+
+
+def record_visit(user: User, enrolment: Enrolment, module: Module) -> None:
+    """Remember that the learner opened `module`, so they can come back to it."""
+    _progress_row(user, enrolment.course_id, module.key)
+    enrolment.last_module_key = module.key
+    enrolment.last_activity_at = utcnow()
+
+
+def mark_read(user: User, enrolment: Enrolment, module: Module) -> bool:
+    """Complete a lesson (a module without questions); return False for a quiz module."""
+    if module.has_quiz:
+        return False
+    complete_module(user, enrolment.course_id, module.key)
+    return True
+
+
+def complete_module(user: User, course_id: str, module_key: str) -> None:
+    """Record a module as complete (once) and complete the course when it was the last one."""
+    row = _progress_row(user, course_id, module_key)
+    now = utcnow()
+    if row.completed_at is None:
+        row.completed_at = now
+    enrolment = find_enrolment(user, course_id)
+    if enrolment is not None:
+        enrolment.last_activity_at = now
+        update_course_completion(user, enrolment)
+
+
+def completed_module_keys(user: User, version: CourseVersion) -> frozenset[str]:
+    """Return the keys of the version's modules the user has completed (aliases count)."""
+    return _completed_in(
+        version, _completed_by_course(user, [version.course_id])[version.course_id]
+    )
+
+
+def _completed_by_course(user: User, course_ids: list[str]) -> dict[str, set[str]]:
+    """Return the module keys the user has completed in each course, in one query."""
+    rows = db.session.execute(
+        sa.select(ModuleProgress.course_id, ModuleProgress.module_key).where(
+            ModuleProgress.user_id == user.id,
+            ModuleProgress.course_id.in_(course_ids),
+            ModuleProgress.completed_at.is_not(None),
+        )
+    )
+    done: dict[str, set[str]] = {course_id: set() for course_id in course_ids}
+    for course_id, module_key in rows:
+        done[course_id].add(module_key)
+    return done
+
+
+def _completed_in(version: CourseVersion, done: set[str]) -> frozenset[str]:
+    return frozenset(m.key for m in version.modules if done & {m.key, *m.aliases})
+
+
+def course_progress(user: User, version: CourseVersion) -> CourseProgress:
+    return CourseProgress(completed_module_keys(user, version), len(version.modules))
+
+
+def update_course_completion(user: User, enrolment: Enrolment) -> None:
+    """Set the completion time and score once the current version is complete."""
+    version = enrolment.course.current_version
+    progress = course_progress(user, version)
+    # A blended course's completion rule (attendance, post-test) decides; else every module.
+    if is_complete(user.id, version, progress.completed_keys) and not enrolment.completed_at:
+        enrolment.completed_at = utcnow()
+        enrolment.score = course_score(user, version)
+        issue_certificate(user, enrolment, version)  # same transaction: no completion without it
+
+
+def course_score(user: User, version: CourseVersion) -> float | None:
+    """Return the mean of the learner's best result in each quiz module (None: no quiz)."""
+    quiz_keys = [m.key for m in version.modules if m.has_quiz]
+    if not quiz_keys:
+        return None
+    best = (
+        sa.select(QuizAttempt.module_key, sa.func.max(QuizAttempt.percent).label("best"))
+        .where(
+            QuizAttempt.user_id == user.id,
+            QuizAttempt.course_id == version.course_id,
+            QuizAttempt.module_key.in_(quiz_keys),
+            QuizAttempt.submitted_at.is_not(None),
+        )
+        .group_by(QuizAttempt.module_key)
+    )
+    cycle_start = learning_cycle_start(user.id, version.course_id)
+    if cycle_start is not None:  # a renewal: only attempts made since count
+        best = best.where(QuizAttempt.started_at >= cycle_start)
+    scores = {row.module_key: row.best for row in db.session.execute(best)}
+    return round(sum(scores.get(key) or 0 for key in quiz_keys) / len(quiz_keys), 2)
+
+
+def next_module(version: CourseVersion, done: frozenset[str], after: str | None) -> Module | None:
+    """Return the first incomplete module after `after` (wrapping round), or None when all done."""
+    modules = version.modules
+    keys = [m.key for m in modules]
+    start = keys.index(after) + 1 if after in keys else 0
+    for module in modules[start:] + modules[:start]:
+        if module.key not in done:
+            return module
+    return None
+
+
+@dataclass(frozen=True)
+class ContinuePoint:
+    enrolment: Enrolment
+    version: CourseVersion
+    progress: CourseProgress
+    module: Module | None  # None: the course is complete
+
+
+def continue_points(user: User) -> list[ContinuePoint]:
+    """Return the learner's courses, most recently active first, each with where to continue.
+
+    A constant number of queries however many courses the learner follows.
+    """
+    enrolments = db.session.scalars(
+        sa.select(Enrolment)
+        .join(Course)
+        .where(Enrolment.user_id == user.id, Course.current_version_id.is_not(None))
+        .order_by(
+            Enrolment.due_at.is_(None),
+            Enrolment.due_at,
+            Enrolment.last_activity_at.desc().nulls_last(),
+            Enrolment.enrolled_at.desc(),
+        )
+        .options(with_outline(Enrolment.course))
+    ).all()
+    done = _completed_by_course(user, [enrolment.course_id for enrolment in enrolments])
+    points = []
+    for enrolment in enrolments:
+        version = enrolment.course.current_version
+        progress = CourseProgress(
+            _completed_in(version, done[version.course_id]), len(version.modules)
+        )
+        resume_after = _module_before(version, enrolment.last_module_key, progress)
+        points.append(
+            ContinuePoint(
+                enrolment,
+                version,
+                progress,
+                next_module(version, progress.completed_keys, resume_after),
+            )
+        )
+    return points
+
+
+def _module_before(
+    version: CourseVersion, last_key: str | None, progress: CourseProgress
+) -> str | None:
+    """Resume at the last module seen if it is unfinished, otherwise just after it."""
+    keys = [m.key for m in version.modules]
+    if last_key not in keys:
+        return None
+    index = keys.index(last_key)
+    if last_key in progress.completed_keys:
+        return last_key
+    return keys[index - 1] if index > 0 else None

@@ -1,0 +1,285 @@
+"""Quiz attempts: start one, save answers, submit exactly once, and complete the module.
+
+Every rule here holds under concurrency: attempt numbers and the single open attempt are unique
+constraints, submission is a conditional UPDATE that only one request can win, and answers are
+never written to a submitted attempt. Domain functions flush; the view commits.
+"""
+
+import random
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from flask import current_app
+from sqlalchemy.exc import IntegrityError
+
+from ..certificates.issuing import learning_cycle_start
+from ..extensions import db
+from ..models import Module, QuizAttempt, User, utcnow
+from ..sessions.completion import pre_test_closed
+from .grading import GradingItem, grade_attempt
+from .progress import complete_module, find_enrolment
+
+DEFAULT_SETTINGS = {
+    "pass_mark": 70,
+    "max_attempts": None,
+    "time_limit_minutes": None,
+    "draw": None,
+    "shuffle": False,
+}
+CHOICE_TYPES = ("single", "multiple")
+
+
+class QuizRefused(Exception):
+    """The learner may not start an attempt now; `reason` says why (a stable code)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def quiz_settings(module: Module) -> dict:
+    return {**DEFAULT_SETTINGS, **(module.quiz_settings or {})}
+
+
+def grace() -> timedelta:
+    return timedelta(seconds=current_app.config["QUIZ_GRACE_SECONDS"])
+
+
+def attempts_for(user: User, course_id: str, module_key: str) -> list[QuizAttempt]:
+    """Return the learner's attempts at a module, oldest first."""
+    return list(
+        db.session.scalars(
+            sa.select(QuizAttempt)
+            .where(
+                QuizAttempt.user_id == user.id,
+                QuizAttempt.course_id == course_id,
+                QuizAttempt.module_key == module_key,
+            )
+            .order_by(QuizAttempt.number)
+        )
+    )
+
+
+@dataclass(frozen=True)
+class QuizState:
+    attempts: list[QuizAttempt]
+    open_attempt: QuizAttempt | None
+    attempts_left: int | None  # None: unlimited
+    passed: bool
+
+
+def quiz_state(
+    user: User, course_id: str, module: Module, *, close_expired: bool = True
+) -> QuizState:
+    """Summarise the learner's attempts at `module`.
+
+    With `close_expired`, attempts whose time ran out are graded now with what was saved in
+    time; pages that only read (GET) leave that to the next submission or start.
+    """
+    attempts = attempts_for(user, course_id, module.key)
+    for attempt in attempts if close_expired else ():
+        if attempt.is_open and _expired(attempt, utcnow()):
+            submit_attempt(attempt, None)
+    settings = quiz_settings(module)
+    # After a certificate renewal, earlier attempts stay in the history but no longer count.
+    cycle_start = learning_cycle_start(user.id, course_id)
+    counted = [a for a in attempts if cycle_start is None or a.started_at >= cycle_start]
+    limit = settings["max_attempts"]
+    return QuizState(
+        attempts=attempts,
+        open_attempt=next((a for a in attempts if a.is_open), None),
+        attempts_left=None if limit is None else max(limit - len(counted), 0),
+        passed=any(a.passed for a in counted),
+    )
+
+
+def _draw_questions(module: Module, settings: dict, rng: random.Random) -> list[dict]:
+    questions = list(module.questions)
+    if settings["draw"] and settings["draw"] < len(questions):
+        questions = sorted(rng.sample(questions, settings["draw"]), key=lambda q: q.position)
+    drawn = []
+    for question in questions:
+        option_order = list(question.answer_key.get("options", []))
+        if settings["shuffle"] and question.type in CHOICE_TYPES:
+            rng.shuffle(option_order)
+        accept = sorted({a for text in question.texts.values() for a in text.get("accept", [])})
+        drawn.append(
+            {
+                "key": question.key,
+                "type": question.type,
+                "points": question.points,
+                "answer_key": question.answer_key,
+                "accept": accept,
+                "option_order": option_order,
+                "texts": question.texts,
+            }
+        )
+    return drawn
+
+
+def start_attempt(user: User, module: Module, language: str) -> QuizAttempt:
+    """Return the learner's open attempt at `module`, or start a new one if the limit allows."""
+    version = module.version
+    if find_enrolment(user, version.course_id) is None:
+        raise QuizRefused("not_enrolled")
+    if not module.questions:
+        raise QuizRefused("no_quiz")
+    state = quiz_state(user, version.course_id, module)
+    if state.open_attempt is not None:
+        return state.open_attempt
+    if state.attempts_left == 0:
+        raise QuizRefused("no_attempts_left")
+    if pre_test_closed(user.id, module):
+        raise QuizRefused("pre_test_closed")
+    settings = quiz_settings(module)
+    now = utcnow()
+    limit = settings["time_limit_minutes"]
+    attempt = QuizAttempt(
+        user_id=user.id,
+        course_id=version.course_id,
+        module_key=module.key,
+        version_id=version.id,
+        number=len(state.attempts) + 1,
+        language=language,
+        settings=settings,
+        questions=_draw_questions(module, settings, random.SystemRandom()),
+        answers={},
+        started_at=now,
+        deadline_at=now + timedelta(minutes=limit) if limit else None,
+    )
+    try:
+        with db.session.begin_nested():
+            db.session.add(attempt)
+    except IntegrityError:
+        # Another tab started one at the same moment: use it, never a second one.
+        open_attempt = quiz_state(user, version.course_id, module).open_attempt
+        if open_attempt is None:
+            raise QuizRefused("no_attempts_left") from None
+        return open_attempt
+    return attempt
+
+
+def _expired(attempt: QuizAttempt, now: datetime) -> bool:
+    return attempt.deadline_at is not None and now > attempt.deadline_at + grace()
+
+
+def clean_answers(attempt: QuizAttempt, raw: dict[str, object]) -> dict[str, object]:
+    """Keep only answers to the attempt's questions, in the shape each type expects."""
+    cleaned: dict[str, object] = {}
+    for question in attempt.questions:
+        value = raw.get(question["key"])
+        if value is None:
+            continue
+        if question["type"] == "multiple":
+            values = value if isinstance(value, list) else [value]
+            cleaned[question["key"]] = sorted({str(v)[:100] for v in values})
+        elif isinstance(value, list):
+            cleaned[question["key"]] = str(value[-1])[:1000] if value else ""
+        else:
+            cleaned[question["key"]] = str(value)[:1000]
+    return cleaned
+
+
+def save_answers(attempt: QuizAttempt, raw: dict[str, object]) -> bool:
+    """Save answers in progress; refused (False) once submitted or past the deadline."""
+    now = utcnow()
+    if _expired(attempt, now):
+        return False
+    answers = {**(attempt.answers or {}), **clean_answers(attempt, raw)}
+    result = db.session.execute(
+        sa.update(QuizAttempt)
+        .where(QuizAttempt.id == attempt.id, QuizAttempt.submitted_at.is_(None))
+        .values(answers=answers, answers_saved_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.refresh(attempt)
+    return result.rowcount == 1
+
+
+def _grade(attempt: QuizAttempt, answers: dict) -> dict:
+    items = [
+        GradingItem(
+            question_type=q["type"],
+            answer_key=q["answer_key"],
+            response=answers.get(q["key"]),
+            points=q["points"],
+            accept=q["accept"],
+        )
+        for q in attempt.questions
+    ]
+    grade = grade_attempt(items)
+    results = [
+        {
+            "key": q["key"],
+            "score": g.score,
+            "fraction": g.fraction,
+            "correct": g.correct,
+            "chosen": list(g.chosen_option_ids),
+        }
+        for q, g in zip(attempt.questions, grade.grades, strict=True)
+    ]
+    return {
+        "results": results,
+        "points": grade.points,
+        "max_points": grade.max_points,
+        "percent": grade.percent,
+        "passed": grade.passed(attempt.settings["pass_mark"]),
+    }
+
+
+def submit_attempt(attempt: QuizAttempt, raw: dict[str, object] | None) -> bool:
+    """Grade the attempt once; return True if this call graded it, False if it already was.
+
+    Answers sent after the deadline (plus grace) are ignored: the attempt is graded with what was
+    saved in time.
+    """
+    now = utcnow()
+    late = _expired(attempt, now)
+    answers = dict(attempt.answers or {})
+    if raw is not None and not late:
+        answers.update(clean_answers(attempt, raw))
+    graded = _grade(attempt, answers)
+    result = db.session.execute(
+        sa.update(QuizAttempt)
+        .where(QuizAttempt.id == attempt.id, QuizAttempt.submitted_at.is_(None))
+        .values(answers=answers, submitted_at=now, late=late, **graded)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.refresh(attempt)
+    if result.rowcount != 1:
+        return False
+    if attempt.passed:
+        complete_module(attempt.user, attempt.course_id, attempt.module_key)
+    return True
+
+
+@dataclass(frozen=True)
+class ReviewedQuestion:
+    """One question of a submitted attempt as its result page shows it."""
+
+    question: dict  # as drawn: key, type, points, option_order
+    texts: dict  # in the attempt's language, else the course's default language
+    result: dict  # as graded: score, fraction, correct, chosen
+    answer: object  # what the learner answered
+    verdict: str  # correct | partial | wrong
+    options: list[tuple[dict, bool]]  # (option, chosen) in the order shown; empty when no choice
+
+
+def review(attempt: QuizAttempt, language: str, default_language: str) -> list[ReviewedQuestion]:
+    """Return the questions of a submitted attempt with their results, in the order asked."""
+    results = {result["key"]: result for result in attempt.results or []}
+    reviewed = []
+    for question in attempt.questions:
+        texts = question["texts"].get(language) or question["texts"][default_language]
+        result = results[question["key"]]
+        verdict = (
+            "correct" if result["correct"] else "partial" if result["fraction"] > 0 else "wrong"
+        )
+        options = []
+        if question["type"] in ("single", "multiple"):
+            by_id = {option["id"]: option for option in texts["options"]}
+            options = [(by_id[i], i in result["chosen"]) for i in question["option_order"]]
+        answer = (attempt.answers or {}).get(question["key"])
+        reviewed.append(ReviewedQuestion(question, texts, result, answer, verdict, options))
+    return reviewed

@@ -1,0 +1,1 @@
+"""Running an installation: backups, reference regions, demonstration data; their commands."""
