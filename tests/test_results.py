@@ -6,6 +6,7 @@ import pytest
 
 from depomi_learn.extensions import db
 from depomi_learn.models import User
+from depomi_learn.reports.quarterly import build_quarterly
 from depomi_learn.reports.result_tables import flat_rows
 from depomi_learn.reports.results import ResultsRequest, results
 from tests.results_world import EXPECTED_TOTALS, build_results_world, grow_world
@@ -238,3 +239,17 @@ def test_statement_count_is_the_same_for_a_coordinator(app, world):
     assert count_statements(app, world["coord_souss"], request) == count_statements(
         app, world["national"], request
     )
+
+
+def test_quarterly_report_computes_the_totals_once(app, world):
+    def statements() -> int:
+        with counting_queries(app) as sent, app.test_request_context():
+            build_quarterly(db.session.get(User, world["national"]), None, None, True, "", "fr")
+        return len(sent)
+
+    first = statements()
+    grow_world(app, 40)
+    assert statements() == first
+    # The viewer, six totals, then per breakdown (sex, institution type, region) one aggregate
+    # per family that allows it (satisfaction only by region) and the region names.
+    assert first == 1 + 6 + 5 + 5 + 6 + 1

@@ -6,9 +6,11 @@ filter applies to `at`, the moment the event happened, so "Q1" means "what happe
 """
 
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.orm import InstrumentedAttribute
 from sqlalchemy.sql.functions import FunctionElement
 
 from ..models import (
@@ -88,10 +90,12 @@ def _hours_postgresql(element: hours_between, compiler, **kw) -> str:
     return f"(EXTRACT(EPOCH FROM ({end}) - ({start})) / 3600.0)"
 
 
-def within(column: sa.ColumnElement, period: Period) -> list[sa.ColumnElement[bool]]:
+def within(
+    column: sa.ColumnElement[Any] | InstrumentedAttribute[Any], period: Period
+) -> list[sa.ColumnElement[bool]]:
     """Return the conditions that put `column` inside the period."""
     start, end = period
-    conditions = [column.is_not(None)]
+    conditions: list[sa.ColumnElement[bool]] = [column.is_not(None)]
     if start is not None:
         conditions.append(column >= start)
     if end is not None:

@@ -16,7 +16,7 @@ from flask_babel import gettext
 from ..models import User
 from .exports import FORMULA_STARTS
 from .indicators import BREAKDOWN_LABELS, INDICATORS, Indicator
-from .results import IndicatorResult, ResultsRequest, results
+from .results import Computed, IndicatorResult, ResultsRequest, results
 
 
 @dataclass
@@ -44,12 +44,14 @@ def quarterly_breakdowns(national: bool) -> tuple[str, ...]:
 def build_quarterly(
     user: User, start: date | None, end: date | None, national: bool, scope: str, language: str
 ) -> QuarterlyReport:
-    """Compute the report: the totals, then one results call per breakdown."""
+    """Compute the report: the totals, then each breakdown (the totals' rows computed once)."""
     report = QuarterlyReport(language, start, end, scope)
-    found = results(user, ResultsRequest(start=start, end=end))
+    computed: Computed = {}
+    found = results(user, ResultsRequest(start=start, end=end), computed=computed)
     report.totals = {result.indicator.id: result for result in found}
     for by in quarterly_breakdowns(national):
-        found = results(user, ResultsRequest(by=(by,), start=start, end=end))
+        request = ResultsRequest(by=(by,), start=start, end=end)
+        found = results(user, request, computed=computed)
         report.breakdowns[by] = {result.indicator.id: result for result in found}
     return report
 

@@ -240,14 +240,24 @@ def _protect(result: IndicatorResult) -> IndicatorResult:
     return result
 
 
+Computed = dict[tuple[str, tuple[str, ...]], list[dict]]  # (family, breakdowns) -> SQL rows
+
+
 def results(
-    user: User, request: ResultsRequest, now: datetime | None = None
+    user: User,
+    request: ResultsRequest,
+    now: datetime | None = None,
+    computed: Computed | None = None,
 ) -> list[IndicatorResult]:
-    """Return the requested indicators for what `user` may see, small groups hidden."""
+    """Return the requested indicators for what `user` may see, small groups hidden.
+
+    `computed` shares SQL rows between calls for the same user and period (the totals of the
+    quarterly report's breakdowns).
+    """
     now = now or _utcnow()
     period = period_bounds(ReportFilters(start=request.start, end=request.end))
     labels = load_labels(request.by)
-    computed: dict[tuple[str, tuple[str, ...]], list[dict]] = {}
+    computed = {} if computed is None else computed
 
     def rows(family: str, grouping: tuple[str, ...]) -> list[dict]:
         if (family, grouping) not in computed:

@@ -111,6 +111,7 @@ def quarterly(fmt: str):
     language = request.args.get("lang") or (shown if shown in REPORT_LANGUAGES else "fr")
     if language not in REPORT_LANGUAGES:
         abort(400)
+    body: bytes | Iterator[bytes]
     with force_locale(language):
         report = build_quarterly(
             current_user, asked.start, asked.end, is_national(current_user), _scope(), language
