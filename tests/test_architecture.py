@@ -17,13 +17,13 @@ LAYERS = (
     ("depomi_learn.views",),  # thin blueprints, the request layer
     ("depomi_learn.operations",),  # backups, demo data, reference regions
     ("depomi_learn.authoring",),  # the editor, and `flask courses`
-    ("depomi_learn.sessions",),  # blended training: above what it schedules and reports on
+    ("depomi_learn.sessions",),  # blended training, and `flask sessions`
     ("depomi_learn.accounts",),
+    ("depomi_learn.offline",),  # course copies and work queued on a phone
     ("depomi_learn.learning",),
     ("depomi_learn.certificates",),
     ("depomi_learn.reports",),
     ("depomi_learn.content",),  # the course format
-    ("depomi_learn.sessions.completion",),  # completion rules: learning and certificates ask it
     ("depomi_learn.accounts.demographics",),  # a profile's reference lists: the reports name them
     ("depomi_learn.permissions", "depomi_learn.audit"),
     ("depomi_learn.models",),

@@ -6,6 +6,7 @@ import pytest
 import sqlalchemy as sa
 
 from depomi_learn.extensions import db
+from depomi_learn.learning.completion import learner_gain, normalised_gain
 from depomi_learn.models import (
     AuditEvent,
     Certificate,
@@ -18,7 +19,6 @@ from depomi_learn.models import (
 )
 from depomi_learn.sessions.attendance import Mark, check_in, check_in_code, minute_of, record_marks
 from depomi_learn.sessions.attendance_csv import import_attendance_csv
-from depomi_learn.sessions.completion import learner_gain, normalised_gain
 from depomi_learn.sessions.scheduling import SessionError, close_session
 from tests.conftest import make_user
 from tests.session_factories import (

@@ -23,7 +23,6 @@ from ..audit import record
 from ..extensions import db
 from ..models import Certificate, CourseVersion, Enrolment, ModuleProgress, User, utcnow
 from ..permissions import MANAGER_ROLES, can_view_learner, learners_visible_to
-from ..sessions.completion import hours_attended
 from .pdf import pdf_sha256, render_certificate_pdf
 
 ISSUER_NAME = "DEPOMI Learn"
@@ -231,7 +230,6 @@ def _snapshot(
         course_title={lang: version.text("title", lang) for lang in CERTIFICATE_LANGUAGES},
         version_label=version.label,
         score=enrolment.score,
-        hours_attended=hours_attended(user.id, version.course_id) if version.completion else None,
         region_name={"fr": region.name_fr, "ar": region.name_ar} if region else None,
         subject_salt=secrets.token_hex(16),
         issued_at=now,
@@ -241,7 +239,12 @@ def _snapshot(
 
 
 def issue_certificate(
-    user: User, enrolment: Enrolment, version: CourseVersion, now: datetime | None = None
+    user: User,
+    enrolment: Enrolment,
+    version: CourseVersion,
+    now: datetime | None = None,
+    *,
+    hours_attended: float | None = None,
 ) -> Certificate | None:
     """Issue the certificate for a completed course version, once; return it (None: no certificate).
 
@@ -256,6 +259,7 @@ def issue_certificate(
     renewal = latest.renewal + 1 if latest is not None else 0
     now = (now or utcnow()).replace(microsecond=0)
     certificate = _snapshot(user, enrolment, version, now)
+    certificate.hours_attended = hours_attended  # blended courses: hours of sessions attended
     certificate.renewal = renewal
     previous = latest or _latest(user.id, version.course_id)
     certificate.renews_id = previous.id if previous is not None else None

@@ -18,8 +18,8 @@ from ..models import (
     User,
     utcnow,
 )
-from ..sessions.completion import is_complete
 from .catalog import with_outline
+from .completion import hours_attended, is_complete
 
 
 @dataclass(frozen=True)
@@ -151,7 +151,9 @@ def update_course_completion(user: User, enrolment: Enrolment) -> None:
     if is_complete(user.id, version, progress.completed_keys) and not enrolment.completed_at:
         enrolment.completed_at = utcnow()
         enrolment.score = course_score(user, version)
-        issue_certificate(user, enrolment, version)  # same transaction: no completion without it
+        hours = hours_attended(user.id, version.course_id) if version.completion else None
+        # Same transaction: no completion without its certificate.
+        issue_certificate(user, enrolment, version, hours_attended=hours)
 
 
 def course_score(user: User, version: CourseVersion) -> float | None:

@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from ..certificates.issuing import learning_cycle_start
 from ..extensions import db
 from ..models import Module, QuizAttempt, User, utcnow
-from ..sessions.completion import pre_test_closed
+from .completion import pre_test_closed
 from .grading import GradingItem, grade_attempt
 from .progress import complete_module, find_enrolment
 

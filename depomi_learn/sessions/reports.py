@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from ..extensions import db
+from ..learning.completion import POST_TEST, PRE_TEST, normalised_gain
 from ..models import (
     Course,
     Module,
@@ -30,7 +31,6 @@ from ..models import (
 )
 from ..permissions import sessions_manageable_by
 from ..reports.tables import Column, Table
-from .completion import POST_TEST, PRE_TEST, normalised_gain
 from .evaluation import MIN_ANSWERS
 
 MEASURES = (

@@ -22,6 +22,9 @@ def register_blueprints(app: Flask) -> None:
     from . import results
 
     app.register_blueprint(results.bp)
+    from . import offline
+
+    app.register_blueprint(offline.bp)
     from . import attendance, session_reports, sessions
 
     app.register_blueprint(session_reports.bp)  # /sessions/report before /sessions/<id>

@@ -1,7 +1,7 @@
 """blended training: sessions, days, registrations, attendance, notices, evaluations; course completion rules and hours on certificates
 
 Revision ID: 5e55104d7a1c
-Revises: 80e040702ecd
+Revises: 7f3b9c2d4e10
 Create Date: 2026-12-04 17:40:00.743448
 
 """
@@ -12,7 +12,7 @@ import depomi_learn.models.types
 
 # revision identifiers, used by Alembic.
 revision = '5e55104d7a1c'
-down_revision = "80e040702ecd"
+down_revision = "7f3b9c2d4e10"
 branch_labels = None
 depends_on = None
 

@@ -2,7 +2,8 @@
 
 course.yaml's `completion: {modules: all, attendance_percent: 80, post_test: true}` is stored on
 the course version; a version without it completes as before (every module). The pre-test never
-counts for completion. Imports only the models: learning and certificates call into it.
+counts for completion. Imports only the models: progress and quizzes call into it, and the
+sessions package reads hours and gains from it.
 """
 
 from __future__ import annotations
