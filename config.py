@@ -69,6 +69,9 @@ def development(env: Env) -> dict[str, object]:
         "PASSWORD_MIN_LENGTH": _env_int(env, "DEPOMI_PASSWORD_MIN_LENGTH", 12),
         "CATALOG_PAGE_SIZE": 20,
         "QUIZ_GRACE_SECONDS": _env_int(env, "DEPOMI_QUIZ_GRACE_SECONDS", 30),
+        # Results: a person counts as trained after a completed course or this share of a
+        # session's hours attended (the funder's counting rule; see reports/indicators.py).
+        "RESULTS_ATTENDANCE_PERCENT": _env_int(env, "DEPOMI_RESULTS_ATTENDANCE_PERCENT", 80),
         # Certificates: the address printed in QR codes, and the Ed25519 key that signs
         # credentials (base64 of the 32-byte private key; `flask certificates keygen` makes one).
         "PUBLIC_URL": env.get("DEPOMI_PUBLIC_URL", "http://127.0.0.1:5000").rstrip("/"),

@@ -23,7 +23,7 @@ STREAM_BATCH = 1000
 class Column:
     key: str
     label: str
-    kind: str = "text"  # text | count | rate | score | date | month | flag
+    kind: str = "text"  # text | count | rate | score | date | month | flag | value
 
 
 @dataclass
@@ -81,6 +81,7 @@ def table_title(name: str, metric: str = "") -> str:
         "summary": _l("Summary"),
         "timeline": _l("Completions per month"),
         "learners": _l("Learners"),
+        "results": _l("Results"),
         **{by: DIMENSION_LABELS[by] for by in DIMENSIONS},
     }
     return str(titles.get(name, name))
@@ -95,6 +96,8 @@ def cell_text(value: object, kind: str) -> str:
     """Return a cell as text: the same on the page, in the CSV and in XLSX text cells."""
     if value is None or value == "":
         return ""
+    if kind == "value":  # a published result: a rounded number or "<5"
+        return str(value)
     if kind == "count":
         return str(int(value))
     if kind in ("rate", "score"):
