@@ -1,6 +1,6 @@
 """Reports as tables: named columns and rows, the one shape the page, exports and API share."""
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -8,10 +8,12 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
+from flask_sqlalchemy.pagination import Pagination
 
+from ..database import paginate_rows
 from ..extensions import db
 from ..models import User
-from .drilldown import Sort, drilldown, page_of
+from .drilldown import Sort, drilldown
 from .filters import ReportFilters
 from .queries import DIMENSIONS, course_breakdown, course_titles, measures, timeline
 
@@ -185,23 +187,26 @@ def _stream(query) -> Iterator:
         yield from (row._mapping for row in result)
 
 
-def drilldown_table(
-    user: User,
-    filters: ReportFilters,
-    metric: str,
-    sort: Sort,
-    language: str,
-    page: int | None = None,
-) -> Table:
-    """Return the learners behind a number: one page, or every row streamed (page=None)."""
-    query = drilldown(user, filters, metric, sort)
+def _learners_table(metric: str, language: str, rows: Iterable[Mapping[str, object]]) -> Table:
     columns = PEOPLE_COLUMNS if metric == "learners" else ENROLMENT_COLUMNS
     titles = {} if metric == "learners" else course_titles(language)
-    if page is not None:
-        rows: Iterable = page_of(query, page)
-    else:
-        rows = _stream(query)
     return Table("learners", columns, _shape(rows, language, titles))
+
+
+def drilldown_table(
+    user: User, filters: ReportFilters, metric: str, sort: Sort, language: str
+) -> Table:
+    """Return every learner behind a number, streamed (exports and the API's full report)."""
+    return _learners_table(metric, language, _stream(drilldown(user, filters, metric, sort)))
+
+
+def drilldown_page(
+    user: User, filters: ReportFilters, metric: str, sort: Sort, language: str, page: int
+) -> tuple[Table, Pagination]:
+    """Return one page of the learners behind a number, and where it stands among the pages."""
+    found = paginate_rows(drilldown(user, filters, metric, sort), page)
+    rows = [row._mapping for row in found.items]
+    return _learners_table(metric, language, rows), found
 
 
 def report_table(
