@@ -3,13 +3,13 @@
 from .assignments import Assignment, assignment_learner
 from .audit import AuditEvent
 from .authoring import CourseAuthor, CourseDraft, DraftFile, SourceFile
-from .certificates import Certificate, RateLimitCounter
+from .certificates import Certificate
 from .content import Course, CourseAsset, CourseVersion, Module, ModuleText, Question
 from .learning import Enrolment, ModuleProgress
 from .people import Institution, Province, Region, Role, User
 from .profile_changes import ProfileChangeRequest, RequestStatus
 from .quizzes import QuizAttempt
-from .security import PasswordResetToken, RecoveryCode, SignInAttempt
+from .security import PasswordResetToken, RateLimitHit, RecoveryCode
 from .types import UTCDateTime, utcnow
 
 __all__ = [
@@ -32,12 +32,11 @@ __all__ = [
     "Province",
     "Question",
     "QuizAttempt",
-    "RateLimitCounter",
+    "RateLimitHit",
     "RecoveryCode",
     "Region",
     "RequestStatus",
     "Role",
-    "SignInAttempt",
     "SourceFile",
     "UTCDateTime",
     "User",
