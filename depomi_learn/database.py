@@ -11,7 +11,7 @@ Lists are paged here too, by `db.paginate`, with one page size for every list.
 """
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 import sqlalchemy as sa
 from flask_sqlalchemy.pagination import Pagination, SelectPagination
@@ -81,6 +81,11 @@ def commit_keeping_objects() -> None:
         session.commit()
     finally:
         session.expire_on_commit = True
+
+
+def rows_changed(statement: sa.Executable) -> int:
+    """Execute an UPDATE or DELETE in the session; return how many rows it changed."""
+    return cast(sa.CursorResult, db.session.execute(statement)).rowcount
 
 
 def paginate(query: sa.Select, page: int) -> Pagination:

@@ -286,7 +286,7 @@ def build_status_list() -> dict:
             "id": f"{url}#list",
             "type": "BitstringStatusList",
             "statusPurpose": STATUS_PURPOSE,
-            "encodedList": encode_bitstring(list(revoked)),
+            "encodedList": encode_bitstring([index for index in revoked if index is not None]),
         },
     }
 

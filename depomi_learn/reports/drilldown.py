@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
+from sqlalchemy.orm import QueryableAttribute
 
 from ..models import Enrolment, Institution, Province, User
 from ..models import utcnow as _utcnow
@@ -124,7 +125,7 @@ def drilldown(
     if metric == "learners":
         query, extra = _people_query(people, on, now)
         column = {**PERSON_SORTS, **extra}[sort.key]
-        tie = [User.id]
+        tie: list[QueryableAttribute[object]] = [User.id]
     else:
         query = _enrolments_query(people, on, metric, now)
         column = ENROLMENT_SORTS[sort.key]

@@ -3,6 +3,7 @@
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from flask import current_app
@@ -19,6 +20,7 @@ from .queries import DIMENSIONS, course_breakdown, course_titles, measures, time
 
 TABLE_NAMES = ("summary", *DIMENSIONS, "timeline", "learners")
 STREAM_BATCH = 1000
+NUMBERS = (int, float, Decimal)  # what the database returns for counts, rates and scores
 
 
 @dataclass(frozen=True)
@@ -97,11 +99,11 @@ def cell_text(value: object, kind: str) -> str:
     """Return a cell as text: the same on the page, in the CSV and in XLSX text cells."""
     if value is None or value == "":
         return ""
-    if kind == "count":
+    if kind == "count" and isinstance(value, NUMBERS):
         return str(int(value))
-    if kind in ("rate", "score"):
+    if kind in ("rate", "score") and isinstance(value, NUMBERS):
         return f"{float(value):.1f}"
-    if kind == "date":
+    if kind == "date" and isinstance(value, datetime):
         return local_date(value)
     if kind == "flag":
         return gettext("Yes") if value else ""
@@ -114,7 +116,7 @@ def cell_json(value: object, kind: str) -> object:
         return value.isoformat()
     if kind == "flag":
         return bool(value)
-    if kind in ("rate", "score") and value is not None:
+    if kind in ("rate", "score") and isinstance(value, NUMBERS):
         return round(float(value), 1)
     return value
 
@@ -124,7 +126,7 @@ def summary_table(user: User, filters: ReportFilters) -> Table:
 
 
 def _breakdown_columns(by: str) -> tuple[Column, ...]:
-    columns = (Column("label", DIMENSION_LABELS[by]), *MEASURE_COLUMNS)
+    columns: tuple[Column, ...] = (Column("label", DIMENSION_LABELS[by]), *MEASURE_COLUMNS)
     if by == "region":
         columns = (*columns, Column("programme", _l("Programme region"), "flag"))
     return columns
@@ -183,8 +185,8 @@ def _stream(query) -> Iterator:
             result = connection.execution_options(yield_per=STREAM_BATCH).execute(query)
             yield from (row._mapping for row in result)
     else:
-        result = db.session.execute(query.execution_options(yield_per=STREAM_BATCH))
-        yield from (row._mapping for row in result)
+        rows = db.session.execute(query.execution_options(yield_per=STREAM_BATCH))
+        yield from (row._mapping for row in rows)
 
 
 def _learners_table(metric: str, language: str, rows: Iterable[Mapping[str, object]]) -> Table:
