@@ -1,7 +1,7 @@
 """one rate-limit table: sign-in attempts and verification counters become rate_limit_hit
 
 Revision ID: 5e1f0c2a9b7d
-Revises: 80e040702ecd
+Revises: fae082dab420
 Create Date: 2026-12-04 19:00:00.000000
 
 Sign-in throttling and the verification limit now share one mechanism (a row per hit, counted
@@ -15,7 +15,7 @@ from depomi_learn.models.types import UTCDateTime
 
 # revision identifiers, used by Alembic.
 revision = '5e1f0c2a9b7d'
-down_revision = '80e040702ecd'
+down_revision = 'fae082dab420'
 branch_labels = None
 depends_on = None
 
