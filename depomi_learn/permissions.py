@@ -264,7 +264,7 @@ def can_review_submission(user: User, submission: Submission) -> bool:
         region_id = submission.user.region_id
         return region_id is not None and region_id == user.region_id
     course = db.session.get(Course, submission.course_id)
-    return _author_row(user, course) is not None
+    return course is not None and _author_row(user, course) is not None
 
 
 def submissions_visible_to(user: User) -> sa.Select:
