@@ -309,3 +309,24 @@ def test_pdf_upload_needs_the_csrf_token(app, client, issued):
         content_type="multipart/form-data",
     )
     assert response.status_code == 400
+
+
+def test_verification_limit_slides_and_refused_lookups_do_not_extend_it(
+    app, client, issued, monkeypatch
+):
+    from datetime import timedelta
+
+    from depomi_learn.models import RateLimitHit
+
+    monkeypatch.setitem(app.config, "VERIFY_RATE_LIMIT", 2)
+    assert [client.get(f"/verify/{issued}").status_code for _ in range(2)] == [200, 200]
+    for _ in range(5):
+        assert client.get(f"/verify/{issued}").status_code == 429
+    with app.app_context():
+        hits = db.session.scalars(sa.select(RateLimitHit)).all()
+        assert len(hits) == 2  # the refused lookups left nothing
+        assert all(len(hit.key) == 64 and "127.0.0.1" not in hit.key for hit in hits)
+        hits[0].at -= timedelta(seconds=61)  # one lookup leaves the sliding window
+        db.session.commit()
+    assert client.get(f"/verify/{issued}").status_code == 200
+    assert client.get(f"/verify/{issued}").status_code == 429

@@ -4,7 +4,8 @@ import pytest
 import sqlalchemy as sa
 
 from depomi_learn.extensions import db
-from depomi_learn.models import Role, SignInAttempt, User
+from depomi_learn.models import RateLimitHit as SignInAttempt
+from depomi_learn.models import Role, User
 from tests.authoring_helpers import COURSE, import_course
 from tests.conftest import csrf_token, get_user, make_user
 

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 
 from depomi_learn.accounts.users import UserFields, create_user
 from depomi_learn.extensions import db
-from depomi_learn.models import SignInAttempt
+from depomi_learn.models import RateLimitHit as SignInAttempt
 from tests.conftest import PASSWORD, csrf_token, enrol_two_factor, make_user
 from tests.live_gunicorn import Browser, clean_up, prepared_app, start_gunicorn, stop_gunicorn
 

@@ -1,4 +1,4 @@
-"""Certificates of completion, with the snapshot they print, and the public verification counter."""
+"""Certificates of completion, with the snapshot they print."""
 
 from __future__ import annotations
 
@@ -68,11 +68,3 @@ class Certificate(db.Model):
         if not self.region_name:
             return ""
         return self.region_name.get(language) or self.region_name.get("fr", "")
-
-
-class RateLimitCounter(db.Model):
-    """Requests per key (e.g. "verify:<address>") in one fixed time window, for all workers."""
-
-    key: Mapped[str] = mapped_column(sa.String(120), primary_key=True)
-    slot: Mapped[int] = mapped_column(sa.BigInteger, primary_key=True, index=True)
-    count: Mapped[int] = mapped_column(default=0)

@@ -24,6 +24,7 @@ from ..certificates.issuing import (
     verification_url,
 )
 from ..certificates.pdf import render_certificate_pdf
+from ..database import paginate
 from ..extensions import db
 from ..models import Certificate, User
 from ..permissions import MANAGER_ROLES, role_required
@@ -31,7 +32,6 @@ from .inputs import page_arg
 from .security import client_address
 
 bp = Blueprint("certificates", __name__, url_prefix="/certificates")
-PAGE_SIZE = 50
 
 
 def _refusal(reason: str) -> str:
@@ -129,20 +129,13 @@ def manage():
                 Certificate.code == query_text.upper(),
             )
         )
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
-    rows = db.session.scalars(
-        query.order_by(Certificate.issued_at.desc(), Certificate.id.desc())
-        .limit(PAGE_SIZE)
-        .offset((page - 1) * PAGE_SIZE)
-    ).all()
+    found = paginate(query.order_by(Certificate.issued_at.desc(), Certificate.id.desc()), page)
     return render_template(
         "certificates/manage.html",
-        certificates=[(c, certificate_status(c)) for c in rows],
+        certificates=[(c, certificate_status(c)) for c in found.items],
         q=query_text,
         status=status,
-        page=page,
-        total=total,
-        page_size=PAGE_SIZE,
+        pages=found,
         Status=Status,
     )
 
