@@ -21,9 +21,17 @@ from sqlalchemy.exc import IntegrityError
 
 from ..audit import record
 from ..extensions import db
-from ..models import Certificate, CourseVersion, Enrolment, ModuleProgress, User, utcnow
+from ..models import (
+    Certificate,
+    CertificatePdf,
+    CourseVersion,
+    Enrolment,
+    ModuleProgress,
+    User,
+    utcnow,
+)
 from ..permissions import MANAGER_ROLES, can_view_learner, learners_visible_to
-from .pdf import pdf_sha256, render_certificate_pdf
+from .pdf import pdf_sha256
 
 ISSUER_NAME = "DEPOMI Learn"
 CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -33,6 +41,9 @@ REASON_MIN, REASON_MAX = 3, 500
 # Crockford's decoding rules: O reads as zero, I and L as one; separators are only for the eye.
 _FOLD = str.maketrans({"O": "0", "I": "1", "L": "1"})
 _SEPARATORS = re.compile(r"[\s\-_.\u2010-\u2015\u2212]+")
+# Session key of the certificates issued in the current transaction, whose PDFs are rendered
+# once it has committed (stored.render_issued_pdfs).
+ISSUED_KEY = "certificates_issued"
 
 
 class Status(enum.StrEnum):
@@ -156,8 +167,16 @@ def public_record(code: str, certificate: Certificate | None) -> dict:
 
 
 def certificate_for_pdf(data: bytes, code: str | None = None) -> Certificate | None:
-    """Return the certificate whose issued PDF has exactly these bytes (and this code, if given)."""
-    query = sa.select(Certificate).where(Certificate.pdf_sha256 == pdf_sha256(data))
+    """Return the certificate whose issued PDF has exactly these bytes (and this code, if given).
+
+    The stored file's hash, or the hash recorded at issue by earlier releases, which rendered the
+    file again at every download.
+    """
+    digest = pdf_sha256(data)
+    stored = sa.select(CertificatePdf.certificate_id).where(CertificatePdf.sha256 == digest)
+    query = sa.select(Certificate).where(
+        sa.or_(Certificate.pdf_sha256 == digest, Certificate.id.in_(stored))
+    )
     canonical = normalise_code(code)
     if code and canonical is None:
         return None
@@ -243,6 +262,7 @@ def issue_certificate(
 ) -> Certificate | None:
     """Issue the certificate for a completed course version, once; return it (None: no certificate).
 
+    Issues the code and the snapshot only: the PDF is rendered after commit (certificates.stored).
     A second call, or a concurrent completion, returns the certificate already issued. A revoked
     certificate is never replaced automatically; an expired one is renewed by completing again.
     """
@@ -259,8 +279,6 @@ def issue_certificate(
     certificate.renews_id = previous.id if previous is not None else None
     for _attempt in range(3):
         certificate.code = generate_code()
-        pdf = render_certificate_pdf(certificate, verification_url(certificate.code))
-        certificate.pdf_sha256 = pdf_sha256(pdf)
         try:
             with db.session.begin_nested():
                 db.session.add(certificate)
@@ -276,6 +294,8 @@ def issue_certificate(
                 return winner
             continue  # the code was already taken (80 random bits: practically never)
         certificate.status_index = certificate.id  # unique and stable: its bit in the status list
+        # The PDF is rendered after commit, never while this transaction holds the write lock.
+        db.session.info.setdefault(ISSUED_KEY, []).append(certificate.id)
         record(
             "certificate.issue",
             actor=user,

@@ -3,7 +3,7 @@
 from .assignments import Assignment, assignment_learner
 from .audit import AuditEvent
 from .authoring import CourseAuthor, CourseDraft, DraftFile, SourceFile
-from .certificates import Certificate, RateLimitCounter
+from .certificates import Certificate, CertificatePdf, RateLimitCounter
 from .content import Course, CourseAsset, CourseVersion, Module, ModuleText, Question
 from .learning import Enrolment, ModuleProgress
 from .people import Institution, Province, Region, Role, User
@@ -16,6 +16,7 @@ __all__ = [
     "Assignment",
     "AuditEvent",
     "Certificate",
+    "CertificatePdf",
     "Course",
     "CourseAsset",
     "CourseAuthor",
