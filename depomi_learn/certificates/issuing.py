@@ -173,7 +173,7 @@ def certificate_for_pdf(data: bytes, code: str | None = None) -> Certificate | N
     file again at every download.
     """
     digest = pdf_sha256(data)
-    stored = sa.select(CertificatePdf.certificate_id).where(CertificatePdf.sha256 == digest)
+    stored = sa.select(CertificatePdf.certificate_id).where(CertificatePdf.data_sha256 == digest)
     query = sa.select(Certificate).where(
         sa.or_(Certificate.pdf_sha256 == digest, Certificate.id.in_(stored))
     )

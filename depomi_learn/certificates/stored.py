@@ -26,7 +26,7 @@ def stored_pdf(certificate: Certificate) -> CertificatePdf | None:
 
 def store_pdf(certificate: Certificate, data: bytes) -> CertificatePdf:
     """Store the rendered bytes once; if another process stored them first, return theirs."""
-    row = CertificatePdf(certificate_id=certificate.id, sha256=pdf_sha256(data), data=data)
+    row = CertificatePdf(certificate_id=certificate.id, data_sha256=pdf_sha256(data), data=data)
     try:
         with db.session.begin_nested():
             db.session.add(row)
@@ -36,7 +36,7 @@ def store_pdf(certificate: Certificate, data: bytes) -> CertificatePdf:
             raise
         return winner
     if certificate.pdf_sha256 is None:
-        certificate.pdf_sha256 = row.sha256
+        certificate.pdf_sha256 = row.data_sha256
     return row
 
 

@@ -80,7 +80,7 @@ class CertificatePdf(db.Model):
     __tablename__ = "certificate_pdf"
 
     certificate_id: Mapped[int] = mapped_column(sa.ForeignKey("certificate.id"), primary_key=True)
-    sha256: Mapped[str] = mapped_column(sa.String(64), index=True)
+    data_sha256: Mapped[str] = mapped_column(sa.String(64), index=True)
     data: Mapped[bytes] = mapped_column(sa.LargeBinary)
     rendered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

@@ -83,7 +83,7 @@ def pdf(code: str):
         writes_on_get()
         stored = render_and_store(certificate.id) or abort(404)  # an erased holder's is gone
     response = Response(stored.data, mimetype="application/pdf")
-    response.set_etag(stored.sha256)
+    response.set_etag(stored.data_sha256)
     response.headers["Content-Disposition"] = (
         f'attachment; filename="certificate-{certificate.code}.pdf"'
     )

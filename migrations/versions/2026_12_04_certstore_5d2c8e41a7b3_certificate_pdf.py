@@ -25,7 +25,7 @@ def upgrade():
     op.create_table(
         'certificate_pdf',
         sa.Column('certificate_id', sa.Integer(), nullable=False),
-        sa.Column('sha256', sa.String(length=64), nullable=False),
+        sa.Column('data_sha256', sa.String(length=64), nullable=False),
         sa.Column('data', sa.LargeBinary(), nullable=False),
         sa.Column('rendered_at', UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
@@ -35,7 +35,7 @@ def upgrade():
         sa.PrimaryKeyConstraint('certificate_id', name=op.f('pk_certificate_pdf')),
     )
     with op.batch_alter_table('certificate_pdf', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_certificate_pdf_sha256'), ['sha256'], unique=False)
+        batch_op.create_index(batch_op.f('ix_certificate_pdf_data_sha256'), ['data_sha256'], unique=False)
     with op.batch_alter_table('certificate', schema=None) as batch_op:
         batch_op.alter_column('pdf_sha256', existing_type=sa.String(length=64), nullable=True)
 
@@ -43,12 +43,12 @@ def upgrade():
 def downgrade():
     # Earlier releases need a hash on every certificate: the stored file's, where there is one.
     op.execute(
-        "UPDATE certificate SET pdf_sha256 = (SELECT sha256 FROM certificate_pdf"
+        "UPDATE certificate SET pdf_sha256 = (SELECT data_sha256 FROM certificate_pdf"
         " WHERE certificate_pdf.certificate_id = certificate.id) WHERE pdf_sha256 IS NULL"
     )
     op.execute("UPDATE certificate SET pdf_sha256 = '' WHERE pdf_sha256 IS NULL")
     with op.batch_alter_table('certificate', schema=None) as batch_op:
         batch_op.alter_column('pdf_sha256', existing_type=sa.String(length=64), nullable=False)
     with op.batch_alter_table('certificate_pdf', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_certificate_pdf_sha256'))
+        batch_op.drop_index(batch_op.f('ix_certificate_pdf_data_sha256'))
     op.drop_table('certificate_pdf')
