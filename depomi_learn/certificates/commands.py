@@ -14,14 +14,13 @@ from .credentials import generate_signing_key
 from .issuing import (
     CertificateError,
     Status,
-    certificate_for_pdf,
     certificate_status,
     find_certificate,
     normalise_code,
     revoke_certificate,
     status_condition,
 )
-from .stored import missing_pdfs, render_and_store
+from .stored import certificate_for_pdf, missing_pdfs, render_and_store
 
 certificates_cli = AppGroup("certificates", help="List, verify and revoke certificates.")
 STATUSES = [s.value for s in Status if s != Status.NOT_FOUND]

@@ -21,17 +21,8 @@ from sqlalchemy.exc import IntegrityError
 
 from ..audit import record
 from ..extensions import db
-from ..models import (
-    Certificate,
-    CertificatePdf,
-    CourseVersion,
-    Enrolment,
-    ModuleProgress,
-    User,
-    utcnow,
-)
+from ..models import Certificate, CourseVersion, Enrolment, ModuleProgress, User, utcnow
 from ..permissions import MANAGER_ROLES, can_view_learner, learners_visible_to
-from .pdf import pdf_sha256
 
 ISSUER_NAME = "DEPOMI Learn"
 CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -164,25 +155,6 @@ def public_record(code: str, certificate: Certificate | None) -> dict:
             "url": f"{current_app.config['PUBLIC_URL']}/issuer",
         },
     }
-
-
-def certificate_for_pdf(data: bytes, code: str | None = None) -> Certificate | None:
-    """Return the certificate whose issued PDF has exactly these bytes (and this code, if given).
-
-    The stored file's hash, or the hash recorded at issue by earlier releases, which rendered the
-    file again at every download.
-    """
-    digest = pdf_sha256(data)
-    stored = sa.select(CertificatePdf.certificate_id).where(CertificatePdf.data_sha256 == digest)
-    query = sa.select(Certificate).where(
-        sa.or_(Certificate.pdf_sha256 == digest, Certificate.id.in_(stored))
-    )
-    canonical = normalise_code(code)
-    if code and canonical is None:
-        return None
-    if canonical:
-        query = query.where(Certificate.code == canonical)
-    return db.session.scalars(query.order_by(Certificate.id)).first()
 
 
 def _latest(user_id: int, course_id: str, version_id: int | None = None) -> Certificate | None:

@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from ..database import commit_keeping_objects
 from ..extensions import db
 from ..models import Certificate, CertificatePdf, User
-from .issuing import ISSUED_KEY, verification_url
+from .issuing import ISSUED_KEY, normalise_code, verification_url
 from .pdf import pdf_sha256, render_certificate_pdf
 
 
@@ -67,6 +67,25 @@ def render_issued_pdfs() -> int:
     for certificate_id in issued:
         render_and_store(certificate_id)
     return len(issued)
+
+
+def certificate_for_pdf(data: bytes, code: str | None = None) -> Certificate | None:
+    """Return the certificate whose issued PDF has exactly these bytes (and this code, if given).
+
+    Matches the stored file's hash, or the hash recorded at issue by earlier releases (which
+    rendered the file again at every download) and kept after erasure deleted the bytes.
+    """
+    canonical = normalise_code(code)
+    if code and canonical is None:
+        return None
+    digest = pdf_sha256(data)
+    stored = sa.select(CertificatePdf.certificate_id).where(CertificatePdf.data_sha256 == digest)
+    query = sa.select(Certificate).where(
+        sa.or_(Certificate.pdf_sha256 == digest, Certificate.id.in_(stored))
+    )
+    if canonical:
+        query = query.where(Certificate.code == canonical)
+    return db.session.scalars(query.order_by(Certificate.id)).first()
 
 
 def missing_pdfs() -> sa.Select:
