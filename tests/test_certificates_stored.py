@@ -182,7 +182,9 @@ def test_two_concurrent_renderings_store_one_pdf(race_app, monkeypatch):  # noqa
     assert results == [stored.data, stored.data]
 
 
-def test_erasure_deletes_the_stored_pdf_and_copies_still_verify(app, client, issued_unrendered):
+def test_erasure_deletes_the_stored_pdf_and_copies_still_verify(
+    app, client, auth, issued_unrendered
+):
     with app.app_context():
         data = render_and_store(db.session.scalar(sa.select(Certificate.id))).data
     admin_id = make_user(app, email="admin@example.ma", role=Role.ADMIN, region=None)
@@ -194,6 +196,10 @@ def test_erasure_deletes_the_stored_pdf_and_copies_still_verify(app, client, iss
     runner = app.test_cli_runner()
     assert "0 certificate PDFs" in runner.invoke(args=["certificates", "render-missing"]).output
     assert _stored_rows(app) == []  # an erased holder's names are never printed again
+    auth.login("admin@example.ma")
+    assert client.get(f"/certificates/{issued_unrendered}.pdf").status_code == 404
+    assert _stored_rows(app) == []
+    auth.logout()
     upload = client.post(
         "/verify/file",
         data={"csrf_token": csrf_token(client, "/verify"), "pdf": (io.BytesIO(data), "c.pdf")},
