@@ -55,6 +55,10 @@ def development(env: Env) -> dict[str, object]:
         "BABEL_TRANSLATION_DIRECTORIES": str(BASE_DIR / "translations"),
         # CSRF tokens live as long as the session; pages left open still submit.
         "WTF_CSRF_TIME_LIMIT": None,
+        # Practical work handed in by learners: outside the web root, under random names.
+        "SUBMISSIONS_FOLDER": env.get(
+            "DEPOMI_SUBMISSIONS_FOLDER", str(INSTANCE_DIR / "submissions")
+        ),
         "MAX_CONTENT_LENGTH": _env_int(env, "DEPOMI_MAX_CONTENT_LENGTH", 16 * 1024 * 1024),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

@@ -49,6 +49,7 @@ ACTIONS = {
     "assignment_due_date_changed": None,
     "assignment_cancelled": None,
     "course_upload_refused": None,
+    "practical_work_reviewed": _l("Practical work reviewed"),
 }
 
 

@@ -8,7 +8,15 @@ from flask import abort
 from flask_login import current_user, login_required
 
 from .extensions import db
-from .models import Assignment, Course, CourseAuthor, ProfileChangeRequest, Role, User
+from .models import (
+    Assignment,
+    Course,
+    CourseAuthor,
+    ProfileChangeRequest,
+    Role,
+    Submission,
+    User,
+)
 
 # Role groups, defined here once.
 STAFF_ROLES = (Role.TRAINER, Role.COORDINATOR, Role.ADMIN)
@@ -221,3 +229,64 @@ def _author_row(user: User, course: Course) -> CourseAuthor | None:
             CourseAuthor.course_id == course.id, CourseAuthor.user_id == user.id
         )
     ).first()
+
+
+def submissions_reviewable_by(user: User) -> sa.Select:
+    """Return a select of the submissions `user` may review (the filter face).
+
+    A submission is reviewed by the trainers of its course, or, when the assignment says
+    `reviewers: region`, by the trainers of the learner's region; admins review everything.
+    """
+    query = sa.select(Submission)
+    if user.role == Role.ADMIN:
+        return query
+    if user.role != Role.TRAINER:
+        return query.where(sa.false())
+    authored = sa.select(CourseAuthor.course_id).where(CourseAuthor.user_id == user.id)
+    same_region = sa.select(User.id).where(
+        User.region_id.is_not(None), User.region_id == user.region_id
+    )
+    return query.where(
+        sa.or_(
+            sa.and_(Submission.reviewers == "course", Submission.course_id.in_(authored)),
+            sa.and_(Submission.reviewers == "region", Submission.user_id.in_(same_region)),
+        )
+    )
+
+
+def can_review_submission(user: User, submission: Submission) -> bool:
+    """Return whether `user` may review `submission` (the check face)."""
+    if user.role == Role.ADMIN:
+        return True
+    if user.role != Role.TRAINER:
+        return False
+    if submission.reviewers == "region":
+        region_id = submission.user.region_id
+        return region_id is not None and region_id == user.region_id
+    course = db.session.get(Course, submission.course_id)
+    return _author_row(user, course) is not None
+
+
+def submissions_visible_to(user: User) -> sa.Select:
+    """Return a select of the submissions `user` may see and count (the filter face).
+
+    Learners see their own; reviewers what they review; coordinators their region's learners'.
+    """
+    if user.role in (Role.ADMIN, Role.TRAINER):
+        return submissions_reviewable_by(user)
+    query = sa.select(Submission)
+    if user.role == Role.COORDINATOR:
+        if user.region_id is None:
+            return query
+        in_region = sa.select(User.id).where(User.region_id == user.region_id)
+        return query.where(Submission.user_id.in_(in_region))
+    return query.where(Submission.user_id == user.id)
+
+
+def can_view_submission(user: User, submission: Submission) -> bool:
+    """Return whether `user` may see `submission` and its files (the check face)."""
+    if user.role in (Role.ADMIN, Role.TRAINER):
+        return can_review_submission(user, submission)
+    if user.role == Role.COORDINATOR:
+        return user.region_id is None or user.region_id == submission.user.region_id
+    return submission.user_id == user.id

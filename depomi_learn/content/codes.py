@@ -1,7 +1,8 @@
 """The stable finding codes: what each means and the default hint that tells how to fix it.
 
 E0xx course.yaml, E1xx module files, E2xx quiz blocks, E3xx translations, E4xx links and assets,
-E5xx between courses; W-codes are warnings. Codes are never reused for another meaning.
+E5xx between courses, E7xx assignment blocks; W-codes are warnings. Codes are never reused for
+another meaning.
 """
 
 from typing import NamedTuple
@@ -160,6 +161,45 @@ CODES: dict[str, Code] = {
     # between courses
     "E501": Code("unknown prerequisite", "list ids of courses that exist in the courses folder"),
     "E502": Code("prerequisite cycle", "a course cannot require itself, directly or not"),
+    # assignment blocks
+    "E701": Code(
+        "assignment fence never closed", "close the block with a line of ``` after the YAML"
+    ),
+    "E702": Code("assignment block is not valid YAML", "check indentation, colons and quotes"),
+    "E703": Code(
+        "tab character in assignment block",
+        "replace the tab with spaces: YAML does not accept tabs here",
+    ),
+    "E704": Code("assignment id missing or invalid", "lowercase letters, digits and '-'"),
+    "E705": Code(
+        "assignment repeated",
+        "one assignment per module; assignment ids are unique within the course",
+    ),
+    "E706": Code("assignment title or instructions missing", "add 'title:' and 'instructions:'"),
+    "E707": Code("invalid accept", "accept: [text], [files] or [text, files]"),
+    "E708": Code("invalid file types", "file_types: a list from pdf, docx, xlsx, odt, png, jpg"),
+    "E709": Code("invalid file limits", "max_size_mb: 1 to 20; max_files: 1 to 10 (whole numbers)"),
+    "E710": Code(
+        "invalid rubric",
+        "rubric: criteria with 'id', 'title' and 2 or more levels, each with 'title' and 'points'",
+    ),
+    "E711": Code("invalid pass mark", "pass_mark is a percentage of the rubric's points, 1 to 100"),
+    "E712": Code("invalid reviewers", "reviewers: course (its trainers) or region (the learner's)"),
+    "E713": Code(
+        "text expected", 'write the text, in quotes when YAML would read a number or yes/no: "2014"'
+    ),
+    "E714": Code(
+        "assignment missing in translation",
+        "copy the assignment block from the default language and translate its texts",
+    ),
+    "E715": Code(
+        "assignment differs across languages",
+        "translate the texts only; id, settings, criteria ids and points must match",
+    ),
+    "E716": Code(
+        "assignment in translation not in default language",
+        "add the assignment to the default-language file first, or remove it here",
+    ),
     # warnings
     "W001": Code("no courses found", "give a course folder or a folder of course folders"),
     "W002": Code(
@@ -196,6 +236,10 @@ CODES: dict[str, Code] = {
         "write a real option; use type: multiple when several options are correct",
     ),
     "W206": Code("option repeated within a question", "each option needs its own text"),
+    "W701": Code("unknown key in assignment block", "check the spelling; unknown keys are ignored"),
+    "W702": Code(
+        "file settings on a text-only assignment", "add files to 'accept' or remove the settings"
+    ),
     "W301": Code(
         "module missing in a language",
         "learners see the default language with a notice until the translation exists",

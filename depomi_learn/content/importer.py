@@ -23,6 +23,7 @@ from ..models import (
     Module,
     ModuleProgress,
     ModuleText,
+    PracticalWork,
     Question,
     QuizAttempt,
     SourceFile,
@@ -227,7 +228,23 @@ def _new_module(module: CourseModule, urls: _Urls) -> Module:
                 texts=texts,
             )
         )
+    if default.assignment is not None:
+        row.practical_work = _new_practical_work(module, urls)
     return row
+
+
+def _new_practical_work(module: CourseModule, urls: _Urls) -> PracticalWork:
+    assignment = module.default.assignment
+    texts = {}
+    for language, source in module.texts.items():
+        text = (source.assignment or assignment).text
+        with _refusal_at(source.path, assignment.line):
+            html = render_markdown(text.instructions, language=language, asset_url=urls.asset)
+        rubric = [{"title": c.title, "levels": list(c.levels)} for c in text.rubric]
+        texts[language] = {"title": text.title, "instructions_html": html.html, "rubric": rubric}
+    return PracticalWork(
+        key=assignment.id, settings=dict(assignment.settings), rubric=assignment.rubric, texts=texts
+    )
 
 
 def _new_text(module: CourseModule, text: ModuleSource, urls: _Urls) -> ModuleText:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 
+from .assignment import parse_assignment
 from .citations import read_sources
 from .fields import (
     Scope,
@@ -124,7 +125,9 @@ def _read_front_matter(module: ModuleSource, matter: MarkedDict, scope: Scope) -
 def _read_body(
     module: ModuleSource, lines: list[tuple[int, str]], findings: Findings
 ) -> list[QuizBlock]:
-    prose, blocks = split_quiz_blocks(lines)
+    prose, all_blocks = split_quiz_blocks(lines)
+    blocks = [block for block in all_blocks if block.kind == "quiz"]
+    _read_assignments(module, [b for b in all_blocks if b.kind == "assignment"], findings)
     seen: dict[str, int] = {}
     for block in blocks:
         block_id = question_id_of(block)
@@ -147,6 +150,22 @@ def _read_body(
     return blocks
 
 
+def _read_assignments(module: ModuleSource, blocks: list[QuizBlock], findings: Findings) -> None:
+    for block in blocks:
+        block_id = question_id_of(block)
+        if block_id:
+            module.assignment_ids.add(block_id)
+        if not block.closed:
+            findings.add("E701", module.path, block.line, "the assignment block is never closed")
+            continue
+        assignment = parse_assignment(block, module.path, findings)
+        if assignment is not None and module.assignment is not None:
+            message = f"a module holds one assignment; '{module.assignment.id}' is already here"
+            findings.add("E705", module.path, block.line, message)
+        elif assignment is not None:
+            module.assignment = assignment
+
+
 def _check_quiz_presence(
     module: ModuleSource, blocks: list[QuizBlock], matter: MarkedDict, findings: Findings
 ) -> None:
@@ -165,5 +184,5 @@ def _check_quiz_presence(
     if draw and blocks and draw > len(blocks):
         message = f"draw {draw} is more than the {len(blocks)} questions"
         findings.add("E109", module.path, matter["quiz"].line_of("draw"), message)
-    if not blocks and not module.body.strip():
+    if not blocks and not module.body.strip() and not module.assignment_ids:
         findings.add("W103", module.path, module.front_matter_line, "the module has no text")

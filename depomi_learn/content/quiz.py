@@ -34,6 +34,7 @@ TYPE_KEYS = {
 ALL_KEYS = (*COMMON_KEYS, "options", "scoring", "answer", "feedback", "accept")
 ALL_KEYS += ("case_sensitive", "tolerance", "range")
 SETTINGS_KEYS = ("pass_mark", "max_attempts", "time_limit_minutes", "draw", "shuffle")
+BLOCK_KINDS = ("quiz", "assignment")  # fenced YAML blocks taken out of the module's prose
 
 
 @dataclass
@@ -41,24 +42,25 @@ class QuizBlock:
     line: int  # the opening fence
     text: str  # the YAML between the fences
     closed: bool = True
+    kind: str = "quiz"  # or "assignment"
 
 
 def split_quiz_blocks(
     lines: list[tuple[int, str]],
 ) -> tuple[list[tuple[int, str]], list[QuizBlock]]:
-    """Separate prose lines from quiz blocks; code blocks of other languages are left alone."""
+    """Separate prose lines from quiz and assignment blocks; other code blocks are left alone."""
     prose: list[tuple[int, str]] = []
     blocks: list[QuizBlock] = []
-    fence: tuple[str, int, bool] | None = None  # (char, length, is_quiz)
+    fence: tuple[str, int, bool] | None = None  # (char, length, is_quiz: one of BLOCK_KINDS)
     block_lines: list[str] = []
     indent = 0
     for number, text in lines:
         if fence is None:
             match = FENCE.match(text)
-            if match and match.group(3).strip() == "quiz":
+            if match and match.group(3).strip() in BLOCK_KINDS:
                 fence = (match.group(2)[0], len(match.group(2)), True)
                 indent, block_lines = len(match.group(1)), []
-                blocks.append(QuizBlock(number, ""))
+                blocks.append(QuizBlock(number, "", kind=match.group(3).strip()))
                 continue
             if match and not (match.group(2)[0] == "`" and "`" in match.group(3)):
                 fence = (match.group(2)[0], len(match.group(2)), False)

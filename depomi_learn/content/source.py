@@ -9,8 +9,12 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .findings import Findings
+
+if TYPE_CHECKING:
+    from .assignment import ParsedAssignment
 
 DEFAULT_QUIZ_SETTINGS = {
     "pass_mark": 70,
@@ -77,6 +81,8 @@ class ModuleSource:
     front_lines: dict[str, int] = field(default_factory=dict)  # front matter key -> line
     sources: list = field(default_factory=list)  # citations.Citation, from 'sources:'
     too_complex: bool = False  # refused by content.limits: neither scanned for links nor rendered
+    assignment: ParsedAssignment | None = None  # the module's ```assignment block, if valid
+    assignment_ids: set[str] = field(default_factory=set)  # ids of every assignment block
 
     @property
     def filename(self) -> str:

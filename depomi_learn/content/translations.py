@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .assignment import check_assignment_translation
 from .findings import Findings
 from .source import CourseModule, ModuleSource, ParsedQuestion
 
@@ -29,6 +30,7 @@ def check_module_translations(module: CourseModule, findings: Findings) -> None:
             _check_freshness(default, translation, findings)
             _check_settings(default, translation, findings)
             _check_questions(default, translation, findings)
+            check_assignment_translation(default, translation, findings)
 
 
 def _check_freshness(default: ModuleSource, translation: ModuleSource, findings: Findings) -> None:

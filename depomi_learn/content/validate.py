@@ -242,3 +242,16 @@ def _check_question_ids(course: CourseSource, findings: Findings) -> None:
                 if first is not source:
                     message = f"question id '{question.id}' is also used in {first.relpath}"
                     findings.add("E205", source.path, question.line, message)
+    _check_assignment_ids(course, findings)
+
+
+def _check_assignment_ids(course: CourseSource, findings: Findings) -> None:
+    seen: dict[str, ModuleSource] = {}
+    for module in course.modules:
+        assignment = module.default.assignment
+        if assignment is None:
+            continue
+        first = seen.setdefault(assignment.id, module.default)
+        if first is not module.default:
+            message = f"assignment id '{assignment.id}' is also used in {first.relpath}"
+            findings.add("E705", module.default.path, assignment.line, message)

@@ -86,7 +86,7 @@ def with_outline(*path: QueryableAttribute, titles: bool = True) -> Load:
     option = None
     for relationship in (*path, Course.current_version, CourseVersion.modules):
         option = selectinload(relationship) if option is None else option.selectinload(relationship)
-    option = option.options(undefer(Module.question_count))
+    option = option.options(undefer(Module.question_count), undefer(Module.has_practical_work))
     if not titles:
         return option
     return option.options(

@@ -14,7 +14,10 @@ from ..models import (
     Enrolment,
     Module,
     ModuleProgress,
+    PracticalWork,
     QuizAttempt,
+    Submission,
+    SubmissionStatus,
     User,
     utcnow,
 )
@@ -93,8 +96,8 @@ def record_visit(user: User, enrolment: Enrolment, module: Module) -> None:
 
 
 def mark_read(user: User, enrolment: Enrolment, module: Module) -> bool:
-    """Complete a lesson (a module without questions); return False for a quiz module."""
-    if module.has_quiz:
+    """Complete a lesson (no questions, no assignment); return False for other modules."""
+    if module.has_quiz or module.practical_work is not None:
         return False
     complete_module(user, enrolment.course_id, module.key)
     return True
@@ -104,12 +107,31 @@ def complete_module(user: User, course_id: str, module_key: str) -> None:
     """Record a module as complete (once) and complete the course when it was the last one."""
     row = _progress_row(user, course_id, module_key)
     now = utcnow()
+    if row.completed_at is None and _work_pending(user, course_id, module_key):
+        return  # the assignment completes it once a trainer passes the work
     if row.completed_at is None:
         row.completed_at = now
     enrolment = find_enrolment(user, course_id)
     if enrolment is not None:
         enrolment.last_activity_at = now
         update_course_completion(user, enrolment)
+
+
+def _work_pending(user: User, course_id: str, module_key: str) -> bool:
+    """Tell whether the module has an assignment whose work has not passed review yet."""
+    has_work = sa.exists().where(
+        PracticalWork.module_id == Module.id,
+        Module.key == module_key,
+        Module.version_id == Course.current_version_id,
+        Course.id == course_id,
+    )
+    passed = sa.exists().where(
+        Submission.user_id == user.id,
+        Submission.course_id == course_id,
+        Submission.module_key == module_key,
+        Submission.status == SubmissionStatus.PASSED,
+    )
+    return bool(db.session.scalar(sa.select(sa.and_(has_work, ~passed))))
 
 
 def completed_module_keys(user: User, version: CourseVersion) -> frozenset[str]:

@@ -6,7 +6,15 @@ from .authoring import CourseAuthor, CourseDraft, DraftFile, SourceFile
 from .certificates import Certificate, CertificatePdf, RateLimitCounter
 from .content import Course, CourseAsset, CourseVersion, Module, ModuleText, Question
 from .learning import Enrolment, ModuleProgress
+from .offline import OfflineSubmission
 from .people import Institution, Province, Region, Role, User
+from .practical_work import (
+    PracticalWork,
+    Review,
+    Submission,
+    SubmissionFile,
+    SubmissionStatus,
+)
 from .profile_changes import ProfileChangeRequest, RequestStatus
 from .quizzes import QuizAttempt
 from .security import PasswordResetToken, RecoveryCode, SignInAttempt
@@ -28,7 +36,9 @@ __all__ = [
     "Module",
     "ModuleProgress",
     "ModuleText",
+    "OfflineSubmission",
     "PasswordResetToken",
+    "PracticalWork",
     "ProfileChangeRequest",
     "Province",
     "Question",
@@ -37,9 +47,13 @@ __all__ = [
     "RecoveryCode",
     "Region",
     "RequestStatus",
+    "Review",
     "Role",
     "SignInAttempt",
     "SourceFile",
+    "Submission",
+    "SubmissionFile",
+    "SubmissionStatus",
     "UTCDateTime",
     "User",
     "assignment_learner",

@@ -17,6 +17,7 @@ from ..learning.catalog import (
     with_outline,
     without_leading_title,
 )
+from ..learning.practical_work.submissions import work_state
 from ..learning.progress import (
     course_progress,
     find_enrolment,
@@ -51,6 +52,8 @@ def module(course_id: str, module_key: str):
         if module.has_quiz
         else None
     )
+    work = module.practical_work if module.has_practical_work else None
+    work_view = work_state(current_user, course.id, module) if work is not None else None
     language = content_language(version, request.args.get("lang", ""), current_language())
     text = module.text_for(language)
     modules = version.modules
@@ -66,6 +69,8 @@ def module(course_id: str, module_key: str):
         fell_back=text.language != language,
         progress=course_progress(current_user, version),
         quiz=quiz,
+        work=work,
+        work_state=work_view,
         previous=modules[index - 1] if index > 0 else None,
         next=modules[index + 1] if index + 1 < len(modules) else None,
     )

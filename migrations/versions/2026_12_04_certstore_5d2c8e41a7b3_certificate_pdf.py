@@ -1,7 +1,7 @@
 """certificate PDFs stored once: certificate_pdf; certificate.pdf_sha256 null until rendered
 
 Revision ID: 5d2c8e41a7b3
-Revises: 80e040702ecd
+Revises: fae082dab420
 Create Date: 2026-12-04 19:00:00.000000
 
 The PDF is rendered after the certificate's transaction and stored, bytes and SHA-256, so that
@@ -16,7 +16,7 @@ from depomi_learn.models.types import UTCDateTime
 
 # revision identifiers, used by Alembic.
 revision = '5d2c8e41a7b3'
-down_revision = '80e040702ecd'
+down_revision = 'fae082dab420'
 branch_labels = None
 depends_on = None
 

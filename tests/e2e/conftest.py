@@ -17,7 +17,7 @@ from depomi_learn import create_app
 from depomi_learn.accounts.users import UserFields, create_user
 from depomi_learn.content.importer import import_tree
 from depomi_learn.extensions import db
-from depomi_learn.models import Region, Role
+from depomi_learn.models import CourseAuthor, Region, Role, User
 from depomi_learn.operations.regions import load_reference_regions
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -71,6 +71,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         SQLALCHEMY_DATABASE_URI=f"sqlite:///{database}",
         BABEL_DEFAULT_LOCALE="fr",
         TWO_FACTOR_REQUIRED_ROLES=(),
+        SUBMISSIONS_FOLDER=str(database.parent / "submissions"),
     )
     with app.app_context():
         flask_migrate.upgrade(directory=str(ROOT / "migrations"))
@@ -78,6 +79,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         results, findings = import_tree(ROOT / "courses" / "snia-foundations")
         assert results, findings
         import_tree(ROOT / "tests" / "fixtures" / "quiz-course")
+        import_tree(ROOT / "tests" / "fixtures" / "practical-course")
         for email, role, region, name, name_ar in E2E_ACCOUNTS:
             create_user(
                 UserFields(
@@ -92,6 +94,8 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
                     preferred_language="fr",
                 )
             )
+        trainer = db.session.scalar(sa.select(User).where(User.email == "trainer@depomi.ma"))
+        db.session.add(CourseAuthor(course_id="practical-course", user_id=trainer.id))
         db.session.commit()
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
