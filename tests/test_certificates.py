@@ -17,6 +17,7 @@ from depomi_learn.certificates.issuing import (
     verification_url,
 )
 from depomi_learn.certificates.pdf import pdf_sha256, render_certificate_pdf
+from depomi_learn.certificates.stored import render_and_store, stored_pdf
 from depomi_learn.extensions import db
 from depomi_learn.learning.progress import find_enrolment
 from depomi_learn.models import AuditEvent, Certificate, CourseVersion, User, utcnow
@@ -97,10 +98,14 @@ def test_certificate_without_validity_never_expires(app):
     assert certificate_status(certificate, utcnow() + timedelta(days=36500)) == Status.VALID
 
 
-def test_stored_hash_is_the_hash_of_the_pdf_rendered_again(app, ctx, issued):
+def test_stored_pdf_is_the_pdf_rendered_again_from_the_snapshot(app, ctx, issued):
     certificate = db.session.scalar(sa.select(Certificate))
+    assert certificate.pdf_sha256 is None  # issued in the completion transaction, not rendered
+    assert stored_pdf(certificate) is None
+    stored = render_and_store(certificate.id)
     pdf = render_certificate_pdf(certificate, verification_url(certificate.code))
-    assert pdf_sha256(pdf) == certificate.pdf_sha256
+    assert pdf == stored.data
+    assert pdf_sha256(pdf) == stored.data_sha256 == certificate.pdf_sha256
 
 
 # Codes ------------------------------------------------------------------------------------------

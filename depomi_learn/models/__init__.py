@@ -3,7 +3,7 @@
 from .assignments import Assignment, assignment_learner
 from .audit import AuditEvent
 from .authoring import CourseAuthor, CourseDraft, DraftFile, SourceFile
-from .certificates import Certificate
+from .certificates import Certificate, CertificatePdf
 from .content import Course, CourseAsset, CourseVersion, Module, ModuleText, Question
 from .learning import Enrolment, ModuleProgress
 from .offline import OfflineSubmission
@@ -34,6 +34,7 @@ __all__ = [
     "Assignment",
     "AuditEvent",
     "Certificate",
+    "CertificatePdf",
     "Course",
     "CourseAsset",
     "CourseAuthor",

@@ -5,7 +5,6 @@ Rows are written with executemany (COPY on PostgreSQL for the big tables), a chu
 at a time, so a hundred thousand learners and a million progress rows fit in little memory.
 """
 
-import hashlib
 import random
 import secrets
 from collections.abc import Iterable, Iterator, Sequence
@@ -255,7 +254,7 @@ def _certificate(user_id, course: CourseInfo, person: dict, when: datetime, scor
         "issued_at": when,
         "expires_at": expires,
         "revocation_reason": "",
-        "pdf_sha256": hashlib.sha256(f"demo:{code}".encode()).hexdigest(),  # no PDF was made
+        "pdf_sha256": None,  # rendered at the first download, or by `certificates render-missing`
     }
 
 

@@ -13,6 +13,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from ..certificates.stored import render_issued_pdfs
 from ..extensions import db
 from ..i18n import current_language, pick_content_language
 from ..learning.catalog import content_language, find_module, visible_course
@@ -123,4 +124,5 @@ def submit(attempt_id: int):
     attempt = _own_attempt_or_404(attempt_id)
     submit_attempt(attempt, answers_from_form(attempt))
     db.session.commit()
+    render_issued_pdfs()  # a completion issued a certificate: its PDF, now the lock is released
     return redirect(url_for("quiz.attempt", attempt_id=attempt.id))

@@ -27,8 +27,9 @@ from ..certificates.credentials import (
     public_jwks,
     sign_credential,
 )
-from ..certificates.issuing import Status, certificate_for_pdf, find_certificate, normalise_code
+from ..certificates.issuing import Status, find_certificate, normalise_code
 from ..certificates.issuing import public_record as build_public_record
+from ..certificates.stored import certificate_for_pdf
 from .security import client_address, limit_hits
 from .transactions import writes_on_get
 
