@@ -6,6 +6,12 @@ A successful attempt is forgotten; a failed one counts until it is older than it
 limit lifts by itself. Keys are SHA-256 digests: the table never holds an email or address.
 Attempts are counted over a sliding window (one row each) rather than the fixed windows of
 `ratelimit`, so five failures just before a minute turns and five just after still make ten.
+
+Per account, attempts in flight count with the failures (an account is one person). Per address,
+only failures count toward SIGN_IN_LIMIT_PER_ADDRESS, so a training room behind one NAT address
+signing in together with right passwords is never refused; attempts in flight from an address
+are bounded apart (SIGN_IN_CONCURRENT_PER_ADDRESS), which bounds how many guesses a burst of
+parallel requests can slip in before its failures are counted.
 """
 
 import hashlib
@@ -25,7 +31,8 @@ ACCOUNT_WINDOW = timedelta(minutes=15)
 @dataclass
 class Attempt:
     rows: list[SignInAttempt]
-    limits: list[tuple[str, int, timedelta]]  # key, failures allowed, window
+    limits: list[tuple[str, int, timedelta]]  # key, attempts allowed (this one counted), window
+    failure_key: str  # the address's failures: this attempt's in-flight row moves there on failure
 
 
 def _key(kind: str, value: str) -> str:
@@ -35,9 +42,12 @@ def _key(kind: str, value: str) -> str:
 def start(address: str, account: str) -> Attempt:
     """Record an attempt from `address` on `account` (an email as typed, normalised); flush."""
     config = current_app.config
+    failure_key = _key("address", address)
     limits = [
-        (_key("address", address), config["SIGN_IN_LIMIT_PER_ADDRESS"], ADDRESS_WINDOW),
+        (_key("in-flight", address), config["SIGN_IN_CONCURRENT_PER_ADDRESS"], ADDRESS_WINDOW),
         (_key("account", account), config["SIGN_IN_LIMIT_PER_ACCOUNT"], ACCOUNT_WINDOW),
+        # Counted without a row of this attempt: hence one more allowed than failures.
+        (failure_key, config["SIGN_IN_LIMIT_PER_ADDRESS"] - 1, ADDRESS_WINDOW),
     ]
     now = utcnow()
     db.session.execute(
@@ -45,10 +55,10 @@ def start(address: str, account: str) -> Attempt:
         .where(SignInAttempt.at < now - max(ADDRESS_WINDOW, ACCOUNT_WINDOW))
         .execution_options(synchronize_session=False)
     )
-    rows = [SignInAttempt(key=key, at=now) for key, _limit, _window in limits]
+    rows = [SignInAttempt(key=key, at=now) for key, _limit, _window in limits[:2]]
     db.session.add_all(rows)
     db.session.flush()
-    return Attempt(rows=rows, limits=limits)
+    return Attempt(rows=rows, limits=limits, failure_key=failure_key)
 
 
 def retry_after(attempt: Attempt, now: datetime | None = None) -> int | None:
@@ -64,6 +74,12 @@ def retry_after(attempt: Attempt, now: datetime | None = None) -> int | None:
         if count > allowed:  # this attempt is one of the rows counted
             waits.append(max(int((oldest + window - moment).total_seconds()) + 1, 1))
     return max(waits) if waits else None
+
+
+def failed(attempt: Attempt) -> None:
+    """Count the attempt as a failure of its address (it no longer is in flight); flush."""
+    attempt.rows[0].key = attempt.failure_key
+    db.session.flush()
 
 
 def forget(attempt: Attempt) -> None:

@@ -95,6 +95,7 @@ def login():
         return _too_many("auth/login.html", form, retry_after)
     user = check_password(email, form.password.data, ip=client_address())
     if user is None:
+        throttle.failed(attempt)
         db.session.commit()
         flash(_("Email or password is incorrect."), "error")
         return render_template("auth/login.html", form=form)
@@ -139,6 +140,7 @@ def enter_code():
             return _too_many("auth/two_factor.html", form, retry_after)
         method = check_second_factor(user, form.code.data, ip=client_address())
         if method is None:
+            throttle.failed(attempt)
             db.session.commit()
             form.code.errors.append(_("This code is not correct, or it was already used."))
             return render_template("auth/two_factor.html", form=form)
@@ -346,6 +348,8 @@ def change_password():
         flash(_("Too many attempts. Wait a moment and try again."), "error")
         return redirect(url_for("auth.profile"))
     if not verify_password(user.password_hash, form.current_password.data):
+        throttle.failed(attempt)
+        db.session.commit()
         flash(_("The current password is not correct."), "error")
         return redirect(url_for("auth.profile"))
     throttle.forget(attempt)
