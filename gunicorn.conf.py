@@ -51,3 +51,23 @@ if (os.environ.get("DEPOMI_LOG_FORMAT") or ("json" if production else "text")) =
         },
     }
 forwarded_allow_ips = os.environ.get("DEPOMI_FORWARDED_ALLOW_IPS", "127.0.0.1")
+# gunicorn 27's control socket defaults to one path per user ($HOME/.gunicorn/gunicorn.ctl), so a
+# second instance on the machine (staging beside production, a bench beside the server) would
+# take over the first one's. Unless a path is given (DEPOMI_CONTROL_SOCKET, or --control-socket),
+# each instance gets its own in the instance folder, named after the addresses it binds (known
+# only once the command line is read, hence the hook); DEPOMI_CONTROL_SOCKET=off disables it.
+_control = os.environ.get("DEPOMI_CONTROL_SOCKET", "")
+if _control == "off":
+    control_socket_disable = True
+elif _control:
+    control_socket = _control
+
+
+def on_starting(server):
+    setting = server.cfg.settings["control_socket"]
+    if server.cfg.control_socket_disable or setting.value != setting.default:
+        return
+    folder = os.path.join(os.path.dirname(os.path.abspath(__file__)), "instance")
+    os.makedirs(folder, exist_ok=True)
+    name = "".join(c if c.isalnum() else "-" for c in "_".join(server.cfg.bind))
+    server.cfg.set("control_socket", os.path.join(folder, f"gunicorn-{name[:60]}.ctl"))
