@@ -1,11 +1,15 @@
 """gunicorn settings for production; override with GUNICORN_CMD_ARGS or environment variables.
 
-Restarts without dropping a request: `kill -HUP <master pid>` starts new workers with the new
-code and configuration, then stops the old ones gracefully (each finishes its requests, for up
-to graceful_timeout). `kill -USR2` then `-WINCH`/`-QUIT` on the old master swaps the master too
-(a gunicorn upgrade). `kill -TERM` stops gracefully. The pid is in DEPOMI_PIDFILE when set.
+The application is loaded once in the master before the workers fork (preload_app), so workers
+share its pages (memory) and start at once. Restarts without dropping a request: `kill -HUP
+<master pid>` starts new workers with the new configuration, then stops the old ones gracefully
+(each finishes its requests, for up to graceful_timeout); with the application preloaded they
+run the code the master loaded, so new code needs `kill -USR2` (a new master beside the old one)
+then `-WINCH`/`-QUIT` on the old master, or DEPOMI_PRELOAD=0 to have HUP load it in each new
+worker. `kill -TERM` stops gracefully. The pid is in DEPOMI_PIDFILE when set.
 """
 
+import gc
 import multiprocessing
 import os
 
@@ -17,6 +21,9 @@ timeout = 60
 graceful_timeout = 30
 max_requests = 2000
 max_requests_jitter = 200
+# The master imports the application; workers share its pages copy-on-write. It opens no
+# database connection (create_app does no database work), so no socket is shared across a fork.
+preload_app = os.environ.get("DEPOMI_PRELOAD", "1") != "0"
 # The application logs one line per request itself, with its request id and duration
 # (depomi_learn/logs.py); gunicorn's own lines are JSON too when the application's are.
 accesslog = os.environ.get("DEPOMI_ACCESS_LOG") or None
@@ -61,6 +68,13 @@ if _control == "off":
     control_socket_disable = True
 elif _control:
     control_socket = _control
+
+
+def when_ready(server):
+    # Objects loaded by the master stay out of the collector's reach, so a worker's collections
+    # do not write to (and so copy) the pages it shares with the master.
+    if server.cfg.preload_app:
+        gc.freeze()
 
 
 def on_starting(server):
