@@ -34,6 +34,7 @@ from bench.loadgen import LoadResult, run_load  # noqa: E402
 
 PASSWORD = "bench password 2026"  # noqa: S105 - synthetic accounts
 TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # noqa: S105 - the bench coordinator's
+SECRET_KEY = "b" * 48  # the servers' (two-factor secrets are sealed with it)
 ROOM = 40  # a training room signing in together behind one address
 CSRF = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
 QUIZ_MODULES = 20
@@ -92,6 +93,7 @@ def prepare_database(
     app = create_app(
         "testing",
         SQLALCHEMY_DATABASE_URI=url,
+        SECRET_KEY=SECRET_KEY,
         ARGON2_TIME_COST=argon2[0],
         ARGON2_MEMORY_KIB=argon2[1],
     )
@@ -169,7 +171,7 @@ def production_env(url: str) -> dict[str, str]:
     return {
         **os.environ,
         "DEPOMI_ENV": "production",
-        "SECRET_KEY": "b" * 48,
+        "SECRET_KEY": SECRET_KEY,
         "DATABASE_URL": url,
         "DEPOMI_SECURE_COOKIES": "0",
         "DEPOMI_ARGON2_TIME_COST": "1",  # the accounts were made with the test parameters
