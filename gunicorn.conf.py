@@ -9,6 +9,8 @@ then `-WINCH`/`-QUIT` on the old master, or DEPOMI_PRELOAD=0 to have HUP load it
 worker. `kill -TERM` stops gracefully. The pid is in DEPOMI_PIDFILE when set.
 """
 
+import ctypes
+import ctypes.util
 import gc
 import multiprocessing
 import os
@@ -24,6 +26,18 @@ max_requests_jitter = 200
 # The master imports the application; workers share its pages copy-on-write. It opens no
 # database connection (create_app does no database work), so no socket is shared across a fork.
 preload_app = os.environ.get("DEPOMI_PRELOAD", "1") != "0"
+
+# glibc raises its mmap threshold each time a large block mmapped is freed, so after the first
+# password hash (ARGON2_MEMORY_KIB at once) every later one comes from a thread's heap arena,
+# which keeps it: each thread that once hashed held 19 MiB for good. A fixed threshold (which
+# also stops the raising) returns every such block to the system when the hash ends. Set in
+# the master, inherited by the workers it forks.
+M_MMAP_THRESHOLD = -3
+_libc_name = ctypes.util.find_library("c")
+if _libc_name and "musl" not in _libc_name:
+    _libc = ctypes.CDLL(_libc_name)
+    if hasattr(_libc, "mallopt"):
+        _libc.mallopt(M_MMAP_THRESHOLD, 128 * 1024)
 # The application logs one line per request itself, with its request id and duration
 # (depomi_learn/logs.py); gunicorn's own lines are JSON too when the application's are.
 accesslog = os.environ.get("DEPOMI_ACCESS_LOG") or None
