@@ -84,11 +84,11 @@ def test_a_role_change_is_seen_by_every_worker(two_servers):
 def test_a_deactivation_is_seen_by_every_worker(two_servers):
     app, bases = two_servers
     browsers = [_signed_in(base, "l@example.ma") for base in bases]
-    assert [browser.request("/")[0] for browser in browsers] == [200, 200]
+    assert [browser.request("/profile")[0] for browser in browsers] == [200, 200]
     _change_user(app, "l@example.ma", active=False)
     try:
         for browser in browsers:
-            status, location, _ = browser.request("/")
+            status, location, _ = browser.request("/profile")
             assert status == 302
             assert "/login" in location
     finally:
