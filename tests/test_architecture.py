@@ -17,6 +17,7 @@ LAYERS = (
     ("depomi_learn.operations",),  # backups, demo data, reference regions
     ("depomi_learn.authoring",),  # the editor, and `flask courses`
     ("depomi_learn.accounts",),
+    ("depomi_learn.offline",),  # course copies and work queued on a phone
     ("depomi_learn.learning",),
     ("depomi_learn.certificates",),
     ("depomi_learn.reports",),

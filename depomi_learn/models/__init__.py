@@ -6,6 +6,7 @@ from .authoring import CourseAuthor, CourseDraft, DraftFile, SourceFile
 from .certificates import Certificate, RateLimitCounter
 from .content import Course, CourseAsset, CourseVersion, Module, ModuleText, Question
 from .learning import Enrolment, ModuleProgress
+from .offline import OfflineSubmission
 from .people import Institution, Province, Region, Role, User
 from .profile_changes import ProfileChangeRequest, RequestStatus
 from .quizzes import QuizAttempt
@@ -27,6 +28,7 @@ __all__ = [
     "Module",
     "ModuleProgress",
     "ModuleText",
+    "OfflineSubmission",
     "PasswordResetToken",
     "ProfileChangeRequest",
     "Province",
