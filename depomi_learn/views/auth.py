@@ -68,12 +68,14 @@ def _too_many(template: str, form, retry_after: int):
 
 
 def _throttled_attempt(account: str) -> tuple[ratelimit.Hits, int | None]:
-    """Record a sign-in attempt, per address and per account, and count it with every worker's."""
+    """Record a sign-in attempt, in flight from its address and against its account, and count
+    it with every worker's; the address's failures are watched (see `ratelimit`)."""
     return limit_hits(
         [
-            (ratelimit.SIGN_IN_PER_ADDRESS, client_address()),
+            (ratelimit.SIGN_IN_IN_FLIGHT, client_address()),
             (ratelimit.SIGN_IN_PER_ACCOUNT, account),
-        ]
+        ],
+        watched=[(ratelimit.SIGN_IN_PER_ADDRESS, client_address())],
     )
 
 
@@ -95,6 +97,7 @@ def login():
         return _too_many("auth/login.html", form, retry_after)
     user = check_password(email, form.password.data, ip=client_address())
     if user is None:
+        ratelimit.count_failure(attempt, ratelimit.SIGN_IN_PER_ADDRESS)
         db.session.commit()
         flash(_("Email or password is incorrect."), "error")
         return render_template("auth/login.html", form=form)
@@ -139,6 +142,7 @@ def enter_code():
             return _too_many("auth/two_factor.html", form, retry_after)
         method = check_second_factor(user, form.code.data, ip=client_address())
         if method is None:
+            ratelimit.count_failure(attempt, ratelimit.SIGN_IN_PER_ADDRESS)
             db.session.commit()
             form.code.errors.append(_("This code is not correct, or it was already used."))
             return render_template("auth/two_factor.html", form=form)
@@ -346,6 +350,8 @@ def change_password():
         flash(_("Too many attempts. Wait a moment and try again."), "error")
         return redirect(url_for("auth.profile"))
     if not verify_password(user.password_hash, form.current_password.data):
+        ratelimit.count_failure(attempt, ratelimit.SIGN_IN_PER_ADDRESS)
+        db.session.commit()
         flash(_("The current password is not correct."), "error")
         return redirect(url_for("auth.profile"))
     ratelimit.forget(attempt)

@@ -199,10 +199,11 @@ def client_address() -> str:
 
 def limit_hits(
     checks: list[tuple[ratelimit.Limit, str]],
+    watched: list[tuple[ratelimit.Limit, str]] | None = None,
 ) -> tuple[ratelimit.Hits, int | None]:
     """Record hits and count them with every worker's (a commit in between); return them and
     the seconds to wait (None: allowed). Refused hits are forgotten: they do not extend a wait."""
-    hits = ratelimit.record(checks)
+    hits = ratelimit.record(checks, watched or [])
     db.session.commit()
     wait = ratelimit.retry_after(hits)
     if wait is not None:
