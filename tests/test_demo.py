@@ -1,11 +1,24 @@
 """flask demo populate: a realistic synthetic population, never in production."""
 
+import json
+
 import sqlalchemy as sa
 
 from depomi_learn import create_app
 from depomi_learn.extensions import db
-from depomi_learn.models import Certificate, Enrolment, ModuleProgress, QuizAttempt, Role, User
+from depomi_learn.models import (
+    Certificate,
+    Enrolment,
+    ModuleProgress,
+    QuizAttempt,
+    Role,
+    SessionRegistration,
+    TrainingSession,
+    User,
+    utcnow,
+)
 from tests.factories import make_course
+from tests.session_factories import make_blended_course
 
 
 def test_populate_creates_learners_with_learning_history(app):
@@ -73,3 +86,52 @@ def test_populate_fills_sex_institution_type_and_post_category_with_plausible_sh
             None,
         }
         assert len(shares(User.post_category)) == 5
+
+
+def test_populate_holds_past_sessions_of_blended_courses_with_gain_and_satisfaction(app):
+    make_course(app, "self-paced", quiz_modules=("pratique",))
+    make_blended_course(app, "blended")
+    result = app.test_cli_runner().invoke(args=["demo", "populate", "--learners", "600"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        sessions = db.session.scalars(sa.select(TrainingSession)).all()
+        assert sessions
+        assert {s.course_id for s in sessions} == {"blended"}
+        assert all(s.region.is_programme and len(s.days) == 2 for s in sessions)
+        assert all(s.closed_at is not None and s.closed_at < utcnow() for s in sessions)
+        registrations = db.session.execute(
+            sa.select(SessionRegistration.session_id, User.region_id, User.province_id)
+            .join(User, User.id == SessionRegistration.user_id)
+            .join(
+                Enrolment,
+                sa.and_(Enrolment.user_id == User.id, Enrolment.course_id == "blended"),
+            )
+        ).all()
+        by_id = {s.id: s for s in sessions}
+        assert len(registrations) == db.session.scalar(
+            sa.select(sa.func.count()).select_from(SessionRegistration)
+        )  # every registered person is enrolled in the session's course
+        assert all(
+            (by_id[sid].region_id, by_id[sid].province_id) == (region, province)
+            for sid, region, province in registrations
+        )
+        roles = db.session.scalars(
+            sa.select(QuizAttempt.settings["role"].as_string()).where(
+                QuizAttempt.course_id == "blended"
+            )
+        ).all()
+        assert roles.count("pre_test") == roles.count("post_test") == len(registrations)
+        # the self-paced course's quiz keeps its attempts without a role
+        assert db.session.scalar(
+            sa.select(sa.func.count()).where(
+                QuizAttempt.course_id == "self-paced", QuizAttempt.module_key == "pratique"
+            )
+        )
+    rows = json.loads(
+        app.test_cli_runner()
+        .invoke(args=["reports", "indicators", "--format", "json"], catch_exceptions=False)
+        .stdout
+    )
+    values = {row["indicator"]: row["value"] for row in rows}
+    assert 0 < values["knowledge_gain"] < 1
+    assert 50 < values["satisfaction"] < 100

@@ -17,7 +17,8 @@ demo_cli = AppGroup("demo", help="Synthetic demonstration data (never in product
 @click.option("--learners", type=click.IntRange(1, 1_000_000), default=1000, show_default=True)
 @click.option("--seed", type=int, default=2026, show_default=True, help="Same seed, same people.")
 def demo_populate(learners: int, seed: int) -> None:
-    """Add synthetic learners with enrolments, progress, attempts, certificates, assignments."""
+    """Add synthetic learners with enrolments, progress, attempts, certificates, assignments
+    and past sessions of the blended courses (attendance, pre- and post-tests, evaluations)."""
     if current_app.config["ENV_NAME"] == "production":
         raise click.ClickException("demo data is never created in production")
     try:
@@ -28,7 +29,8 @@ def demo_populate(learners: int, seed: int) -> None:
     click.echo(
         f"{counts.learners} learners, {counts.enrolments} enrolments, "
         f"{counts.progress} module progress rows, {counts.attempts} quiz attempts, "
-        f"{counts.certificates} certificates, {counts.assignments} assignments"
+        f"{counts.certificates} certificates, {counts.assignments} assignments, "
+        f"{counts.sessions} sessions with {counts.registrations} registrations"
     )
 
 

@@ -32,6 +32,7 @@ from ..models import (
     utcnow,
 )
 from .demo_people import person as new_person
+from .demo_sessions import populate_sessions
 
 CHUNK = 5_000
 PROGRAMME_WEIGHT = 4  # the three programme regions hold most of the learners
@@ -61,6 +62,8 @@ class Counts:
     attempts: int = 0
     certificates: int = 0
     assignments: int = 0
+    sessions: int = 0
+    registrations: int = 0
     tables: dict[str, int] = field(default_factory=dict)
 
 
@@ -120,7 +123,10 @@ def _courses() -> list[CourseInfo]:
             id=v.course_id,
             version_id=v.id,
             modules=[m.key for m in v.modules],
-            quizzes=[m.key for m in v.modules if m.quiz_settings],
+            # pre- and post-tests are taken around sessions (demo_sessions)
+            quizzes=[
+                m.key for m in v.modules if m.quiz_settings and not m.quiz_settings.get("role")
+            ],
             certificate=v.certificate_enabled,
             validity_months=v.validity_months,
             titles=dict(v.title),
@@ -309,6 +315,9 @@ def populate(
         counts.attempts += insert_rows(QuizAttempt.__table__, batch.attempts)
         counts.certificates += insert_rows(Certificate.__table__, batch.certificates)
     counts.assignments = _assignments(rng, regions, courses, now)
+    programme = [region.id for region in regions if region.is_programme]
+    blended = populate_sessions(rng, programme, tag, now, insert_rows)
+    counts.sessions, counts.registrations = blended.sessions, blended.registrations
     return counts
 
 
