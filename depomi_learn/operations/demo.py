@@ -32,7 +32,7 @@ from ..models import (
     utcnow,
 )
 from .demo_people import person as new_person
-from .demo_sessions import populate_sessions
+from .demo_sessions import attempt_row, populate_sessions
 
 CHUNK = 5_000
 PROGRAMME_WEIGHT = 4  # the three programme regions hold most of the learners
@@ -214,31 +214,19 @@ def _learning(rng, user_id: int, person: dict, courses, now, batch: _Batch, opti
             )
         if completed and options["attempts"]:
             for key in course.quizzes:
-                batch.attempts.append(_attempt(user_id, course, key, person, completed, score))
+                batch.attempts.append(
+                    attempt_row(
+                        user_id,
+                        course.id,
+                        course.version_id,
+                        key,
+                        person["preferred_language"],
+                        completed,
+                        score,
+                    )
+                )
         if completed and options["certificates"] and course.certificate and (score or 100) >= 70:
             batch.certificates.append(_certificate(user_id, course, person, completed, score))
-
-
-def _attempt(user_id, course: CourseInfo, key: str, person: dict, when: datetime, score) -> dict:
-    return {
-        "user_id": user_id,
-        "course_id": course.id,
-        "module_key": key,
-        "version_id": course.version_id,
-        "number": 1,
-        "language": person["preferred_language"],
-        "settings": {"pass_mark": 70},
-        "questions": [],
-        "answers": {},
-        "started_at": when - timedelta(minutes=20),
-        "submitted_at": when,
-        "results": [],
-        "points": score,
-        "max_points": 100.0,
-        "percent": score,
-        "passed": (score or 0) >= 70,
-        "late": False,
-    }
 
 
 def _certificate(user_id, course: CourseInfo, person: dict, when: datetime, score) -> dict:

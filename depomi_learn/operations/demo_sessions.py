@@ -100,15 +100,25 @@ def _groups(course_id: str, region_ids: list[int], tag: str) -> dict[tuple, list
     return groups
 
 
-def _attempt(user_id: int, course: BlendedCourse, key: str, role: str, language, when, score):
+def attempt_row(
+    user_id: int,
+    course_id: str,
+    version_id: int,
+    key: str,
+    language: str,
+    when: datetime,
+    score: float | None,
+    role: str | None = None,
+) -> dict:
+    """A submitted quiz attempt as a row to insert; `role`: pre_test or post_test."""
     return {
         "user_id": user_id,
-        "course_id": course.id,
+        "course_id": course_id,
         "module_key": key,
-        "version_id": course.version_id,
+        "version_id": version_id,
         "number": 1,
         "language": language,
-        "settings": {"pass_mark": 70, "role": role},
+        "settings": {"pass_mark": 70} | ({"role": role} if role else {}),
         "questions": [],
         "answers": {},
         "started_at": when - timedelta(minutes=20),
@@ -117,7 +127,7 @@ def _attempt(user_id: int, course: BlendedCourse, key: str, role: str, language,
         "points": score,
         "max_points": 100.0,
         "percent": score,
-        "passed": score >= 70,
+        "passed": (score or 0) >= 70,
         "late": False,
     }
 
@@ -173,13 +183,31 @@ def _people_rows(rng, session, course, people, rows: dict[str, list]) -> None:
         if course.pre_test:
             when = first - timedelta(days=rng.randint(1, 4))
             rows["attempts"].append(
-                _attempt(user_id, course, course.pre_test, "pre_test", language, when, pre)
+                attempt_row(
+                    user_id,
+                    course.id,
+                    course.version_id,
+                    course.pre_test,
+                    language,
+                    when,
+                    pre,
+                    "pre_test",
+                )
             )
         if course.post_test:
             post = round(min(100.0, pre + rng.uniform(-5, 45)), 1)
             when = session.days[-1].ends_at + timedelta(hours=rng.randint(1, 72))
             rows["attempts"].append(
-                _attempt(user_id, course, course.post_test, "post_test", language, when, post)
+                attempt_row(
+                    user_id,
+                    course.id,
+                    course.version_id,
+                    course.post_test,
+                    language,
+                    when,
+                    post,
+                    "post_test",
+                )
             )
         if rng.random() < ANSWER_RATE:
             rows["responses"].append({"session_id": session.id, "user_id": user_id})
