@@ -137,8 +137,10 @@ def test_weak_new_passwords_leave_no_failed_attempt(app, client, auth):
 # --- Two real gunicorn processes on one database ---------------------------------------------
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def two_workers(tmp_path_factory):
+    """Two gunicorn servers on one database, emptied after the test (on PostgreSQL it is the
+    suite's own: failures left from 127.0.0.1 would throttle the next tests)."""
     app, url = prepared_app(tmp_path_factory, "throttle")
     with app.app_context():
         create_user(UserFields(email="l@example.ma", name_latin="L", password=PASSWORD))
