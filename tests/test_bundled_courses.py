@@ -51,13 +51,22 @@ def test_the_project_course_ships_its_templates_in_french_and_arabic(bundled):
             assert templates[path] != "application/octet-stream", path
 
 
+def final_assessment(course):
+    """The last module that asks questions; a capstone assignment may come after it."""
+    return [m for m in course.modules if m.questions][-1]
+
+
 @pytest.mark.parametrize("course_id", sorted(p.name for p in COURSES.iterdir() if p.is_dir()))
 def test_each_course_is_in_french_and_arabic_and_ends_with_a_final_assessment(bundled, course_id):
     course = next(c for c in bundled[0] if c.id == course_id)
     assert {"fr", "ar"} <= set(course.languages)
     for module in course.modules:
         assert {"fr", "ar"} <= set(module.texts), f"{module.id} is not in both languages"
-    final = course.modules[-1]
+    final = final_assessment(course)
+    for after in course.modules[course.modules.index(final) + 1 :]:
+        # only practical work (a capstone) may follow the final assessment
+        assert not after.questions, after.id
+        assert all(after.texts[lang].assignment for lang in ("fr", "ar")), after.id
     settings = final.quiz_settings or {}
     assert len(final.questions) >= 30, "the final assessment draws from a pool of at least 30"
     assert settings.get("draw")
@@ -201,7 +210,7 @@ PLACES = (
 @pytest.mark.parametrize("course_id", sorted(RECALL))
 def test_final_pools_are_mostly_regional_cases_not_recall(bundled, course_id):
     course = next(c for c in bundled[0] if c.id == course_id)
-    pool = course.modules[-1].questions
+    pool = final_assessment(course).questions
     ids = {q.id for q in pool}
     assert RECALL[course_id] <= ids
     assert len(RECALL[course_id]) * 4 <= len(pool)
