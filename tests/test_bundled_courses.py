@@ -134,6 +134,15 @@ def test_no_course_uses_the_former_name_of_the_interior_directorate_outside_its_
         ("donnees-gouvernance", "planification", "decret-pdr"),
         ("marocains-du-monde", "reperes-institutions", "effectifs-mre"),
         ("snia-foundations", "contexte", "communique-2013"),
+        ("donnees-gouvernance", "sources", "hcp-enmf-2021"),
+        ("donnees-gouvernance", "sources", "onm-2004"),
+        ("acces-droits-services", "accueil-premiere-ligne", "baom-souss"),
+        ("acces-droits-services", "accueil-premiere-ligne", "cellules-oriental"),
+        ("acces-droits-services", "accueil-premiere-ligne", "maisons-mre"),
+        ("marocains-du-monde", "services-regionaux", "maisons-mre"),
+        ("maroc-paysage-international", "ue-processus-rabat", "sharaka-cloture"),
+        ("projet-migration-developpement", "projet-final", "rgph-2014"),
+        ("projet-migration-developpement", "projet-final", "rgph-2024"),
     ],
 )
 def test_changeable_facts_carry_a_dated_source_in_every_language(
@@ -146,6 +155,90 @@ def test_changeable_facts_carry_a_dated_source_in_every_language(
         assert source is not None, f"{language}: no source {source_id}"
         assert source.as_of
         assert f"[^{source_id}]" in text.body
+
+
+def module_of(bundled, course_id: str, module_id: str):
+    course = next(c for c in bundled[0] if c.id == course_id)
+    return next(m for m in course.modules if m.id == module_id)
+
+
+def test_the_project_course_ends_with_a_capstone_reviewed_against_a_rubric(bundled):
+    course = next(c for c in bundled[0] if c.id == "projet-migration-developpement")
+    capstone = course.modules[-1]
+    assert capstone.id == "projet-final"
+    assert not capstone.questions
+    fr, ar = (capstone.texts[lang].assignment for lang in ("fr", "ar"))
+    assert fr is not None and ar is not None
+    assert fr.id == ar.id == "profil-migratoire-projet"
+    # the key (settings, criteria, points) is the same in both languages
+    assert fr.settings == ar.settings
+    assert fr.rubric == ar.rubric
+    assert fr.settings["pass_mark"] == 60
+    assert fr.settings["reviewers"] == "course"
+    assert set(fr.settings["accept"]) == {"text", "files"}
+    assert {"pdf", "docx", "xlsx"} <= set(fr.settings["file_types"])
+    assert len(fr.rubric) >= 5
+    assert all(len(criterion["points"]) >= 2 for criterion in fr.rubric)
+    assert sum(max(criterion["points"]) for criterion in fr.rubric) == 20
+    for assignment, census in ((fr, "RGPH"), (ar, "الإحصاء العام")):
+        instructions = assignment.text.instructions
+        assert "2014" in instructions and "2024" in instructions
+        assert census in instructions
+        assert len(assignment.text.rubric) == len(fr.rubric)
+        assert all(c.title and len(c.levels) >= 2 for c in assignment.text.rubric)
+    # the former "hand it in outside the platform" exercise is gone
+    for lang in ("fr", "ar"):
+        body = module_of(bundled, course.id, "suivi-evaluation").texts[lang].body
+        assert "06-projet-final.md" in body
+        assert "hors plateforme" not in body and "خارج المنصة" not in body
+
+
+@pytest.mark.parametrize(
+    ("course_id", "module_id", "assignment_id"),
+    [
+        ("acces-droits-services", "accueil-premiere-ligne", "repertoire-orientation"),
+        ("donnees-gouvernance", "coordination", "carte-acteurs-territoire"),
+    ],
+)
+def test_regional_practical_work_in_other_courses(bundled, course_id, module_id, assignment_id):
+    module = module_of(bundled, course_id, module_id)
+    fr, ar = (module.texts[lang].assignment for lang in ("fr", "ar"))
+    assert fr.id == ar.id == assignment_id
+    assert fr.settings == ar.settings and fr.rubric == ar.rubric
+    assert fr.settings["pass_mark"] and len(fr.rubric) >= 3
+    assert module.questions, "the module keeps its quiz beside the practical work"
+
+
+def test_the_forced_migration_survey_and_the_national_observatory_are_taught(bundled):
+    module = module_of(bundled, "donnees-gouvernance", "sources")
+    wanted = {
+        "fr": (
+            "enquête nationale sur la migration forcée",
+            "Observatoire national de la migration",
+        ),
+        "ar": ("البحث الوطني حول الهجرة القسرية", "المرصد الوطني للهجرة"),
+    }
+    for lang, (survey, observatory) in wanted.items():
+        body = module.texts[lang].body
+        assert survey in body and observatory in body
+        assert "2-04-751" in body or "2.04.751" in body
+        assert "3 000" in body or "3000" in body
+    ids = {q.id for q in module.questions}
+    assert {"sources-migration-forcee", "sources-onm-interlocuteur"} <= ids
+    survey_use = next(q for q in module.questions if q.id == "sources-migration-forcee")
+    assert survey_use.answer_key["correct"] == ["b"]  # national results: profiles, not local counts
+
+
+def test_planning_documents_are_taught_in_one_module_and_linked_elsewhere():
+    planning = "donnees-gouvernance/{}/04-planification.md"
+    for path in COURSES.glob("*/*/*.md"):
+        text = path.read_text("utf-8")
+        if path.match(planning.format("*")):
+            continue
+        assert "| 111-14 |" not in text and "| 111.14 |" not in text, path
+    for lang in ("fr", "ar", "en"):
+        text = (COURSES / "snia-foundations" / lang / "04-role-territorial.md").read_text("utf-8")
+        assert "../../donnees-gouvernance/" in text and "04-planification.md" in text, lang
 
 
 # Pure recall (a year, an acronym, a law number, a name) in each final pool, as classified when
