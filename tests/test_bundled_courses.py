@@ -168,7 +168,8 @@ def test_the_project_course_ends_with_a_capstone_reviewed_against_a_rubric(bundl
     assert capstone.id == "projet-final"
     assert not capstone.questions
     fr, ar = (capstone.texts[lang].assignment for lang in ("fr", "ar"))
-    assert fr is not None and ar is not None
+    assert fr is not None
+    assert ar is not None
     assert fr.id == ar.id == "profil-migratoire-projet"
     # the key (settings, criteria, points) is the same in both languages
     assert fr.settings == ar.settings
@@ -182,7 +183,8 @@ def test_the_project_course_ends_with_a_capstone_reviewed_against_a_rubric(bundl
     assert sum(max(criterion["points"]) for criterion in fr.rubric) == 20
     for assignment, census in ((fr, "RGPH"), (ar, "الإحصاء العام")):
         instructions = assignment.text.instructions
-        assert "2014" in instructions and "2024" in instructions
+        assert "2014" in instructions
+        assert "2024" in instructions
         assert census in instructions
         assert len(assignment.text.rubric) == len(fr.rubric)
         assert all(c.title and len(c.levels) >= 2 for c in assignment.text.rubric)
@@ -190,7 +192,8 @@ def test_the_project_course_ends_with_a_capstone_reviewed_against_a_rubric(bundl
     for lang in ("fr", "ar"):
         body = module_of(bundled, course.id, "suivi-evaluation").texts[lang].body
         assert "06-projet-final.md" in body
-        assert "hors plateforme" not in body and "خارج المنصة" not in body
+        assert "hors plateforme" not in body
+        assert "خارج المنصة" not in body
 
 
 @pytest.mark.parametrize(
@@ -204,8 +207,10 @@ def test_regional_practical_work_in_other_courses(bundled, course_id, module_id,
     module = module_of(bundled, course_id, module_id)
     fr, ar = (module.texts[lang].assignment for lang in ("fr", "ar"))
     assert fr.id == ar.id == assignment_id
-    assert fr.settings == ar.settings and fr.rubric == ar.rubric
-    assert fr.settings["pass_mark"] and len(fr.rubric) >= 3
+    assert fr.settings == ar.settings
+    assert fr.rubric == ar.rubric
+    assert fr.settings["pass_mark"]
+    assert len(fr.rubric) >= 3
     assert module.questions, "the module keeps its quiz beside the practical work"
 
 
@@ -220,7 +225,8 @@ def test_the_forced_migration_survey_and_the_national_observatory_are_taught(bun
     }
     for lang, (survey, observatory) in wanted.items():
         body = module.texts[lang].body
-        assert survey in body and observatory in body
+        assert survey in body
+        assert observatory in body
         assert "2-04-751" in body or "2.04.751" in body
         assert "3 000" in body or "3000" in body
     ids = {q.id for q in module.questions}
@@ -235,10 +241,12 @@ def test_planning_documents_are_taught_in_one_module_and_linked_elsewhere():
         text = path.read_text("utf-8")
         if path.match(planning.format("*")):
             continue
-        assert "| 111-14 |" not in text and "| 111.14 |" not in text, path
+        assert "| 111-14 |" not in text, path
+        assert "| 111.14 |" not in text, path
     for lang in ("fr", "ar", "en"):
         text = (COURSES / "snia-foundations" / lang / "04-role-territorial.md").read_text("utf-8")
-        assert "../../donnees-gouvernance/" in text and "04-planification.md" in text, lang
+        assert "../../donnees-gouvernance/" in text, lang
+        assert "04-planification.md" in text, lang
 
 
 # Pure recall (a year, an acronym, a law number, a name) in each final pool, as classified when
