@@ -347,3 +347,15 @@ def test_the_snia_course_is_blended(app):
         texts = {t.language: t.html for t in modules["role-territorial"].texts}
         assert "survey" not in texts["fr"]
         assert "snia-plan-action" not in texts["ar"]
+
+
+def test_invented_cases_are_marked_fictional_in_both_languages():
+    """A lesson's invented case opens with "Cas fictif" and its translation with "حالة افتراضية"."""
+    for fr_path in COURSES.glob("*/fr/*.md"):
+        ar_path = fr_path.parent.parent / "ar" / fr_path.name
+        fr_lines = [line.lstrip() for line in fr_path.read_text("utf-8").splitlines()]
+        ar_lines = [line.lstrip() for line in ar_path.read_text("utf-8").splitlines()]
+        assert not any(line.startswith("*Situation illustrative") for line in fr_lines), fr_path
+        fr_cases = sum(line.startswith("*Cas fictif") for line in fr_lines)
+        ar_cases = sum(line.startswith(("*حالة افتراضية", "*حالات افتراضية")) for line in ar_lines)
+        assert fr_cases == ar_cases, fr_path
