@@ -80,8 +80,10 @@ bench-faults: $(STAMP) translations
 	@if [ -n "$(BENCH_PG)" ]; then $(BIN)/python bench/faults.py --database "$(BENCH_PG)"; fi
 
 # Type-checked so far (the rest of the domain packages: see README, "Type checking").
-MYPY_PATHS := depomi_learn/certificates depomi_learn/permissions.py depomi_learn/audit.py \
-	depomi_learn/learning/record.py depomi_learn/reports/requests.py
+MYPY_PATHS := depomi_learn/accounts depomi_learn/certificates depomi_learn/operations \
+	depomi_learn/reports depomi_learn/permissions.py depomi_learn/audit.py \
+	depomi_learn/database.py depomi_learn/learning/record.py depomi_learn/views/results.py \
+	depomi_learn/sessions depomi_learn/offline
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

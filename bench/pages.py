@@ -1,9 +1,11 @@
 """Benchmark the pages learners hit most, under gunicorn, against the stack's physical limit.
 
-For the catalogue, a module page and a quiz submission it prints requests per second and p50/p99
-latency, next to a minimal Flask app serving a static string on the same gunicorn settings in the
-same run; then the memory of each worker and the weight of a module page. Ratios only mean
-something within one run on one machine.
+For the catalogue, a course page, the home page, a module page, the coordinator dashboard and a
+quiz submission it prints requests per second and p50/p99 latency, next to a minimal Flask app
+serving a static string on the same gunicorn settings in the same run; then the time from launch
+to the first answered sign-in page, 40 simultaneous sign-ins from one address (accounts hashed
+with the production argon2id parameters), the memory of each worker (RSS and PSS) and the weight
+of a module page. Ratios only mean something within one run on one machine.
 
     .venv/bin/python bench/pages.py                      # SQLite file database
     .venv/bin/python bench/pages.py --database postgresql+psycopg://user@host/db
@@ -31,6 +33,9 @@ sys.path.insert(0, str(ROOT))
 from bench.loadgen import LoadResult, run_load  # noqa: E402
 
 PASSWORD = "bench password 2026"  # noqa: S105 - synthetic accounts
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # noqa: S105 - the bench coordinator's
+SECRET_KEY = "b" * 48  # the servers' (two-factor secrets are sealed with it)
+ROOM = 40  # a training room signing in together behind one address
 CSRF = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
 QUIZ_MODULES = 20
 LEARNERS_PER_CLIENT = 5
@@ -68,16 +73,30 @@ def write_bench_course(folder: Path) -> None:
         )
 
 
-def prepare_database(url: str, learners: int, workdir: Path) -> None:
+def prepare_database(
+    url: str, learners: int, workdir: Path, *, room: int = 0, argon2: tuple[int, int] = (1, 8)
+) -> None:
+    """Migrate, import the courses and make `learners` accounts (b0@bench.ma...), `room` more
+    (room0@bench.ma...) and, with `room`, a Souss-Massa coordinator (coordinator@bench.ma) with
+    TOTP_SECRET as second factor; passwords hashed with `argon2` (time cost, memory KiB)."""
     import flask_migrate
+    import sqlalchemy as sa
 
     from depomi_learn import create_app
+    from depomi_learn.accounts.two_factor import seal_secret
     from depomi_learn.accounts.users import UserFields, create_user
     from depomi_learn.content.importer import import_tree
     from depomi_learn.extensions import db
+    from depomi_learn.models import Region, Role, utcnow
     from depomi_learn.operations.regions import load_reference_regions
 
-    app = create_app("testing", SQLALCHEMY_DATABASE_URI=url)
+    app = create_app(
+        "testing",
+        SQLALCHEMY_DATABASE_URI=url,
+        SECRET_KEY=SECRET_KEY,
+        ARGON2_TIME_COST=argon2[0],
+        ARGON2_MEMORY_KIB=argon2[1],
+    )
     with app.app_context():
         if db.engine.dialect.name == "postgresql":
             with db.engine.begin() as connection:
@@ -87,10 +106,23 @@ def prepare_database(url: str, learners: int, workdir: Path) -> None:
         write_bench_course(workdir)
         import_tree(ROOT / "courses" / "snia-foundations")
         import_tree(workdir / "bench-course")
-        for number in range(learners):
-            create_user(
-                UserFields(email=f"b{number}@bench.ma", name_latin=f"B {number}", password=PASSWORD)
+        emails = [f"b{n}@bench.ma" for n in range(learners)]
+        emails += [f"room{n}@bench.ma" for n in range(room)]
+        for number, email in enumerate(emails):
+            create_user(UserFields(email=email, name_latin=f"B {number}", password=PASSWORD))
+        if room:
+            region = db.session.scalar(sa.select(Region).where(Region.code == "souss-massa"))
+            coordinator = create_user(
+                UserFields(
+                    email="coordinator@bench.ma",
+                    name_latin="Coordinator",
+                    role=Role.COORDINATOR,
+                    region=region,
+                    password=PASSWORD,
+                )
             )
+            coordinator.totp_secret = seal_secret(TOTP_SECRET)
+            coordinator.totp_enabled_at = utcnow()
         db.session.commit()
         db.engine.dispose()
 
@@ -139,7 +171,7 @@ def production_env(url: str) -> dict[str, str]:
     return {
         **os.environ,
         "DEPOMI_ENV": "production",
-        "SECRET_KEY": "b" * 48,
+        "SECRET_KEY": SECRET_KEY,
         "DATABASE_URL": url,
         "DEPOMI_SECURE_COOKIES": "0",
         "DEPOMI_ARGON2_TIME_COST": "1",  # the accounts were made with the test parameters
@@ -159,10 +191,17 @@ class Session:
     def __init__(self, port: int, email: str, address: str | None = None) -> None:
         self.port, self.cookie, self.address = port, "", address
         token = self.token("/login")
-        status, _, _ = self.send(
+        status, headers, _ = self.send(
             "POST", "/login", {"email": email, "password": PASSWORD, "csrf_token": token}
         )
         assert status == 302, (status, email)
+        if headers["Location"].endswith("/login/code"):
+            import pyotp
+
+            code = pyotp.TOTP(TOTP_SECRET).now()
+            token = self.token("/login/code")
+            status, _, _ = self.send("POST", "/login/code", {"code": code, "csrf_token": token})
+            assert status == 302, (status, email)
         self.csrf = self.token("/courses")
 
     def send(self, method: str, path: str, form: dict | None = None):
@@ -214,14 +253,73 @@ def submission(session: Session, key: str, path: str):
     return ("POST", path, urllib.parse.urlencode(form).encode(), headers)
 
 
-def worker_memory_mb(process: subprocess.Popen) -> list[float]:
+def worker_memory_mb(process: subprocess.Popen) -> list[tuple[float, float]]:
+    """Return (RSS, PSS) in MB of each worker of the gunicorn master `process`.
+
+    PSS divides each page shared with the master and the other workers among them, so the sum
+    over the processes is what the server really takes; RSS counts shared pages in full.
+    """
     children = subprocess.run(
-        ["ps", "-o", "pid=,rss=", "--ppid", str(process.pid)],
+        ["ps", "-o", "pid=", "--ppid", str(process.pid)],
         capture_output=True,
         text=True,
         check=True,
-    ).stdout.split("\n")
-    return [int(line.split()[1]) / 1024 for line in children if line.strip()]
+    ).stdout.split()
+    return [process_memory_mb(int(pid)) for pid in children]
+
+
+def process_memory_mb(pid: int) -> tuple[float, float]:
+    """Return the RSS and PSS of `pid` in MB, from /proc/<pid>/smaps_rollup."""
+    fields = {}
+    for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()[1:]:
+        name, value, *_unit = line.split()
+        fields[name.rstrip(":")] = int(value)
+    return fields["Rss"] / 1024, fields["Pss"] / 1024
+
+
+def start_up_seconds(env: dict[str, str], workers: int, workdir: Path) -> float:
+    """Return the time from launching the server to its first answered sign-in page."""
+    port = free_port()
+    command = [str(Path(sys.executable).parent / "gunicorn"), "--config"]
+    command += [str(ROOT / "gunicorn.conf.py"), "--workers", str(workers)]
+    command += ["--bind", f"127.0.0.1:{port}", "depomi_learn:create_app()"]
+    started = time.monotonic()
+    with (workdir / "start-up.log").open("ab") as output:
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=output, stderr=output)
+    try:
+        while time.monotonic() - started < 60:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            try:
+                connection.request("GET", "/login")
+                if connection.getresponse().status == 200:
+                    return time.monotonic() - started
+            except OSError:
+                time.sleep(0.01)
+            finally:
+                connection.close()
+        raise RuntimeError("the server did not answer /login within 60 s")
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=30)
+
+
+def room_signs_in(port: int) -> tuple[float, list[int]]:
+    """Sign ROOM learners in at once from one address; return the time taken and the statuses."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    browsers = [Session.__new__(Session) for _ in range(ROOM)]
+    for browser in browsers:
+        browser.port, browser.cookie, browser.address = port, "", None
+    tokens = [browser.token("/login") for browser in browsers]
+
+    def sign_in(index: int) -> int:
+        form = {"email": f"room{index}@bench.ma", "password": PASSWORD, "csrf_token": tokens[index]}
+        return browsers[index].send("POST", "/login", form)[0]
+
+    started = time.monotonic()
+    with ThreadPoolExecutor(max_workers=ROOM) as pool:
+        statuses = list(pool.map(sign_in, range(ROOM)))
+    return time.monotonic() - started, statuses
 
 
 STATIC = re.compile(r'(?:href|src)="(/static/[^"?]+\.(?:css|js|svg)(?:\?v=[0-9a-f]+)?)"')
@@ -274,8 +372,10 @@ def main() -> None:
     args = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="depomi-bench-"))
     url = args.database or f"sqlite:///{workdir / 'bench.sqlite3'}"
-    prepare_database(url, args.clients * LEARNERS_PER_CLIENT, workdir)
+    prepare_database(url, args.clients * LEARNERS_PER_CLIENT, workdir, room=ROOM, argon2=(2, 19456))
     env = production_env(url)
+    del env["DEPOMI_ARGON2_TIME_COST"], env["DEPOMI_ARGON2_MEMORY_KIB"]  # production's own
+    start_up = start_up_seconds(env, args.workers, workdir)
     app_port, limit_port = free_port(), free_port()
     log = workdir / "gunicorn.log"
     app = start_gunicorn("depomi_learn:create_app()", app_port, env, args.workers, log)
@@ -287,10 +387,12 @@ def main() -> None:
         for session in sessions:
             session.send("POST", "/courses/snia-foundations/enrol", {"csrf_token": session.csrf})
         submits = [(s, open_attempts(s)) for s in sessions]
+        coordinator = Session(app_port, "coordinator@bench.ma")
         module = "/courses/snia-foundations/modules/contexte"
 
-        def gets(path: str):
-            return lambda i: [("GET", path, None, sessions[i].headers())] * 100_000
+        def gets(path: str, staff: bool = False):
+            who = (lambda i: coordinator) if staff else (lambda i: sessions[i])
+            return lambda i: [("GET", path, None, who(i).headers())] * 100_000
 
         def submissions(i: int):
             mine = submits[i * LEARNERS_PER_CLIENT : (i + 1) * LEARNERS_PER_CLIENT]
@@ -302,17 +404,19 @@ def main() -> None:
             clients=args.clients,
             seconds=args.seconds,
         )
-        results = {
-            "catalogue": run_load(
-                app_port, gets("/courses"), clients=args.clients, seconds=args.seconds
-            ),
-            "module page": run_load(
-                app_port, gets(module), clients=args.clients, seconds=args.seconds
-            ),
-            "quiz submission": run_load(
-                app_port, submissions, clients=args.clients, seconds=args.seconds
-            ),
+        pages = {
+            "module page": gets(module),
+            "catalogue": gets("/courses"),
+            "course page": gets("/courses/snia-foundations"),
+            "home page": gets("/"),
+            "coordinator dashboard": gets("/coordinate/", staff=True),
+            "quiz submission": submissions,
         }
+        results = {
+            name: run_load(app_port, requests, clients=args.clients, seconds=args.seconds)
+            for name, requests in pages.items()
+        }
+        room_seconds, room_statuses = room_signs_in(app_port)
         engine = "PostgreSQL" if url.startswith("postgresql") else "SQLite (WAL)"
         print(
             f"\n{engine}, gunicorn {args.workers} workers x 4 threads, {args.clients} clients, "
@@ -322,12 +426,21 @@ def main() -> None:
         print(row("static string (limit)", limit_result, limit_result))
         for name, result in results.items():
             print(row(name, result, limit_result))
-        memory = worker_memory_mb(app)
-        limit_memory = worker_memory_mb(limit)
         print(
-            f"\nmemory per worker: {sum(memory) / len(memory):.0f} MB "
-            f"(minimal app: {sum(limit_memory) / len(limit_memory):.0f} MB, ratio "
-            f"{sum(memory) / sum(limit_memory) * len(limit_memory) / len(memory):.2f})"
+            f"\nstart-up: {start_up:.2f} s from launch to the first answered sign-in page; "
+            f"{ROOM} simultaneous sign-ins from one address: {room_seconds:.1f} s, "
+            f"{room_statuses.count(302)} signed in, {room_statuses.count(429)} refused (429)"
+        )
+        memory, limit_memory = worker_memory_mb(app), worker_memory_mb(limit)
+        rss = max(m[0] for m in memory)
+        pss = sum(m[1] for m in memory) / len(memory)
+        master_pss = process_memory_mb(app.pid)[1]
+        server_pss = master_pss + pss * len(memory)
+        limit_rss = sum(m[0] for m in limit_memory) / len(limit_memory)
+        print(
+            f"memory per worker after the bench: {rss:.0f} MB RSS at most, {pss:.0f} MB PSS on "
+            f"average, master {master_pss:.0f} MB PSS; whole server {server_pss:.0f} MB PSS"
+            f" (minimal app: {limit_rss:.0f} MB RSS per worker)"
         )
         weight = page_weight(app_port, sessions[0], module)
         print(

@@ -7,6 +7,7 @@ every enrolment (national) and the XLSX of a region's enrolments. Times are the 
 ratios are to the smallest size.
 
     .venv/bin/python bench/reports.py                       # SQLite, 1k 10k 100k
+    .venv/bin/python bench/reports.py --pages results       # the programme results instead
     .venv/bin/python bench/reports.py --postgres postgresql+psycopg://depomi@127.0.0.1:55433/depomi_bench
 
 Not part of the test suite. The PostgreSQL database must exist and is emptied (schema public).
@@ -48,6 +49,15 @@ PAGES = {
     "CSV all enrolments": ("n@bench.ma", "/coordinate/export/learners.csv?metric=enrolled"),
     "XLSX region enrolments": ("c@bench.ma", "/coordinate/export/learners.xlsx?metric=enrolled"),
 }
+# The programme results (`--pages results`): every indicator, in total and broken down.
+RESULT_PAGES = {
+    "results national": ("n@bench.ma", "/results/"),
+    "national region x sex": ("n@bench.ma", "/results/?by=region&by=sex"),
+    "national course x quarter": ("n@bench.ma", "/results/?by=course&by=quarter"),
+    "regional by sex": ("c@bench.ma", "/results/?by=sex"),
+    "quarterly XLSX national": ("n@bench.ma", "/results/quarterly.xlsx"),
+}
+PAGE_SETS = {"reports": PAGES, "results": RESULT_PAGES}
 
 
 def _reset(app) -> None:
@@ -126,7 +136,7 @@ def _time(app, email: str, path: str) -> float:
     return best
 
 
-def run(url: str, sizes: list[int]) -> list[dict]:
+def run(url: str, sizes: list[int], pages: dict = PAGES) -> list[dict]:
     results = []
     for size in sizes:
         app = create_app(
@@ -157,7 +167,7 @@ def run(url: str, sizes: list[int]) -> list[dict]:
                 "progress": _count(ModuleProgress),
                 "generate s": generated,
             }
-        for name, (email, path) in PAGES.items():
+        for name, (email, path) in pages.items():
             row[name] = _time(app, email, path)
         with app.app_context():
             db.session.remove()
@@ -167,16 +177,16 @@ def run(url: str, sizes: list[int]) -> list[dict]:
     return results
 
 
-def report(title: str, results: list[dict]) -> None:
+def report(title: str, results: list[dict], pages: dict = PAGES) -> None:
     print(f"\n{title}")
     print(
         f"{'learners':>9} {'enrolments':>10} {'progress':>9} {'generate':>9}  "
-        + "  ".join(f"{name:>24}" for name in PAGES)
+        + "  ".join(f"{name:>24}" for name in pages)
     )
     first = results[0]
     for row in results:
         cells = [
-            f"{row[name] * 1000:>9.0f} ms (x{row[name] / first[name]:>5.1f})" for name in PAGES
+            f"{row[name] * 1000:>9.0f} ms (x{row[name] / first[name]:>5.1f})" for name in pages
         ]
         print(
             f"{row['learners']:>9} {row['enrolments']:>10} {row['progress']:>9} "
@@ -189,17 +199,19 @@ def main() -> None:
     parser.add_argument("--sizes", default="1000,10000,100000")
     parser.add_argument("--postgres", default="", help="SQLAlchemy URL of an existing database")
     parser.add_argument("--no-sqlite", action="store_true")
+    parser.add_argument("--pages", choices=tuple(PAGE_SETS), default="reports")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
+    pages = PAGE_SETS[args.pages]
     if not args.no_sqlite:
         with tempfile.TemporaryDirectory() as folder:
             results = []
             for size in sizes:
                 url = f"sqlite:///{folder}/bench-{size}.sqlite3"
-                results += run(url, [size])
-            report("SQLite (WAL, file)", results)
+                results += run(url, [size], pages)
+            report("SQLite (WAL, file)", results, pages)
     if args.postgres:
-        report("PostgreSQL", run(args.postgres, sizes))
+        report("PostgreSQL", run(args.postgres, sizes, pages), pages)
 
 
 if __name__ == "__main__":

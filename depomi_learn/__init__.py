@@ -44,9 +44,11 @@ def _register_commands(app: Flask) -> None:
     from .certificates.commands import certificates_cli
     from .operations.backups import backup_command, restore_command
     from .operations.commands import demo_cli, regions_cli
+    from .reports.commands import reports_cli
     from .sessions.commands import sessions_cli
 
-    for group in (users_cli, regions_cli, courses_cli, demo_cli, certificates_cli, sessions_cli):
+    groups = (users_cli, regions_cli, courses_cli, demo_cli, certificates_cli, sessions_cli)
+    for group in (*groups, reports_cli):
         app.cli.add_command(group)
     db_cli.add_command(backup_command)  # flask db backup PATH, flask db restore PATH
     db_cli.add_command(restore_command)

@@ -6,16 +6,22 @@ SQLite every transaction that may write starts with BEGIN IMMEDIATE: it waits it
 write lock (up to the busy timeout) before reading anything. Safe reads (GET pages) keep plain
 deferred transactions so readers never wait: the request layer says which requests may write
 (`views.transactions`), this module knows nothing of requests. PostgreSQL needs none of this.
+
+Lists are paged here too, by `db.paginate`, with one page size for every list.
 """
 
 from collections.abc import Callable
+from typing import Any, cast
 
+import sqlalchemy as sa
+from flask_sqlalchemy.pagination import Pagination, SelectPagination
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
 
 from .extensions import db
 
 BUSY_TIMEOUT_MS = 30_000
+PAGE_SIZE = 50
 
 
 def _always_write() -> bool:
@@ -75,3 +81,33 @@ def commit_keeping_objects() -> None:
         session.commit()
     finally:
         session.expire_on_commit = True
+
+
+def rows_changed(statement: sa.Executable) -> int:
+    """Execute an UPDATE or DELETE in the session; return how many rows it changed."""
+    return cast(sa.CursorResult, db.session.execute(statement)).rowcount
+
+
+def paginate(query: sa.Select, page: int) -> Pagination:
+    """Return page `page` of a select of one model (`db.paginate`); past the end it is empty."""
+    return db.paginate(query, page=page, per_page=PAGE_SIZE, max_per_page=None, error_out=False)
+
+
+class _RowPagination(SelectPagination):
+    """`db.paginate` for a select of several columns: it would keep only each row's first."""
+
+    def _query_items(self) -> list[Any]:
+        query = self._query_args["select"].limit(self.per_page).offset(self._query_offset)
+        return list(self._query_args["session"].execute(query).all())
+
+
+def paginate_rows(query: sa.Select, page: int) -> Pagination:
+    """Return page `page` of a select of several columns as rows, counted as `paginate` does."""
+    return _RowPagination(
+        select=query,
+        session=db.session(),
+        page=page,
+        per_page=PAGE_SIZE,
+        max_per_page=None,
+        error_out=False,
+    )

@@ -43,12 +43,14 @@ def prepared_app(tmp_path_factory: pytest.TempPathFactory, name: str) -> tuple[F
     return app, url
 
 
-def start_gunicorn(url: str, *, workers: int, threads: int = 1) -> tuple[subprocess.Popen, str]:
+def start_gunicorn(
+    url: str, *, workers: int, threads: int = 1, app: str = APP
+) -> tuple[subprocess.Popen, str]:
     """Start gunicorn on `url`; return the process and its base URL once it accepts connections."""
     port = free_port()
     command = [str(Path(sys.executable).parent / "gunicorn"), "--workers", str(workers)]
     command += ["--threads", str(threads), "--bind", f"127.0.0.1:{port}"]
-    command += ["--log-level", "warning", APP]
+    command += ["--log-level", "warning", "--no-control-socket", app]
     process = subprocess.Popen(
         command,
         cwd=ROOT,

@@ -17,6 +17,7 @@ from depomi_learn.certificates.issuing import (
     verification_url,
 )
 from depomi_learn.certificates.pdf import pdf_sha256, render_certificate_pdf
+from depomi_learn.certificates.stored import render_and_store, stored_pdf
 from depomi_learn.extensions import db
 from depomi_learn.learning.progress import find_enrolment
 from depomi_learn.models import AuditEvent, Certificate, CourseVersion, User, utcnow
@@ -97,10 +98,14 @@ def test_certificate_without_validity_never_expires(app):
     assert certificate_status(certificate, utcnow() + timedelta(days=36500)) == Status.VALID
 
 
-def test_stored_hash_is_the_hash_of_the_pdf_rendered_again(app, ctx, issued):
+def test_stored_pdf_is_the_pdf_rendered_again_from_the_snapshot(app, ctx, issued):
     certificate = db.session.scalar(sa.select(Certificate))
+    assert certificate.pdf_sha256 is None  # issued in the completion transaction, not rendered
+    assert stored_pdf(certificate) is None
+    stored = render_and_store(certificate.id)
     pdf = render_certificate_pdf(certificate, verification_url(certificate.code))
-    assert pdf_sha256(pdf) == certificate.pdf_sha256
+    assert pdf == stored.data
+    assert pdf_sha256(pdf) == stored.data_sha256 == certificate.pdf_sha256
 
 
 # Codes ------------------------------------------------------------------------------------------
@@ -309,3 +314,24 @@ def test_pdf_upload_needs_the_csrf_token(app, client, issued):
         content_type="multipart/form-data",
     )
     assert response.status_code == 400
+
+
+def test_verification_limit_slides_and_refused_lookups_do_not_extend_it(
+    app, client, issued, monkeypatch
+):
+    from datetime import timedelta
+
+    from depomi_learn.models import RateLimitHit
+
+    monkeypatch.setitem(app.config, "VERIFY_RATE_LIMIT", 2)
+    assert [client.get(f"/verify/{issued}").status_code for _ in range(2)] == [200, 200]
+    for _ in range(5):
+        assert client.get(f"/verify/{issued}").status_code == 429
+    with app.app_context():
+        hits = db.session.scalars(sa.select(RateLimitHit)).all()
+        assert len(hits) == 2  # the refused lookups left nothing
+        assert all(len(hit.key) == 64 and "127.0.0.1" not in hit.key for hit in hits)
+        hits[0].at -= timedelta(seconds=61)  # one lookup leaves the sliding window
+        db.session.commit()
+    assert client.get(f"/verify/{issued}").status_code == 200
+    assert client.get(f"/verify/{issued}").status_code == 429

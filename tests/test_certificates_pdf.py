@@ -13,6 +13,7 @@ from PIL import Image
 
 from depomi_learn.certificates.issuing import verification_url
 from depomi_learn.certificates.pdf import _local_fonts_fetcher, pdf_sha256, render_certificate_pdf
+from depomi_learn.certificates.stored import render_and_store
 from depomi_learn.extensions import db
 from depomi_learn.models import Certificate, CourseVersion
 from tests.certificate_factories import complete_course
@@ -32,7 +33,8 @@ pytestmark = pytest.mark.skipif(
 
 @pytest.fixture(scope="module")
 def pdf_file(app, tmp_path_factory) -> tuple[Path, str, str]:
-    """Issue one certificate through course completion; return (PDF path, code, stored hash)."""
+    """Issue one certificate through course completion, store its PDF, render it again; return
+    (path of the PDF rendered again, code, stored hash)."""
     make_course(app)
     with app.app_context():
         version = db.session.scalar(sa.select(CourseVersion))
@@ -41,8 +43,8 @@ def pdf_file(app, tmp_path_factory) -> tuple[Path, str, str]:
     code = complete_course(app, make_user(app, name="Amina Ait Ali Ben Youssef", name_ar=NAME_AR))
     with app.app_context():
         certificate = db.session.scalar(sa.select(Certificate))
+        stored = render_and_store(certificate.id).data_sha256
         data = render_certificate_pdf(certificate, verification_url(code))
-        stored = certificate.pdf_sha256
     path = tmp_path_factory.mktemp("pdf") / "certificate.pdf"
     path.write_bytes(data)
     return path, code, stored

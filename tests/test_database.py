@@ -2,7 +2,11 @@
 
 import pytest
 
-from depomi_learn.views.transactions import _transaction_may_write, writes_on_get
+from depomi_learn.views.transactions import (
+    _transaction_may_write,
+    start_writing,
+    writes_on_get,
+)
 
 
 @pytest.mark.parametrize(
@@ -10,7 +14,7 @@ from depomi_learn.views.transactions import _transaction_may_write, writes_on_ge
     [
         ("GET", "/courses", False),
         ("POST", "/courses/x/enrol", True),
-        ("POST", "/quiz/attempts/1/submit", True),
+        ("POST", "/quiz/attempts/1/submit", False),  # grades first, then `start_writing`
         ("POST", "/author/some-course/preview", False),  # the live preview only reads
         ("POST", "/author/some-course/publish", True),
     ],
@@ -28,4 +32,11 @@ def test_a_get_that_records_something_says_so(app):
 
 def test_command_line_work_may_write(app):
     with app.app_context():
+        assert _transaction_may_write() is True
+
+
+def test_a_submission_writes_once_it_has_graded(app):
+    with app.test_request_context("/quiz/attempts/1/submit", method="POST"):
+        assert _transaction_may_write() is False
+        start_writing()
         assert _transaction_may_write() is True

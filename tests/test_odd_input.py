@@ -4,7 +4,7 @@ import pytest
 import sqlalchemy as sa
 
 from depomi_learn.extensions import db
-from depomi_learn.models import Role, SignInAttempt, User
+from depomi_learn.models import RateLimitHit, Role, User
 from tests.authoring_helpers import COURSE, import_course
 from tests.conftest import csrf_token, get_user, make_user
 
@@ -66,7 +66,7 @@ def test_huge_version_in_an_export_is_not_found(admin):
 
 def attempts(app) -> int:
     with app.app_context():
-        return db.session.scalar(sa.select(sa.func.count()).select_from(SignInAttempt))
+        return db.session.scalar(sa.select(sa.func.count()).select_from(RateLimitHit))
 
 
 @pytest.mark.parametrize("email", ["a\x00@example.ma", "learner@example.ma\x00"])

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 
 from depomi_learn.content.importer import import_tree
 from depomi_learn.extensions import db
+from depomi_learn.learning.quizzes import grade_submission, record_submission, save_answers
 from depomi_learn.models import Course, Enrolment, ModuleProgress, QuizAttempt, utcnow
 from tests.conftest import FIXTURES, csrf_token, make_user
 
@@ -359,3 +360,19 @@ def test_answers_sent_after_the_session_ended_are_kept(app, client, learner):
     attempt = attempt_row(app, attempt_id)
     assert attempt.submitted_at is None  # not graded behind the learner's back
     assert attempt.answers == {"q-short": "sniax", "q-single": "a"}
+
+
+def test_answers_saved_between_grading_and_recording_are_graded(app, learner, client):
+    """Submissions are graded before the write lock; a save landing in between is not lost."""
+    attempt_id = start(client)
+    with app.app_context():
+        attempt = db.session.get(QuizAttempt, attempt_id)
+        graded_blank = grade_submission(attempt, {})
+        assert not graded_blank.graded["passed"]
+        right = {name.removeprefix("q-"): value for name, value in RIGHT.items()}
+        assert save_answers(attempt, right)
+        assert record_submission(attempt, graded_blank)
+        db.session.commit()
+        assert attempt.passed
+        assert attempt.submitted_at is not None
+        assert not record_submission(attempt, graded_blank)  # once only

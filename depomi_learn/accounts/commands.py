@@ -88,8 +88,8 @@ def users_import(csv_file: Path, dry_run: bool) -> None:
             f"{csv_file}: not UTF-8 ({error.reason} at byte {error.start})"
         ) from error
     report = import_users_csv(text, dry_run=dry_run, source=csv_file.name)
-    for error in report.errors:
-        click.echo(f"{csv_file}:{error}", err=True)
+    for problem in report.errors:
+        click.echo(f"{csv_file}:{problem}", err=True)
     if report.errors:
         db.session.rollback()
         click.echo(f"{len(report.errors)} errors; nothing was imported", err=True)

@@ -1,11 +1,12 @@
 """Finding people and what was done: the account list of the administration pages and the
 audit log, each filtered by what the searcher may see and counted for paging."""
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping
 
 import sqlalchemy as sa
+from flask_sqlalchemy.pagination import Pagination
 
+from ..database import paginate, paginate_rows
 from ..extensions import db
 from ..models import AuditEvent, Region, Role, User
 from ..models.types import parse_id
@@ -13,27 +14,10 @@ from ..permissions import users_manageable_by
 from .administration import account_target
 from .users import find_user_by_email
 
-PAGE_SIZE = 50
 
-
-@dataclass(frozen=True)
-class Page:
-    rows: Sequence
-    total: int
-    page: int
-
-
-def _page_of(query: sa.Select, page: int, *order: sa.ColumnElement) -> Page:
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery())) or 0
-    rows = db.session.execute(
-        query.order_by(*order).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)
-    ).all()
-    return Page(rows, total, page)
-
-
-def search_users(actor: User, args: Mapping[str, str], page: int) -> Page:
+def search_users(actor: User, args: Mapping[str, str], page: int) -> Pagination:
     """Return one page of the accounts `actor` may manage that match `args` (q, role, region,
-    status: active, inactive or erased; others: everyone not erased). Rows are users."""
+    status: active, inactive or erased; others: everyone not erased). Items are users."""
     query = users_manageable_by(actor)
     if args.get("q"):
         pattern = f"%{args['q'].lower()}%"
@@ -55,13 +39,12 @@ def search_users(actor: User, args: Mapping[str, str], page: int) -> Page:
         "inactive": query.where(User.active.is_(False), User.erased_at.is_(None)),
         "erased": query.where(User.erased_at.is_not(None)),
     }.get(args.get("status", ""), query.where(User.erased_at.is_(None)))
-    found = _page_of(query, page, User.email)
-    return Page([user for (user,) in found.rows], found.total, page)
+    return paginate(query.order_by(User.email), page)
 
 
-def search_audit(text: str, action: str, page: int) -> Page:
+def search_audit(text: str, action: str, page: int) -> Pagination:
     """Return one page of audit events, newest first, of `action` (any when empty) whose person,
-    target or address matches `text`. Rows are (event, actor's email)."""
+    target or address matches `text`. Items are rows (event, actor's email)."""
     query = sa.select(AuditEvent, User.email).outerjoin(User, AuditEvent.actor_id == User.id)
     if action:
         query = query.where(AuditEvent.action == action)
@@ -76,7 +59,7 @@ def search_audit(text: str, action: str, page: int) -> Page:
         if named is not None:
             matches.append(AuditEvent.target == account_target(named))
         query = query.where(sa.or_(*matches))
-    return _page_of(query, page, AuditEvent.id.desc())
+    return paginate_rows(query.order_by(AuditEvent.id.desc()), page)
 
 
 def recorded_actions() -> list[str]:

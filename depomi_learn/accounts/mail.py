@@ -27,6 +27,7 @@ def send_mail(to: str, subject: str, body: str) -> None:
     message.set_content(body)
     security = config["SMTP_SECURITY"]
     try:
+        server: smtplib.SMTP
         if security == "tls":
             server = smtplib.SMTP_SSL(
                 config["SMTP_HOST"],

@@ -2,10 +2,14 @@
 
 Passwords are normalised to Unicode NFKC before hashing, so the same Arabic or accented password
 typed on two different keyboards (precomposed or combining forms, presentation forms) matches.
+Each hash takes ARGON2_MEMORY_KIB for its duration, so a worker computes at most
+PASSWORD_HASHING_CONCURRENCY of them at once (the others wait): a room signing in together
+queues for the CPU instead of multiplying the worker's memory by its threads.
 """
 
 import re
 import secrets
+import threading
 import unicodedata
 from functools import cache
 from importlib import resources
@@ -17,6 +21,15 @@ from flask_babel import gettext as _
 
 UNUSABLE_PREFIX = "!"  # no argon2 hash starts with "!", so nothing can verify against it
 TRAILING_DIGITS_AND_SYMBOLS = re.compile(r"[\d\W_]+$")
+_SLOTS: dict[int, threading.BoundedSemaphore] = {}
+_SLOTS_LOCK = threading.Lock()
+
+
+def _hashing_slot() -> threading.BoundedSemaphore:
+    """Return this process's semaphore bounding concurrent hashes (made on first use)."""
+    size = max(int(current_app.config["PASSWORD_HASHING_CONCURRENCY"]), 1)
+    with _SLOTS_LOCK:
+        return _SLOTS.setdefault(size, threading.BoundedSemaphore(size))
 
 
 def _hasher() -> PasswordHasher:
@@ -33,7 +46,8 @@ def _normalise(password: str) -> str:
 
 def hash_password(password: str) -> str:
     """Return an argon2id hash of `password`."""
-    return _hasher().hash(_normalise(password))
+    with _hashing_slot():
+        return _hasher().hash(_normalise(password))
 
 
 def unusable_password() -> str:
@@ -44,14 +58,16 @@ def unusable_password() -> str:
 def verify_password(stored_hash: str, password: str) -> bool:
     """Check `password` against `stored_hash` in constant time."""
     if stored_hash.startswith(UNUSABLE_PREFIX):
-        _hasher().hash(password)  # spend the same time as a real check
+        hash_password(password)  # spend the same time as a real check
         return False
     normalised = _normalise(password)
     candidates = [normalised] if normalised == password else [normalised, password]
+    hasher = _hasher()
     for candidate in candidates:  # the raw form matches hashes made before normalisation
         try:
-            if _hasher().verify(stored_hash, candidate):
-                return True
+            with _hashing_slot():
+                if hasher.verify(stored_hash, candidate):
+                    return True
         except (VerificationError, InvalidHashError):
             continue
     return False

@@ -18,6 +18,7 @@ from ..extensions import db
 from ..models import (
     AuditEvent,
     Certificate,
+    CertificatePdf,
     PasswordResetToken,
     ProfileChangeRequest,
     RecoveryCode,
@@ -103,6 +104,10 @@ def personal_data(user: User) -> dict:
     }
 
 
+def _certificate_ids(user: User) -> sa.Select:
+    return sa.select(Certificate.id).where(Certificate.user_id == user.id)
+
+
 def erase_user(user: User, *, actor: User, ip: str = "") -> None:
     """Pseudonymise `user` for good, keeping anonymous statistics and certificate verification."""
     if user.id == actor.id:
@@ -131,6 +136,12 @@ def erase_user(user: User, *, actor: User, ip: str = "") -> None:
         sa.update(Certificate)
         .where(Certificate.user_id == user.id)
         .values(holder_name_latin="", holder_name_arabic="")
+        .execution_options(synchronize_session=False)
+    )
+    # The stored PDFs print the names; the certificate keeps their hash, so copies still verify.
+    db.session.execute(
+        sa.delete(CertificatePdf)
+        .where(CertificatePdf.certificate_id.in_(_certificate_ids(user)))
         .execution_options(synchronize_session=False)
     )
     db.session.execute(

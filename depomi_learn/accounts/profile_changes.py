@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
 from .. import audit
+from ..database import rows_changed
 from ..extensions import db
 from ..learning.assignments import apply_open_assignments
 from ..models import (
@@ -226,7 +227,7 @@ def _claim(
     """Decide `request` once: a second decision, even in a parallel transaction, is refused."""
     if not can_decide_change_request(actor, request):
         raise AccountError("request", _("is outside your rights"))
-    claimed = db.session.execute(
+    claimed = rows_changed(
         sa.update(ProfileChangeRequest)
         .where(
             ProfileChangeRequest.id == request.id,
@@ -235,7 +236,7 @@ def _claim(
         .values(status=status.value, decided_by_id=actor.id, decided_at=utcnow(), reason=reason)
         .execution_options(synchronize_session=False)
     )
-    if claimed.rowcount != 1:
+    if claimed != 1:
         raise AccountError("request", _("This request was already decided."))
     db.session.expire(request)
 
@@ -303,4 +304,6 @@ def pending_count_for(user: User) -> int:
     visible = change_requests_visible_to(user).where(
         ProfileChangeRequest.status == RequestStatus.PENDING
     )
-    return db.session.scalar(sa.select(sa.func.count()).select_from(visible.subquery()))
+    return db.session.execute(
+        sa.select(sa.func.count()).select_from(visible.subquery())
+    ).scalar_one()

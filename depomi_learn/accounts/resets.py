@@ -14,6 +14,7 @@ from flask import current_app, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
+from ..database import rows_changed
 from ..extensions import db
 from ..models import PasswordResetToken, User, utcnow
 from .passwords import hash_password, password_problem
@@ -59,13 +60,13 @@ def use_reset(reset: PasswordResetToken, password: str) -> User:
     problem = password_problem(password)
     if problem:
         raise AccountError("password", problem)
-    spent = db.session.execute(
+    spent = rows_changed(
         sa.update(PasswordResetToken)
         .where(PasswordResetToken.id == reset.id, PasswordResetToken.used_at.is_(None))
         .values(used_at=utcnow())
         .execution_options(synchronize_session=False)
     )
-    if spent.rowcount != 1:
+    if spent != 1:
         raise AccountError("token", _("This link has already been used."))
     user = reset.user
     user.password_hash = hash_password(password)

@@ -22,6 +22,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from flask import current_app
 
+from ..database import rows_changed
 from ..extensions import db
 from ..models import RecoveryCode, User, utcnow
 
@@ -77,7 +78,10 @@ def start_enrolment(user: User) -> None:
 
 
 def provisioning_uri(user: User) -> str:
-    return pyotp.TOTP(secret_of(user)).provisioning_uri(name=user.email, issuer_name=ISSUER)
+    secret = secret_of(user)
+    if secret is None:
+        raise ValueError("no two-factor secret to provision")
+    return pyotp.TOTP(secret).provisioning_uri(name=user.email, issuer_name=ISSUER)
 
 
 def qr_code_data_uri(user: User) -> str:
@@ -100,7 +104,7 @@ def accept_code(user: User, code: str, now: float | None = None) -> bool:
     last = user.totp_last_counter if user.totp_last_counter is not None else -1
     for counter in (current - 1, current, current + 1):
         if counter > last and hmac.compare_digest(totp.generate_otp(counter), code):
-            claimed = db.session.execute(
+            claimed = rows_changed(
                 sa.update(User)
                 .where(
                     User.id == user.id,
@@ -109,10 +113,10 @@ def accept_code(user: User, code: str, now: float | None = None) -> bool:
                 .values(totp_last_counter=counter)
                 .execution_options(synchronize_session=False)
             )
-            if claimed.rowcount != 1:
+            if claimed != 1:
                 return False
             user.totp_last_counter = counter
-            if not user.totp_secret.startswith(SEALED):
+            if not (user.totp_secret or "").startswith(SEALED):
                 user.totp_secret = seal_secret(secret)
             return True
     return False
@@ -161,7 +165,7 @@ def use_recovery_code(user: User, code: str) -> bool:
     cleaned = _normalise_recovery(code)
     if len(cleaned) != 10:
         return False
-    spent = db.session.execute(
+    spent = rows_changed(
         sa.update(RecoveryCode)
         .where(
             RecoveryCode.user_id == user.id,
@@ -171,12 +175,12 @@ def use_recovery_code(user: User, code: str) -> bool:
         .values(used_at=utcnow())
         .execution_options(synchronize_session=False)
     )
-    return spent.rowcount == 1
+    return spent == 1
 
 
 def recovery_codes_left(user: User) -> int:
-    return db.session.scalar(
+    return db.session.execute(
         sa.select(sa.func.count(RecoveryCode.id)).where(
             RecoveryCode.user_id == user.id, RecoveryCode.used_at.is_(None)
         )
-    )
+    ).scalar_one()

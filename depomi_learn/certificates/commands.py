@@ -1,4 +1,5 @@
-"""flask certificates list|revoke|verify|keygen: the management pages' operations, for scripts."""
+"""flask certificates list|revoke|verify|keygen|render-missing: the management pages' operations,
+for scripts, and the repair of PDFs left unrendered by a crash."""
 
 import sys
 from pathlib import Path
@@ -13,13 +14,13 @@ from .credentials import generate_signing_key
 from .issuing import (
     CertificateError,
     Status,
-    certificate_for_pdf,
     certificate_status,
     find_certificate,
     normalise_code,
     revoke_certificate,
     status_condition,
 )
+from .stored import certificate_for_pdf, missing_pdfs, render_and_store
 
 certificates_cli = AppGroup("certificates", help="List, verify and revoke certificates.")
 STATUSES = [s.value for s in Status if s != Status.NOT_FOUND]
@@ -112,3 +113,15 @@ def certificates_verify(code: str | None, pdf_path: Path | None) -> None:
 def certificates_keygen() -> None:
     """Print a new Ed25519 signing key for DEPOMI_SIGNING_KEY (keep it secret; never commit it)."""
     click.echo(generate_signing_key())
+
+
+@certificates_cli.command("render-missing")
+def certificates_render_missing() -> None:
+    """Render and store the PDF of every certificate issued without one (e.g. after a crash).
+
+    Idempotent: a certificate rendered meanwhile, by a download or another run, is left as stored.
+    """
+    ids = list(db.session.scalars(missing_pdfs()))
+    db.session.commit()  # nothing is held while rendering
+    stored = sum(1 for certificate_id in ids if render_and_store(certificate_id) is not None)
+    click.echo(f"{stored} certificate PDFs rendered and stored")

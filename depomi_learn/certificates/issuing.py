@@ -23,7 +23,6 @@ from ..audit import record
 from ..extensions import db
 from ..models import Certificate, CourseVersion, Enrolment, ModuleProgress, User, utcnow
 from ..permissions import MANAGER_ROLES, can_view_learner, learners_visible_to
-from .pdf import pdf_sha256, render_certificate_pdf
 
 ISSUER_NAME = "DEPOMI Learn"
 CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -33,6 +32,9 @@ REASON_MIN, REASON_MAX = 3, 500
 # Crockford's decoding rules: O reads as zero, I and L as one; separators are only for the eye.
 _FOLD = str.maketrans({"O": "0", "I": "1", "L": "1"})
 _SEPARATORS = re.compile(r"[\s\-_.\u2010-\u2015\u2212]+")
+# Session key of the certificates issued in the current transaction, whose PDFs are rendered
+# once it has committed (stored.render_issued_pdfs).
+ISSUED_KEY = "certificates_issued"
 
 
 class Status(enum.StrEnum):
@@ -155,17 +157,6 @@ def public_record(code: str, certificate: Certificate | None) -> dict:
     }
 
 
-def certificate_for_pdf(data: bytes, code: str | None = None) -> Certificate | None:
-    """Return the certificate whose issued PDF has exactly these bytes (and this code, if given)."""
-    query = sa.select(Certificate).where(Certificate.pdf_sha256 == pdf_sha256(data))
-    canonical = normalise_code(code)
-    if code and canonical is None:
-        return None
-    if canonical:
-        query = query.where(Certificate.code == canonical)
-    return db.session.scalars(query.order_by(Certificate.id)).first()
-
-
 def _latest(user_id: int, course_id: str, version_id: int | None = None) -> Certificate | None:
     query = sa.select(Certificate).where(
         Certificate.user_id == user_id, Certificate.course_id == course_id
@@ -248,6 +239,7 @@ def issue_certificate(
 ) -> Certificate | None:
     """Issue the certificate for a completed course version, once; return it (None: no certificate).
 
+    Issues the code and the snapshot only: the PDF is rendered after commit (certificates.stored).
     A second call, or a concurrent completion, returns the certificate already issued. A revoked
     certificate is never replaced automatically; an expired one is renewed by completing again.
     """
@@ -265,8 +257,6 @@ def issue_certificate(
     certificate.renews_id = previous.id if previous is not None else None
     for _attempt in range(3):
         certificate.code = generate_code()
-        pdf = render_certificate_pdf(certificate, verification_url(certificate.code))
-        certificate.pdf_sha256 = pdf_sha256(pdf)
         try:
             with db.session.begin_nested():
                 db.session.add(certificate)
@@ -282,6 +272,8 @@ def issue_certificate(
                 return winner
             continue  # the code was already taken (80 random bits: practically never)
         certificate.status_index = certificate.id  # unique and stable: its bit in the status list
+        # The PDF is rendered after commit, never while this transaction holds the write lock.
+        db.session.info.setdefault(ISSUED_KEY, []).append(certificate.id)
         record(
             "certificate.issue",
             actor=user,

@@ -228,8 +228,19 @@ def _grade(attempt: QuizAttempt, answers: dict) -> dict:
     }
 
 
-def submit_attempt(attempt: QuizAttempt, raw: dict[str, object] | None) -> bool:
-    """Grade the attempt once; return True if this call graded it, False if it already was.
+@dataclass(frozen=True)
+class Submission:
+    """An attempt graded from what was read, ready to be recorded (`record_submission`)."""
+
+    at: datetime
+    late: bool
+    answers: dict
+    graded: dict
+    saved_at: datetime | None  # the saved answers it was graded with
+
+
+def grade_submission(attempt: QuizAttempt, raw: dict[str, object] | None) -> Submission:
+    """Grade the attempt with `raw` answers, writing nothing (so outside any write lock).
 
     Answers sent after the deadline (plus grace) are ignored: the attempt is graded with what was
     saved in time.
@@ -239,19 +250,49 @@ def submit_attempt(attempt: QuizAttempt, raw: dict[str, object] | None) -> bool:
     answers = dict(attempt.answers or {})
     if raw is not None and not late:
         answers.update(clean_answers(attempt, raw))
-    graded = _grade(attempt, answers)
+    return Submission(now, late, answers, _grade(attempt, answers), attempt.answers_saved_at)
+
+
+def record_submission(attempt: QuizAttempt, submission: Submission, *, again: bool = False) -> bool:
+    """Record a graded submission once; return True if this call recorded it, False if the
+    attempt already was submitted. If answers were saved since it was graded, grade again."""
+    saved_at = QuizAttempt.answers_saved_at
+    unchanged = (
+        saved_at.is_(None) if submission.saved_at is None else saved_at == submission.saved_at
+    )
     result = db.session.execute(
         sa.update(QuizAttempt)
-        .where(QuizAttempt.id == attempt.id, QuizAttempt.submitted_at.is_(None))
-        .values(answers=answers, submitted_at=now, late=late, **graded)
+        .where(
+            QuizAttempt.id == attempt.id,
+            QuizAttempt.submitted_at.is_(None),
+            sa.true() if again else unchanged,
+        )
+        .values(
+            answers=submission.answers,
+            submitted_at=submission.at,
+            late=submission.late,
+            **submission.graded,
+        )
         .execution_options(synchronize_session=False)
     )
     db.session.refresh(attempt)
     if result.rowcount != 1:
-        return False
+        if attempt.submitted_at is not None or again:
+            return False
+        regraded = grade_submission(attempt, submission.answers)
+        return record_submission(attempt, regraded, again=True)
     if attempt.passed:
         complete_module(attempt.user, attempt.course_id, attempt.module_key)
     return True
+
+
+def submit_attempt(attempt: QuizAttempt, raw: dict[str, object] | None) -> bool:
+    """Grade the attempt once; return True if this call graded it, False if it already was.
+
+    Answers sent after the deadline (plus grace) are ignored: the attempt is graded with what was
+    saved in time.
+    """
+    return record_submission(attempt, grade_submission(attempt, raw))
 
 
 @dataclass(frozen=True)

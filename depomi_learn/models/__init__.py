@@ -3,7 +3,7 @@
 from .assignments import Assignment, assignment_learner
 from .audit import AuditEvent
 from .authoring import CourseAuthor, CourseDraft, DraftFile, SourceFile
-from .certificates import Certificate, RateLimitCounter
+from .certificates import Certificate, CertificatePdf
 from .content import Course, CourseAsset, CourseVersion, Module, ModuleText, Question
 from .learning import Enrolment, ModuleProgress
 from .offline import OfflineSubmission
@@ -17,7 +17,7 @@ from .practical_work import (
 )
 from .profile_changes import ProfileChangeRequest, RequestStatus
 from .quizzes import QuizAttempt
-from .security import PasswordResetToken, RecoveryCode, SignInAttempt
+from .security import PasswordResetToken, RateLimitHit, RecoveryCode
 from .sessions import (
     SessionAttendance,
     SessionDay,
@@ -34,6 +34,7 @@ __all__ = [
     "Assignment",
     "AuditEvent",
     "Certificate",
+    "CertificatePdf",
     "Course",
     "CourseAsset",
     "CourseAuthor",
@@ -52,7 +53,7 @@ __all__ = [
     "Province",
     "Question",
     "QuizAttempt",
-    "RateLimitCounter",
+    "RateLimitHit",
     "RecoveryCode",
     "Region",
     "RequestStatus",
@@ -62,7 +63,6 @@ __all__ = [
     "SessionDay",
     "SessionNotice",
     "SessionRegistration",
-    "SignInAttempt",
     "SourceFile",
     "Submission",
     "SubmissionFile",

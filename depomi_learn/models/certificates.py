@@ -1,4 +1,4 @@
-"""Certificates of completion, with the snapshot they print, and the public verification counter."""
+"""Certificates of completion, with the snapshot they print."""
 
 from __future__ import annotations
 
@@ -51,7 +51,9 @@ class Certificate(db.Model):
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     revoked_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
     revocation_reason: Mapped[str] = mapped_column(sa.Text, default="")  # public
-    pdf_sha256: Mapped[str] = mapped_column(sa.String(64), index=True)
+    # SHA-256 of the PDF as first stored (or, for certificates issued before PDFs were stored, as
+    # rendered at issue): it outlives the stored bytes, which erasure deletes. None until rendered.
+    pdf_sha256: Mapped[str | None] = mapped_column(sa.String(64), index=True)
     # Set when an expired certificate is opened for renewal: the learner's progress restarts then.
     renewal_opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
@@ -70,9 +72,15 @@ class Certificate(db.Model):
         return self.region_name.get(language) or self.region_name.get("fr", "")
 
 
-class RateLimitCounter(db.Model):
-    """Requests per key (e.g. "verify:<address>") in one fixed time window, for all workers."""
+class CertificatePdf(db.Model):
+    """The certificate's PDF, rendered once after issue and served as stored by every app server.
 
-    key: Mapped[str] = mapped_column(sa.String(120), primary_key=True)
-    slot: Mapped[int] = mapped_column(sa.BigInteger, primary_key=True, index=True)
-    count: Mapped[int] = mapped_column(default=0)
+    Keyed by the certificate: two renderings racing (a download, `render-missing`) store one file.
+    """
+
+    __tablename__ = "certificate_pdf"
+
+    certificate_id: Mapped[int] = mapped_column(sa.ForeignKey("certificate.id"), primary_key=True)
+    data_sha256: Mapped[str] = mapped_column(sa.String(64), index=True)
+    data: Mapped[bytes] = mapped_column(sa.LargeBinary)
+    rendered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,4 +1,5 @@
-"""Security records: sign-in attempts (throttling), password reset links, recovery codes."""
+"""Security records: rate-limit hits (sign-in throttling, verification limits), password reset
+links, recovery codes."""
 
 from __future__ import annotations
 
@@ -12,14 +13,15 @@ from .people import User
 from .types import UTCDateTime, utcnow
 
 
-class SignInAttempt(db.Model):
-    """One sign-in attempt under one key (an address or an account), kept while it can count.
+class RateLimitHit(db.Model):
+    """One counted request under one key (an address or an account, per limit), kept while it
+    can count.
 
     Keys are SHA-256 digests, so the table holds no email or address in clear. Rows older than the
-    longest throttling window are deleted as new attempts arrive: limits expire by themselves.
+    longest window are deleted as new hits arrive: limits expire by themselves.
     """
 
-    __table_args__ = (sa.Index("ix_sign_in_attempt_key_at", "key", "at"),)
+    __table_args__ = (sa.Index("ix_rate_limit_hit_key_at", "key", "at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(sa.String(64))

@@ -66,7 +66,7 @@ def _asset_sizes(version: CourseVersion) -> dict[str, int]:
 
 
 def _static_sizes() -> list[BundleFile]:
-    folder = Path(current_app.static_folder)
+    folder = Path(current_app.static_folder or "static")
     return [
         BundleFile(url, (folder / name).stat().st_size, "static")
         for name, url in zip(SHELL_FILES, shell_urls(), strict=False)

@@ -30,6 +30,8 @@ def _package_version() -> str:
 def release_digest(app: Flask) -> str:
     """Digest the package version, the static files and the worker's templates."""
     digest = hashlib.sha256(_package_version().encode())
+    if app.static_folder is None or app.template_folder is None:
+        raise RuntimeError("the application has no static or template folder")
     folders = (Path(app.static_folder), Path(app.root_path, app.template_folder, "offline"))
     for folder in folders:
         for path in sorted(p for p in folder.rglob("*") if p.is_file()):
@@ -44,7 +46,7 @@ def release_version() -> str:
     Computed once per process (the files do not change under a running release), every time in
     debug mode so that a developer's edit is a new release.
     """
-    app = current_app._get_current_object()
+    app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
     cached = app.extensions.get("offline_release")
     if cached is None or app.debug:
         cached = app.extensions["offline_release"] = release_digest(app)

@@ -125,6 +125,8 @@ def _module(user: User, item: Item) -> Module | dict:
         return {"status": "module_gone"}
     if find_enrolment(user, course.id) is None:
         return {"status": "not_enrolled"}
+    if course.current_version is None:  # never published: nothing to record against
+        return {"status": "module_gone"}
     for module in course.current_version.modules:
         if item.module_key == module.key or item.module_key in module.aliases:
             return module
@@ -191,7 +193,10 @@ def accept_item(user: User, item: Item) -> dict:
             row.outcome = _apply(user, item)
             db.session.flush()
     except IntegrityError:
-        return _find(user, item.client_id).outcome
+        twin = _find(user, item.client_id)
+        if twin is None:  # the conflict was not a twin of this item: let it be seen
+            raise
+        return twin.outcome
     return row.outcome
 
 

@@ -5,15 +5,15 @@ Rows are written with executemany (COPY on PostgreSQL for the big tables), a chu
 at a time, so a hundred thousand learners and a million progress rows fit in little memory.
 """
 
-import hashlib
 import random
 import secrets
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from itertools import islice
 
 import sqlalchemy as sa
+from sqlalchemy.sql.schema import CallableColumnDefault, ScalarElementColumnDefault
 
 from ..certificates.issuing import generate_code
 from ..extensions import db
@@ -82,7 +82,10 @@ def insert_rows(table: sa.Table, rows: list[dict]) -> int:
         defaults = _python_defaults(table, set(rows[0]))
         rows = [{**defaults, **row} for row in rows] if defaults else rows
         columns = list(rows[0])
-        cursor = connection.connection.driver_connection.cursor()
+        driver = connection.connection.driver_connection
+        if driver is None:
+            raise DemoError("the database connection is closed")
+        cursor = driver.cursor()
         names = ", ".join(f'"{c}"' for c in columns)
         with cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:
             for row in rows:
@@ -99,10 +102,12 @@ def _python_defaults(table: sa.Table, given: set[str]) -> dict:
         default = column.default
         if column.name in given or default is None or column.primary_key:
             continue
-        if default.is_scalar:
+        if isinstance(default, ScalarElementColumnDefault):
             values[column.name] = default.arg
-        elif default.is_callable:
-            values[column.name] = default.arg(None)
+        elif isinstance(default, CallableColumnDefault):
+            # SQLAlchemy wraps the models' zero-argument defaults (utcnow, dict) to take an
+            # execution context they ignore; a COPY has none to give.
+            values[column.name] = default.arg(None)  # type: ignore[arg-type]
     return values
 
 
@@ -126,7 +131,7 @@ def _courses() -> list[CourseInfo]:
     ]
 
 
-def _institutions(regions: list[Region]) -> dict[int, list[int]]:
+def _institutions(regions: Sequence[Region]) -> dict[int, list[int]]:
     """Create (once) a few institutions per province and region; return their ids per province."""
     wanted: dict[int, list[str]] = {}
     for region in regions:
@@ -249,11 +254,11 @@ def _certificate(user_id, course: CourseInfo, person: dict, when: datetime, scor
         "issued_at": when,
         "expires_at": expires,
         "revocation_reason": "",
-        "pdf_sha256": hashlib.sha256(f"demo:{code}".encode()).hexdigest(),  # no PDF was made
+        "pdf_sha256": None,  # rendered at the first download, or by `certificates render-missing`
     }
 
 
-def _weighted_regions(rng: random.Random, regions: list[Region], count: int) -> list[Region]:
+def _weighted_regions(rng: random.Random, regions: Sequence[Region], count: int) -> list[Region]:
     weights = [PROGRAMME_WEIGHT if r.is_programme else 1 for r in regions]
     return rng.choices(regions, weights=weights, k=count)
 
@@ -307,7 +312,7 @@ def populate(
     return counts
 
 
-def _assignments(rng: random.Random, regions: list[Region], courses, now: datetime) -> int:
+def _assignments(rng: random.Random, regions: Sequence[Region], courses, now: datetime) -> int:
     """Give each programme region one assignment already past due and one still open."""
     made = 0
     for region in (r for r in regions if r.is_programme):

@@ -3,10 +3,13 @@ post and job function, in the shares seen in the programme's trainings."""
 
 import random
 import secrets
+from collections.abc import Sequence
 from datetime import timedelta
+from typing import TypeVar
 
 from ..models import Region
 
+T = TypeVar("T")
 FIRST_NAMES = (  # women's and men's names in turn
     ("Fatima", "فاطمة"), ("Mohamed", "محمد"), ("Khadija", "خديجة"), ("Youssef", "يوسف"),
     ("Amina", "أمينة"), ("Hassan", "حسن"), ("Salma", "سلمى"), ("Omar", "عمر"),
@@ -54,7 +57,7 @@ POSTS = (
 )
 
 
-def _pick(rng: random.Random, weighted: tuple) -> object:
+def _pick(rng: random.Random, weighted: Sequence[tuple[T, int]]) -> T:
     return rng.choices([value for value, _w in weighted], [w for _v, w in weighted])[0]
 
 

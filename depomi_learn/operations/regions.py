@@ -30,6 +30,6 @@ def load_reference_regions() -> tuple[int, int]:
             db.session.add(province)
     db.session.flush()
     return (
-        db.session.scalar(sa.select(sa.func.count(Region.id))),
-        db.session.scalar(sa.select(sa.func.count(Province.id))),
+        db.session.execute(sa.select(sa.func.count(Region.id))).scalar_one(),
+        db.session.execute(sa.select(sa.func.count(Province.id))).scalar_one(),
     )

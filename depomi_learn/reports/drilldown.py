@@ -4,15 +4,14 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
+from sqlalchemy.orm import QueryableAttribute
 
-from ..extensions import db
 from ..models import Enrolment, Institution, Province, User
 from ..models import utcnow as _utcnow
 from .filters import ReportFilters
 from .queries import ENROLMENT_METRICS, enrolment_join, metric_condition, scoped_people
 
 METRICS = ("learners", *ENROLMENT_METRICS)
-PAGE_SIZE = 50
 
 
 @dataclass(frozen=True)
@@ -126,23 +125,10 @@ def drilldown(
     if metric == "learners":
         query, extra = _people_query(people, on, now)
         column = {**PERSON_SORTS, **extra}[sort.key]
-        tie = [User.id]
+        tie: list[QueryableAttribute[object]] = [User.id]
     else:
         query = _enrolments_query(people, on, metric, now)
         column = ENROLMENT_SORTS[sort.key]
         tie = [User.id, Enrolment.course_id]
     ordered = column.desc().nulls_last() if sort.descending else column.asc().nulls_last()
     return query.order_by(ordered, *tie)
-
-
-def count_rows(query: sa.Select) -> int:
-    """Return how many rows `query` yields (one COUNT over it)."""
-    return db.session.scalar(
-        sa.select(sa.func.count()).select_from(query.order_by(None).subquery())
-    )
-
-
-def page_of(query: sa.Select, page: int) -> list[dict]:
-    """Return one page of a drill-down as dicts."""
-    rows = db.session.execute(query.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE))
-    return [dict(row._mapping) for row in rows]

@@ -45,7 +45,12 @@ def csv_line(fields: list[str]) -> str:
 
 
 def csv_cell(value: object, kind: str) -> str:
-    return csv_field(cell_text(value, kind), number=kind in NUMBER_KINDS)
+    return csv_field(cell_text(value, kind), number=_is_number(value, kind))
+
+
+def _is_number(value: object, kind: str) -> bool:
+    """Whether a cell is a number: always in a number column, in a value column unless "<5"."""
+    return kind in NUMBER_KINDS or (kind == "value" and isinstance(value, int | float))
 
 
 def csv_chunks(table: Table) -> Iterator[str]:
@@ -107,7 +112,7 @@ def write_xlsx(tables: list[Table], *, rtl: bool = False) -> IO[bytes]:
 def _write_cell(sheet, row: int, col: int, value: object, kind: str, quoted) -> None:
     if value is None or value == "":
         return
-    if kind in NUMBER_KINDS:
+    if _is_number(value, kind):
         number = float(cell_text(value, kind))
         sheet.write_number(row, col, int(number) if kind == "count" else number)
         return

@@ -221,7 +221,7 @@ def _labelled(by: str, totals: dict[object, dict], language: str, user: User) ->
         )
         names = {r.id: (str(r.id), r.name) for r in rows}
     else:
-        names = {k: (k, k) for k in totals if k}
+        names = {k: (str(k), str(k)) for k in totals if k}
     groups = []
     for key, values in totals.items():
         code, label = names.get(key, (MISSING, gettext("Not specified")))

@@ -7,12 +7,14 @@ a malformed value raises FilterError(400) and one outside the user's scope Filte
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from flask_sqlalchemy.pagination import Pagination
+
 from ..models import User
 from ..permissions import is_national
-from .drilldown import METRICS, Sort, count_rows, drilldown, parse_sort
+from .drilldown import METRICS, Sort, parse_sort
 from .filters import FilterError, ReportFilters, parse_filters
 from .queries import DIMENSIONS
-from .tables import Table, drilldown_table
+from .tables import Table, drilldown_page
 
 
 def parse_metric(args: Mapping[str, str]) -> str:
@@ -40,15 +42,13 @@ class LearnerList:
     filters: ReportFilters
     metric: str
     sort: Sort
-    page: int
-    total: int
     table: Table
+    pages: Pagination
 
 
 def learner_list(user: User, args: Mapping[str, str], language: str, page: int) -> LearnerList:
     """Read a drill-down request and fetch its `page` (for the HTML page and the API)."""
     filters = parse_filters(user, args)
     metric, sort = parse_metric_and_sort(args)
-    total = count_rows(drilldown(user, filters, metric, sort))
-    table = drilldown_table(user, filters, metric, sort, language, page)
-    return LearnerList(filters, metric, sort, page, total, table)
+    table, pages = drilldown_page(user, filters, metric, sort, language, page)
+    return LearnerList(filters, metric, sort, table, pages)

@@ -1,29 +1,33 @@
 """Reports as tables: named columns and rows, the one shape the page, exports and API share."""
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
+from flask_sqlalchemy.pagination import Pagination
 
+from ..database import paginate_rows
 from ..extensions import db
 from ..models import User
-from .drilldown import Sort, drilldown, page_of
+from .drilldown import Sort, drilldown
 from .filters import ReportFilters
 from .queries import DIMENSIONS, course_breakdown, course_titles, measures, timeline
 
 TABLE_NAMES = ("summary", *DIMENSIONS, "timeline", "learners")
 STREAM_BATCH = 1000
+NUMBERS = (int, float, Decimal)  # what the database returns for counts, rates and scores
 
 
 @dataclass(frozen=True)
 class Column:
     key: str
     label: str
-    kind: str = "text"  # text | count | rate | score | date | month | flag
+    kind: str = "text"  # text | count | rate | score | date | month | flag | value
 
 
 @dataclass
@@ -81,6 +85,7 @@ def table_title(name: str, metric: str = "") -> str:
         "summary": _l("Summary"),
         "timeline": _l("Completions per month"),
         "learners": _l("Learners"),
+        "results": _l("Results"),
         **{by: DIMENSION_LABELS[by] for by in DIMENSIONS},
     }
     return str(titles.get(name, name))
@@ -95,13 +100,15 @@ def cell_text(value: object, kind: str) -> str:
     """Return a cell as text: the same on the page, in the CSV and in XLSX text cells."""
     if value is None or value == "":
         return ""
-    if kind == "count":
+    if kind == "value":  # a published result: a rounded number or "<5"
+        return str(value)
+    if kind == "count" and isinstance(value, NUMBERS):
         return str(int(value))
-    if kind in ("rate", "score"):
+    if kind in ("rate", "score") and isinstance(value, NUMBERS):
         return f"{float(value):.1f}"
-    if kind == "ratio":
+    if kind == "ratio" and isinstance(value, NUMBERS):
         return f"{float(value):.2f}"
-    if kind == "date":
+    if kind == "date" and isinstance(value, datetime):
         return local_date(value)
     if kind == "flag":
         return gettext("Yes") if value else ""
@@ -114,9 +121,9 @@ def cell_json(value: object, kind: str) -> object:
         return value.isoformat()
     if kind == "flag":
         return bool(value)
-    if kind in ("rate", "score") and value is not None:
+    if kind in ("rate", "score") and isinstance(value, NUMBERS):
         return round(float(value), 1)
-    if kind == "ratio" and value is not None:
+    if kind == "ratio" and isinstance(value, NUMBERS):
         return round(float(value), 2)
     return value
 
@@ -126,7 +133,7 @@ def summary_table(user: User, filters: ReportFilters) -> Table:
 
 
 def _breakdown_columns(by: str) -> tuple[Column, ...]:
-    columns = (Column("label", DIMENSION_LABELS[by]), *MEASURE_COLUMNS)
+    columns: tuple[Column, ...] = (Column("label", DIMENSION_LABELS[by]), *MEASURE_COLUMNS)
     if by == "region":
         columns = (*columns, Column("programme", _l("Programme region"), "flag"))
     return columns
@@ -185,27 +192,30 @@ def _stream(query) -> Iterator:
             result = connection.execution_options(yield_per=STREAM_BATCH).execute(query)
             yield from (row._mapping for row in result)
     else:
-        result = db.session.execute(query.execution_options(yield_per=STREAM_BATCH))
-        yield from (row._mapping for row in result)
+        rows = db.session.execute(query.execution_options(yield_per=STREAM_BATCH))
+        yield from (row._mapping for row in rows)
+
+
+def _learners_table(metric: str, language: str, rows: Iterable[Mapping[str, object]]) -> Table:
+    columns = PEOPLE_COLUMNS if metric == "learners" else ENROLMENT_COLUMNS
+    titles = {} if metric == "learners" else course_titles(language)
+    return Table("learners", columns, _shape(rows, language, titles))
 
 
 def drilldown_table(
-    user: User,
-    filters: ReportFilters,
-    metric: str,
-    sort: Sort,
-    language: str,
-    page: int | None = None,
+    user: User, filters: ReportFilters, metric: str, sort: Sort, language: str
 ) -> Table:
-    """Return the learners behind a number: one page, or every row streamed (page=None)."""
-    query = drilldown(user, filters, metric, sort)
-    columns = PEOPLE_COLUMNS if metric == "learners" else ENROLMENT_COLUMNS
-    titles = {} if metric == "learners" else course_titles(language)
-    if page is not None:
-        rows: Iterable = page_of(query, page)
-    else:
-        rows = _stream(query)
-    return Table("learners", columns, _shape(rows, language, titles))
+    """Return every learner behind a number, streamed (exports and the API's full report)."""
+    return _learners_table(metric, language, _stream(drilldown(user, filters, metric, sort)))
+
+
+def drilldown_page(
+    user: User, filters: ReportFilters, metric: str, sort: Sort, language: str, page: int
+) -> tuple[Table, Pagination]:
+    """Return one page of the learners behind a number, and where it stands among the pages."""
+    found = paginate_rows(drilldown(user, filters, metric, sort), page)
+    rows = [row._mapping for row in found.items]
+    return _learners_table(metric, language, rows), found
 
 
 def report_table(

@@ -19,6 +19,9 @@ def register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(account.bp)
     app.register_blueprint(profile_requests.bp)
+    from . import results
+
+    app.register_blueprint(results.bp)
     from . import offline
 
     app.register_blueprint(offline.bp)

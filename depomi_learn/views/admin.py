@@ -13,13 +13,7 @@ from flask_login import current_user
 from .. import audit
 from ..accounts import demographics, two_factor
 from ..accounts.administration import account_target, create_account, set_active, update_account
-from ..accounts.directory import (
-    PAGE_SIZE,
-    recorded_actions,
-    search_audit,
-    search_users,
-    target_names,
-)
+from ..accounts.directory import recorded_actions, search_audit, search_users, target_names
 from ..accounts.mail import MailError, mail_configured, send_mail
 from ..accounts.privacy import erase_user
 from ..accounts.resets import create_reset_link, reset_message
@@ -77,15 +71,12 @@ def users():
     actor = _actor()
     args = {name: request.args.get(name, "").strip()[:100] for name in ("q", "role", "region")}
     args["status"] = request.args.get("status", "")
-    page = page_arg()
-    found = search_users(actor, args, page)
+    found = search_users(actor, args, page_arg())
     return render_template(
         "admin/users.html",
-        users=found.rows,
+        users=found.items,
         args=args,
-        page=page,
-        total=found.total,
-        page_size=PAGE_SIZE,
+        pages=found,
         roles=assignable_roles(actor),
         regions=_regions_for(actor),
         national=may_place_in_region(actor, None),
@@ -330,17 +321,14 @@ def import_users():
 def audit_log():
     action = request.args.get("action", "").strip()[:64]
     text = request.args.get("q", "").strip()[:100]
-    page = page_arg()
-    found = search_audit(text, action, page)
+    found = search_audit(text, action, page_arg())
     return render_template(
         "admin/audit.html",
-        rows=found.rows,
-        targets=target_names([event.target for event, _email in found.rows]),
+        rows=found.items,
+        targets=target_names([event.target for event, _email in found.items]),
         actions=recorded_actions(),
         labels=action_labels(),
         action=action,
         q=text,
-        page=page,
-        total=found.total,
-        page_size=PAGE_SIZE,
+        pages=found,
     )

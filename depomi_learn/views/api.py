@@ -6,7 +6,6 @@ from werkzeug.exceptions import HTTPException
 
 from ..i18n import current_language
 from ..permissions import MANAGER_ROLES, is_national
-from ..reports.drilldown import PAGE_SIZE
 from ..reports.filters import FilterError, ReportFilters, parse_filters
 from ..reports.requests import dimensions_for, learner_list, parse_metric_and_sort
 from ..reports.tables import (
@@ -69,9 +68,9 @@ def learners():
         filters=found.filters.args,
         metric=found.metric,
         sort=found.sort.arg,
-        page=found.page,
-        page_size=PAGE_SIZE,
-        total=found.total,
+        page=found.pages.page,
+        page_size=found.pages.per_page,
+        total=found.pages.total,
         **table_json(found.table),
     )
 

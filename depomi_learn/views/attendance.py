@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..certificates.pdf import qr_svg
+from ..certificates.stored import render_issued_pdfs
 from ..extensions import db
 from ..models import SessionDay, TrainingSession
 from ..permissions import STAFF_ROLES, can_manage_session, can_view_session, role_required
@@ -68,6 +69,7 @@ def take(session_id: int, day_id: int):
             flash(error.message, "error")
             return redirect(url_for("attendance.take", session_id=session.id, day_id=day.id))
         db.session.commit()
+        render_issued_pdfs()  # attendance may complete a blended course: its PDF, after commit
         flash(_("Attendance saved (%(num)d changes).", num=changed), "success")
         return redirect(url_for("attendance.take", session_id=session.id, day_id=day.id))
     marks = marks_of(session)
@@ -127,6 +129,7 @@ def check_in_page(session_id: int, day_id: int):
             "sessions/check_in.html", session=session, day=day, code="", error=error.message
         ), status
     db.session.commit()
+    render_issued_pdfs()  # attendance may complete a blended course: its PDF, after commit
     return render_template("sessions/check_in.html", session=session, day=day, done=outcome)
 
 
@@ -160,6 +163,7 @@ def upload(session_id: int):
         db.session.rollback()
         return render_template("sessions/upload.html", session=session, outcome=outcome), 400
     db.session.commit()
+    render_issued_pdfs()  # attendance may complete a blended course: its PDF, after commit
     return render_template(
         "sessions/upload.html", session=session, outcome=outcome, dry_run=dry_run
     )

@@ -20,7 +20,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user
 
 from .. import audit
-from ..accounts import demographics, throttle, two_factor
+from ..accounts import demographics, ratelimit, two_factor
 from ..accounts.administration import account_target
 from ..accounts.passwords import hash_password, password_problem, verify_password
 from ..accounts.profile_changes import (
@@ -48,6 +48,7 @@ from .forms import (
 from .security import (
     client_address,
     end_session,
+    limit_hits,
     open_before_two_factor,
     safe_next_url,
     start_session,
@@ -66,15 +67,16 @@ def _too_many(template: str, form, retry_after: int):
     return response
 
 
-def _throttled_attempt(account: str) -> tuple[throttle.Attempt, int | None]:
-    """Record a sign-in attempt and count it with every worker's (a commit in between)."""
-    attempt = throttle.start(client_address(), account)
-    db.session.commit()
-    retry_after = throttle.retry_after(attempt)
-    if retry_after is not None:
-        throttle.forget(attempt)  # refused untried: it does not extend the wait
-        db.session.commit()
-    return attempt, retry_after
+def _throttled_attempt(account: str) -> tuple[ratelimit.Hits, int | None]:
+    """Record a sign-in attempt, in flight from its address and against its account, and count
+    it with every worker's; the address's failures are watched (see `ratelimit`)."""
+    return limit_hits(
+        [
+            (ratelimit.SIGN_IN_IN_FLIGHT, client_address()),
+            (ratelimit.SIGN_IN_PER_ACCOUNT, account),
+        ],
+        watched=[(ratelimit.SIGN_IN_PER_ADDRESS, client_address())],
+    )
 
 
 def _complete_sign_in(user: User, method: str) -> None:
@@ -95,10 +97,11 @@ def login():
         return _too_many("auth/login.html", form, retry_after)
     user = check_password(email, form.password.data, ip=client_address())
     if user is None:
+        ratelimit.count_failure(attempt, ratelimit.SIGN_IN_PER_ADDRESS)
         db.session.commit()
         flash(_("Email or password is incorrect."), "error")
         return render_template("auth/login.html", form=form)
-    throttle.forget(attempt)
+    ratelimit.forget(attempt)
     next_url = safe_next_url(request.args.get("next"), url_for("catalog.home"))
     if user.totp_enabled:
         end_session()  # nothing of an earlier session survives into the code step
@@ -139,10 +142,11 @@ def enter_code():
             return _too_many("auth/two_factor.html", form, retry_after)
         method = check_second_factor(user, form.code.data, ip=client_address())
         if method is None:
+            ratelimit.count_failure(attempt, ratelimit.SIGN_IN_PER_ADDRESS)
             db.session.commit()
             form.code.errors.append(_("This code is not correct, or it was already used."))
             return render_template("auth/two_factor.html", form=form)
-        throttle.forget(attempt)
+        ratelimit.forget(attempt)
         next_url = safe_next_url(session[PENDING].get("next"), url_for("catalog.home"))
         _complete_sign_in(user, method)
         db.session.commit()
@@ -346,9 +350,11 @@ def change_password():
         flash(_("Too many attempts. Wait a moment and try again."), "error")
         return redirect(url_for("auth.profile"))
     if not verify_password(user.password_hash, form.current_password.data):
+        ratelimit.count_failure(attempt, ratelimit.SIGN_IN_PER_ADDRESS)
+        db.session.commit()
         flash(_("The current password is not correct."), "error")
         return redirect(url_for("auth.profile"))
-    throttle.forget(attempt)
+    ratelimit.forget(attempt)
     user.password_hash = hash_password(form.new_password.data)
     user.session_version += 1  # other devices are signed out
     audit.record("password_changed", actor=user, target=account_target(user), ip=client_address())

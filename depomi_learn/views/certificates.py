@@ -21,17 +21,17 @@ from ..certificates.issuing import (
     open_renewal,
     revoke_certificate,
     status_condition,
-    verification_url,
 )
-from ..certificates.pdf import render_certificate_pdf
+from ..certificates.stored import render_and_store, stored_pdf
+from ..database import paginate
 from ..extensions import db
 from ..models import Certificate, User
 from ..permissions import MANAGER_ROLES, role_required
 from .inputs import page_arg
 from .security import client_address
+from .transactions import writes_on_get
 
 bp = Blueprint("certificates", __name__, url_prefix="/certificates")
-PAGE_SIZE = 50
 
 
 def _refusal(reason: str) -> str:
@@ -78,13 +78,17 @@ def mine():
 @login_required
 def pdf(code: str):
     certificate = _viewable_or_404(code)
-    data = render_certificate_pdf(certificate, verification_url(certificate.code))
-    response = Response(data, mimetype="application/pdf")
+    stored = stored_pdf(certificate)
+    if stored is None:  # issued but not rendered yet (a crash in between): render it once now
+        writes_on_get()
+        stored = render_and_store(certificate.id) or abort(404)  # an erased holder's is gone
+    response = Response(stored.data, mimetype="application/pdf")
+    response.set_etag(stored.data_sha256)
     response.headers["Content-Disposition"] = (
         f'attachment; filename="certificate-{certificate.code}.pdf"'
     )
     response.headers["X-Robots-Tag"] = "noindex"
-    return response
+    return response.make_conditional(request)
 
 
 @bp.route("/<code>/credential.jwt")
@@ -129,20 +133,13 @@ def manage():
                 Certificate.code == query_text.upper(),
             )
         )
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
-    rows = db.session.scalars(
-        query.order_by(Certificate.issued_at.desc(), Certificate.id.desc())
-        .limit(PAGE_SIZE)
-        .offset((page - 1) * PAGE_SIZE)
-    ).all()
+    found = paginate(query.order_by(Certificate.issued_at.desc(), Certificate.id.desc()), page)
     return render_template(
         "certificates/manage.html",
-        certificates=[(c, certificate_status(c)) for c in rows],
+        certificates=[(c, certificate_status(c)) for c in found.items],
         q=query_text,
         status=status,
-        page=page,
-        total=total,
-        page_size=PAGE_SIZE,
+        pages=found,
         Status=Status,
     )
 

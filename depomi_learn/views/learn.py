@@ -5,6 +5,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from ..certificates.stored import render_issued_pdfs
 from ..database import commit_keeping_objects
 from ..extensions import db
 from ..i18n import current_language
@@ -96,6 +97,7 @@ def mark_module_read(course_id: str, module_key: str):
     if not mark_read(current_user, enrolment, module):
         abort(400)
     db.session.commit()
+    render_issued_pdfs()  # a completion issued a certificate: its PDF, now the lock is released
     following = version.modules[index + 1] if index + 1 < len(version.modules) else None
     lang = request.args.get("lang")
     if following is None:

@@ -14,6 +14,7 @@ from flask import (
 from flask_login import current_user, login_required
 from flask_wtf.csrf import CSRFError, generate_csrf
 
+from ..certificates.stored import render_issued_pdfs
 from ..extensions import db
 from ..i18n import current_language
 from ..learning.catalog import content_language, find_module, visible_course
@@ -168,4 +169,5 @@ def sync():
         return jsonify(error="bad_items", field=str(bad)), 400
     results = accept_items(current_user, items)
     db.session.commit()
+    render_issued_pdfs()  # a synced completion may issue a certificate: its PDF, after commit
     return jsonify(results=results)

@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.datastructures import FileStorage
 
+from ..certificates.stored import render_issued_pdfs
 from ..extensions import db
 from ..i18n import current_language, pick_content_language
 from ..learning.catalog import find_module, visible_course
@@ -145,6 +146,7 @@ def record_review(submission_id: int):
         flash(str(refused), "error")
         return redirect(url_for("practical.review", submission_id=submission_id))
     db.session.commit()
+    render_issued_pdfs()  # a passed review may complete the course: its PDF, after commit
     flash(_("Your review is recorded; the learner can read it."), "success")
     return redirect(url_for("practical.queue"))
 

@@ -13,12 +13,22 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from ..certificates.stored import render_issued_pdfs
+from ..database import commit_keeping_objects
 from ..extensions import db
 from ..i18n import current_language, pick_content_language
 from ..learning.catalog import content_language, find_module, visible_course
-from ..learning.quizzes import QuizRefused, review, save_answers, start_attempt, submit_attempt
+from ..learning.quizzes import (
+    QuizRefused,
+    grade_submission,
+    record_submission,
+    review,
+    save_answers,
+    start_attempt,
+)
 from ..models import QuizAttempt, utcnow
 from .security import keeps_on_session_end
+from .transactions import reads_first, start_writing
 
 bp = Blueprint("quiz", __name__)
 
@@ -39,6 +49,8 @@ def _own_attempt_or_404(attempt_id: int) -> QuizAttempt:
 
 def _keep_answers_of_ended_session() -> None:
     """Save the answers a learner sent after their session ended, before signing them out."""
+    start_writing()  # submit reads first (`reads_first`); saving here writes at once
+    db.session.commit()
     attempt = db.session.get(QuizAttempt, request.view_args.get("attempt_id", 0))
     mine = attempt is not None and attempt.user_id == current_user.id and attempt.is_open
     if mine and save_answers(attempt, answers_from_form(attempt)):
@@ -119,8 +131,15 @@ def save(attempt_id: int):
 @bp.route("/quiz/attempts/<int:attempt_id>/submit", methods=["POST"])
 @keeps_on_session_end(_keep_answers_of_ended_session)
 @login_required
+@reads_first
 def submit(attempt_id: int):
     attempt = _own_attempt_or_404(attempt_id)
-    submit_attempt(attempt, answers_from_form(attempt))
+    # Graded in a read transaction: the write lock (BEGIN IMMEDIATE on SQLite) is then held
+    # for the one UPDATE and what completing the module writes.
+    submission = grade_submission(attempt, answers_from_form(attempt))
+    commit_keeping_objects()
+    start_writing()
+    record_submission(attempt, submission)
     db.session.commit()
+    render_issued_pdfs()  # a completion issued a certificate: its PDF, now the lock is released
     return redirect(url_for("quiz.attempt", attempt_id=attempt.id))

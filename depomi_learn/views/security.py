@@ -17,6 +17,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager, current_user, login_user, logout_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from ..accounts import ratelimit
 from ..extensions import db
 from ..models import Role, User
 
@@ -194,3 +195,18 @@ def safe_next_url(target: str | None, fallback: str) -> str:
 
 def client_address() -> str:
     return request.remote_addr or ""
+
+
+def limit_hits(
+    checks: list[tuple[ratelimit.Limit, str]],
+    watched: list[tuple[ratelimit.Limit, str]] | None = None,
+) -> tuple[ratelimit.Hits, int | None]:
+    """Record hits and count them with every worker's (a commit in between); return them and
+    the seconds to wait (None: allowed). Refused hits are forgotten: they do not extend a wait."""
+    hits = ratelimit.record(checks, watched or [])
+    db.session.commit()
+    wait = ratelimit.retry_after(hits)
+    if wait is not None:
+        ratelimit.forget(hits)
+        db.session.commit()
+    return hits, wait

@@ -1,6 +1,7 @@
 """Which requests may write: the rule the database layer asks before it begins a SQLite
 transaction (`database.decide_writes_with`). GET pages read; a POST view marked `reads_only`
-reads; a GET that records something calls `writes_on_get` first."""
+reads; a GET that records something calls `writes_on_get` first; a POST view marked
+`reads_first` reads until it calls `start_writing` (it does its slow work before the write lock)."""
 
 from collections.abc import Callable
 from typing import TypeVar
@@ -25,6 +26,8 @@ def _transaction_may_write() -> bool:
     if request.method in SAFE_METHODS:
         return g.get("writes_on_get", False)
     view = current_app.view_functions.get(request.endpoint or "")
+    if getattr(view, "reads_first", False):
+        return g.get("writing", False)
     return not getattr(view, "reads_only", False)
 
 
@@ -45,3 +48,15 @@ def reads_only(view: F) -> F:
     never queues for the SQLite write lock."""
     view.reads_only = True
     return view
+
+
+def reads_first(view: F) -> F:
+    """Mark a POST view whose first transaction only reads: it ends it, calls `start_writing`,
+    and writes in a second one, so that SQLite's write lock is held for the write alone."""
+    view.reads_first = True
+    return view
+
+
+def start_writing() -> None:
+    """Let the transactions that begin from now on in a `reads_first` view write."""
+    g.writing = True

@@ -10,7 +10,6 @@ from flask import (
     Blueprint,
     Response,
     abort,
-    current_app,
     jsonify,
     redirect,
     render_template,
@@ -28,10 +27,10 @@ from ..certificates.credentials import (
     public_jwks,
     sign_credential,
 )
-from ..certificates.issuing import Status, certificate_for_pdf, find_certificate, normalise_code
+from ..certificates.issuing import Status, find_certificate, normalise_code
 from ..certificates.issuing import public_record as build_public_record
-from ..extensions import db
-from .security import client_address
+from ..certificates.stored import certificate_for_pdf
+from .security import client_address, limit_hits
 from .transactions import writes_on_get
 
 bp = Blueprint("verify", __name__)
@@ -47,10 +46,7 @@ def _rate_limit():
     if request.endpoint == "verify.form" and not request.args.get("code"):
         return None  # the empty form costs nothing
     writes_on_get()
-    retry_after = ratelimit.hit(
-        f"verify:{client_address()}", current_app.config["VERIFY_RATE_LIMIT"], 60
-    )
-    db.session.commit()
+    _hits, retry_after = limit_hits([(ratelimit.VERIFICATIONS, client_address())])
     if retry_after is None:
         return None
     response = Response(render_template("verify/limited.html", retry_after=retry_after), status=429)

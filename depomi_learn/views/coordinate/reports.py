@@ -14,7 +14,7 @@ from ...learning.record import learner_record
 from ...models import User, utcnow
 from ...permissions import MANAGER_ROLES, can_view_learner, is_national, role_required
 from ...reports.charts import dashboard_charts
-from ...reports.drilldown import PAGE_SIZE, sort_keys
+from ...reports.drilldown import sort_keys
 from ...reports.exports import csv_chunks, write_xlsx
 from ...reports.filters import FilterError, ReportFilters, filter_choices, parse_filters
 from ...reports.queries import DIMENSIONS, course_titles
@@ -91,9 +91,7 @@ def learners():
         sort=found.sort,
         sortable=sort_keys(found.metric),
         table=found.table,
-        page=found.page,
-        total=found.total,
-        page_size=PAGE_SIZE,
+        pages=found.pages,
         choices=filter_choices(current_user, current_language()),
         national=is_national(current_user),
     )
