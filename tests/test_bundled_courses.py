@@ -51,13 +51,22 @@ def test_the_project_course_ships_its_templates_in_french_and_arabic(bundled):
             assert templates[path] != "application/octet-stream", path
 
 
+def final_assessment(course):
+    """The last module that asks questions; a capstone assignment may come after it."""
+    return [m for m in course.modules if m.questions][-1]
+
+
 @pytest.mark.parametrize("course_id", sorted(p.name for p in COURSES.iterdir() if p.is_dir()))
 def test_each_course_is_in_french_and_arabic_and_ends_with_a_final_assessment(bundled, course_id):
     course = next(c for c in bundled[0] if c.id == course_id)
     assert {"fr", "ar"} <= set(course.languages)
     for module in course.modules:
         assert {"fr", "ar"} <= set(module.texts), f"{module.id} is not in both languages"
-    final = course.modules[-1]
+    final = final_assessment(course)
+    for after in course.modules[course.modules.index(final) + 1 :]:
+        # only practical work (a capstone) may follow the final assessment
+        assert not after.questions, after.id
+        assert all(after.texts[lang].assignment for lang in ("fr", "ar")), after.id
     settings = final.quiz_settings or {}
     assert len(final.questions) >= 30, "the final assessment draws from a pool of at least 30"
     assert settings.get("draw")
@@ -125,6 +134,15 @@ def test_no_course_uses_the_former_name_of_the_interior_directorate_outside_its_
         ("donnees-gouvernance", "planification", "decret-pdr"),
         ("marocains-du-monde", "reperes-institutions", "effectifs-mre"),
         ("snia-foundations", "contexte", "communique-2013"),
+        ("donnees-gouvernance", "sources", "hcp-enmf-2021"),
+        ("donnees-gouvernance", "sources", "onm-2004"),
+        ("acces-droits-services", "accueil-premiere-ligne", "baom-souss"),
+        ("acces-droits-services", "accueil-premiere-ligne", "cellules-oriental"),
+        ("acces-droits-services", "accueil-premiere-ligne", "maisons-mre"),
+        ("marocains-du-monde", "services-regionaux", "maisons-mre"),
+        ("maroc-paysage-international", "ue-processus-rabat", "sharaka-cloture"),
+        ("projet-migration-developpement", "projet-final", "rgph-2014"),
+        ("projet-migration-developpement", "projet-final", "rgph-2024"),
     ],
 )
 def test_changeable_facts_carry_a_dated_source_in_every_language(
@@ -137,6 +155,98 @@ def test_changeable_facts_carry_a_dated_source_in_every_language(
         assert source is not None, f"{language}: no source {source_id}"
         assert source.as_of
         assert f"[^{source_id}]" in text.body
+
+
+def module_of(bundled, course_id: str, module_id: str):
+    course = next(c for c in bundled[0] if c.id == course_id)
+    return next(m for m in course.modules if m.id == module_id)
+
+
+def test_the_project_course_ends_with_a_capstone_reviewed_against_a_rubric(bundled):
+    course = next(c for c in bundled[0] if c.id == "projet-migration-developpement")
+    capstone = course.modules[-1]
+    assert capstone.id == "projet-final"
+    assert not capstone.questions
+    fr, ar = (capstone.texts[lang].assignment for lang in ("fr", "ar"))
+    assert fr is not None
+    assert ar is not None
+    assert fr.id == ar.id == "profil-migratoire-projet"
+    # the key (settings, criteria, points) is the same in both languages
+    assert fr.settings == ar.settings
+    assert fr.rubric == ar.rubric
+    assert fr.settings["pass_mark"] == 60
+    assert fr.settings["reviewers"] == "course"
+    assert set(fr.settings["accept"]) == {"text", "files"}
+    assert {"pdf", "docx", "xlsx"} <= set(fr.settings["file_types"])
+    assert len(fr.rubric) >= 5
+    assert all(len(criterion["points"]) >= 2 for criterion in fr.rubric)
+    assert sum(max(criterion["points"]) for criterion in fr.rubric) == 20
+    for assignment, census in ((fr, "RGPH"), (ar, "الإحصاء العام")):
+        instructions = assignment.text.instructions
+        assert "2014" in instructions
+        assert "2024" in instructions
+        assert census in instructions
+        assert len(assignment.text.rubric) == len(fr.rubric)
+        assert all(c.title and len(c.levels) >= 2 for c in assignment.text.rubric)
+    # the former "hand it in outside the platform" exercise is gone
+    for lang in ("fr", "ar"):
+        body = module_of(bundled, course.id, "suivi-evaluation").texts[lang].body
+        assert "06-projet-final.md" in body
+        assert "hors plateforme" not in body
+        assert "خارج المنصة" not in body
+
+
+@pytest.mark.parametrize(
+    ("course_id", "module_id", "assignment_id"),
+    [
+        ("acces-droits-services", "accueil-premiere-ligne", "repertoire-orientation"),
+        ("donnees-gouvernance", "coordination", "carte-acteurs-territoire"),
+    ],
+)
+def test_regional_practical_work_in_other_courses(bundled, course_id, module_id, assignment_id):
+    module = module_of(bundled, course_id, module_id)
+    fr, ar = (module.texts[lang].assignment for lang in ("fr", "ar"))
+    assert fr.id == ar.id == assignment_id
+    assert fr.settings == ar.settings
+    assert fr.rubric == ar.rubric
+    assert fr.settings["pass_mark"]
+    assert len(fr.rubric) >= 3
+    assert module.questions, "the module keeps its quiz beside the practical work"
+
+
+def test_the_forced_migration_survey_and_the_national_observatory_are_taught(bundled):
+    module = module_of(bundled, "donnees-gouvernance", "sources")
+    wanted = {
+        "fr": (
+            "enquête nationale sur la migration forcée",
+            "Observatoire national de la migration",
+        ),
+        "ar": ("البحث الوطني حول الهجرة القسرية", "المرصد الوطني للهجرة"),
+    }
+    for lang, (survey, observatory) in wanted.items():
+        body = module.texts[lang].body
+        assert survey in body
+        assert observatory in body
+        assert "2-04-751" in body or "2.04.751" in body
+        assert "3 000" in body or "3000" in body
+    ids = {q.id for q in module.questions}
+    assert {"sources-migration-forcee", "sources-onm-interlocuteur"} <= ids
+    survey_use = next(q for q in module.questions if q.id == "sources-migration-forcee")
+    assert survey_use.answer_key["correct"] == ["b"]  # national results: profiles, not local counts
+
+
+def test_planning_documents_are_taught_in_one_module_and_linked_elsewhere():
+    planning = "donnees-gouvernance/{}/04-planification.md"
+    for path in COURSES.glob("*/*/*.md"):
+        text = path.read_text("utf-8")
+        if path.match(planning.format("*")):
+            continue
+        assert "| 111-14 |" not in text, path
+        assert "| 111.14 |" not in text, path
+    for lang in ("fr", "ar", "en"):
+        text = (COURSES / "snia-foundations" / lang / "04-role-territorial.md").read_text("utf-8")
+        assert "../../donnees-gouvernance/" in text, lang
+        assert "04-planification.md" in text, lang
 
 
 # Pure recall (a year, an acronym, a law number, a name) in each final pool, as classified when
@@ -201,7 +311,7 @@ PLACES = (
 @pytest.mark.parametrize("course_id", sorted(RECALL))
 def test_final_pools_are_mostly_regional_cases_not_recall(bundled, course_id):
     course = next(c for c in bundled[0] if c.id == course_id)
-    pool = course.modules[-1].questions
+    pool = final_assessment(course).questions
     ids = {q.id for q in pool}
     assert RECALL[course_id] <= ids
     assert len(RECALL[course_id]) * 4 <= len(pool)
@@ -237,3 +347,15 @@ def test_the_snia_course_is_blended(app):
         texts = {t.language: t.html for t in modules["role-territorial"].texts}
         assert "survey" not in texts["fr"]
         assert "snia-plan-action" not in texts["ar"]
+
+
+def test_invented_cases_are_marked_fictional_in_both_languages():
+    """A lesson's invented case opens with "Cas fictif" and its translation with "حالة افتراضية"."""
+    for fr_path in COURSES.glob("*/fr/*.md"):
+        ar_path = fr_path.parent.parent / "ar" / fr_path.name
+        fr_lines = [line.lstrip() for line in fr_path.read_text("utf-8").splitlines()]
+        ar_lines = [line.lstrip() for line in ar_path.read_text("utf-8").splitlines()]
+        assert not any(line.startswith("*Situation illustrative") for line in fr_lines), fr_path
+        fr_cases = sum(line.startswith("*Cas fictif") for line in fr_lines)
+        ar_cases = sum(line.startswith(("*حالة افتراضية", "*حالات افتراضية")) for line in ar_lines)
+        assert fr_cases == ar_cases, fr_path
