@@ -81,6 +81,14 @@ CASES = [
         id="one-level",
     ),
     case(replace(FR, "points: 6", "points: -6"), "E710", FR, 37, "E716", id="negative-points"),
+    case(
+        replace(FR, "{title: Correct, points: 3}", "{title: Correct, mais incomplet, points: 3}"),
+        "E710",
+        FR,
+        36,
+        "E716",
+        id="unquoted-comma-in-title",
+    ),
     case(replace(FR, "pass_mark: 60", "pass_mark: 160"), "E711", FR, 23, "E716", id="pass-mark"),
     case(replace(FR, "reviewers: course", "reviewers: all"), "E712", FR, 24, "E716", id="who"),
     case(

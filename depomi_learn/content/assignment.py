@@ -186,6 +186,15 @@ def _criterion(scope: Scope, item: object, line: int | None, number: int) -> dic
         if value is None or value < 0 or not name:
             scope.add("E710", levels.line_of(index), f"{shown} needs a title and points >= 0")
             return None
+        extra = [key for key in level if key not in ("title", "points")]
+        if extra:  # {title: Bon, mais incomplet, points: 2} reads as a title "Bon" and a key
+            scope.add(
+                "E710",
+                levels.line_of(index),
+                f"{shown}: '{extra[0]}' is not a field of a level; "
+                "put a title that holds a comma in quotes",
+            )
+            return None
         titles.append(name)
         points.append(value)
     if not (criterion_id and title):
