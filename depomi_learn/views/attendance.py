@@ -118,7 +118,9 @@ def check_in_page(session_id: int, day_id: int):
         abort(404)
     day = _day_or_404(session, day_id)
     code = (request.values.get("code") or "")[:40]
-    if request.method == "GET":
+    # Only the confirming POST (with its CSRF token) checks in: GET, and HEAD that Flask routes
+    # here too, come from the scanned link and from link previews or prefetches.
+    if request.method != "POST":
         return render_template("sessions/check_in.html", session=session, day=day, code=code)
     try:
         outcome = check_in(current_user, day, code)

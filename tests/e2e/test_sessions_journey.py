@@ -17,7 +17,15 @@ from depomi_learn import create_app
 from depomi_learn.accounts.users import UserFields, create_user
 from depomi_learn.content.importer import import_tree
 from depomi_learn.extensions import db
-from depomi_learn.models import CourseAuthor, Region, Role, TrainingSession, utcnow
+from depomi_learn.models import (
+    CourseAuthor,
+    Region,
+    Role,
+    SessionAttendance,
+    SessionDay,
+    TrainingSession,
+    utcnow,
+)
 from depomi_learn.operations.regions import load_reference_regions
 from depomi_learn.sessions.scheduling import ZONE
 from tests.e2e.conftest import PASSWORD, ROOT, screenshot
@@ -156,6 +164,16 @@ def move_first_day_to_now(app, session_id: int) -> None:
         db.session.commit()
 
 
+def _checked_in(app, session_id: int) -> int:
+    """How many attendance rows the session's days hold."""
+    with app.app_context():
+        return db.session.scalar(
+            sa.select(sa.func.count(SessionAttendance.id))
+            .join(SessionDay, SessionDay.id == SessionAttendance.day_id)
+            .where(SessionDay.session_id == session_id)
+        )
+
+
 def test_blended_session_journey(browser, blended_server):
     app, base = blended_server
     trainer = signed_in(browser, base, TRAINER, viewport={"width": 1280, "height": 900})
@@ -199,7 +217,11 @@ def test_blended_session_journey(browser, blended_server):
     screenshot(trainer, "session-qr-desktop")
     for email in LEARNERS[:4]:
         page = pages[email]
-        page.goto(url)
+        page.goto(url)  # what a link preview or a prefetch would also open: it records nothing
+        page.reload()
+        assert page.request.head(url).ok  # HEAD, as some previews send, with the learner's cookie
+        expect(page.locator("form button.primary")).to_be_visible()
+        assert _checked_in(app, session_id) == LEARNERS.index(email)
         page.locator("form button.primary").click()
         expect(page.locator(".flash-success")).to_contain_text("présence")
 
