@@ -104,7 +104,7 @@ def test_national_coordinator_drills_down_and_every_export_equals_the_screen(
 
     provinces = _assert_exports_equal_the_page(client, "by=province&region=souss-massa")
     names = [row[1] for row in provinces[1:]]
-    assert names[-1] == "Whole region, no province"
+    assert names[-1] == "Whole region"
     assert len(names) == 3
     page = client.get("/sessions/report?by=province&region=souss-massa").get_data(as_text=True)
     agadir = evaluated["Agadir A"]

@@ -104,7 +104,7 @@ def group_rows(user: User, by: str, region_id: int | None = None) -> list[dict]:
         item = finished(dict(row._mapping))
         path = (item["region_key"],) if by == "region" else (item["region_key"], item["key"])
         if item["key"] is None:
-            item["name"] = gettext("Whole region, no province")
+            item["name"] = gettext("Whole region")
         if path in hidden:
             item["satisfaction"] = None
         rows.append(item)
