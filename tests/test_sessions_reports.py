@@ -169,3 +169,39 @@ def test_regional_coordinator_sees_only_their_region_and_cannot_reach_another(
         for path in ("/sessions/report", "/sessions/report.csv", "/sessions/report.xlsx"):
             assert client.get(f"{path}?{query}").status_code == 404, (path, query)
     assert "Oriental" not in client.get("/sessions/report?by=province").get_data(as_text=True)
+
+
+def test_coordinator_dashboard_shows_the_same_groups_and_drills_down(app, client, auth, evaluated):
+    auth.login("national@example.ma")
+    dashboard = client.get("/coordinate/").get_data(as_text=True)
+    on_dashboard = [
+        ["" if cell == "–" else cell for cell in row]
+        for row in table_on_page(dashboard, "sessions-by-region")
+    ]
+    assert on_dashboard == _page_rows(client, "by=region")
+    assert 'href="/sessions/report?by=province&amp;region=souss-massa"' in dashboard
+    auth.logout()
+    auth.login("souss@example.ma")
+    dashboard = client.get("/coordinate/").get_data(as_text=True)
+    provinces = table_on_page(dashboard, "sessions-by-province")
+    assert {row[0] for row in provinces[1:]} == {"Souss-Massa"}
+    assert len(provinces) == 4  # the header, two provinces and the whole region
+    assert f"province={evaluated['Tiznit']}" in dashboard
+
+
+def test_report_queries_do_not_grow_with_learners_or_evaluations(app, client, auth, evaluated):
+    from tests.test_query_counts import queries_for
+
+    auth.login("national@example.ma")
+    paths = ("/sessions/report", "/sessions/report?by=region", "/sessions/report?by=province")
+    few = [queries_for(app, client, path) for path in paths]
+    more = make_learners(app, 12, region="souss-massa", prefix="m")
+    with app.app_context():
+        session_id = db.session.scalar(
+            sa.select(TrainingSession.id).where(TrainingSession.title == "Tiznit")
+        )
+        for person in more:
+            db.session.add(SurveyResponse(session_id=session_id, user_id=person))
+            db.session.add(SurveyAnswer(session_id=session_id, question="trainer", number=2))
+        db.session.commit()
+    assert [queries_for(app, client, path) for path in paths] == few
