@@ -34,6 +34,7 @@ LEARNERS = [f"apprenant{n}@souss.ma" for n in range(1, 6)]
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
 TRAINER = "formatrice@depomi.ma"
+COORDINATOR = "coordination@souss.ma"  # reads the platform in Arabic
 
 
 @pytest.fixture(scope="module")
@@ -58,6 +59,7 @@ def blended_server(tmp_path_factory):
             (email, Role.LEARNER, souss, f"Apprenant {n}", arabic[n - 1])
             for n, email in enumerate(LEARNERS, start=1)
         ]
+        people.append((COORDINATOR, Role.COORDINATOR, souss, "Coordination Souss", "تنسيق سوس"))
         for email, role, region, name, name_ar in people:
             user = create_user(
                 UserFields(
@@ -67,7 +69,7 @@ def blended_server(tmp_path_factory):
                     role=role,
                     region=region,
                     password=PASSWORD,
-                    preferred_language="fr",
+                    preferred_language="ar" if email == COORDINATOR else "fr",
                 )
             )
             if role == Role.TRAINER:
@@ -279,3 +281,21 @@ def test_blended_session_journey(browser, blended_server):
     assert_accessible(trainer)
     trainer.goto(f"{base}/sessions/report?by=region")
     assert_accessible(trainer)
+
+    # The region's coordinator, in Arabic, drills down from the dashboard to the session.
+    coordinator = signed_in(browser, base, COORDINATOR)
+    coordinator.goto(f"{base}/coordinate/")
+    expect(coordinator.locator("html")).to_have_attribute("dir", "rtl")
+    provinces = coordinator.locator("table#sessions-by-province tbody tr")
+    expect(provinces).to_have_count(1)  # the session is planned for the whole region
+    expect(provinces.first).to_contain_text("5")  # five evaluations
+    provinces.first.locator("a").click()
+    expect(coordinator).to_have_url(re.compile(r"region=souss-massa&province=none"))
+    sessions = coordinator.locator("table#sessions tbody tr")
+    expect(sessions).to_have_count(1)
+    expect(sessions.first).to_contain_text("Atelier SNIA Agadir")
+    assert coordinator.evaluate("document.documentElement.scrollWidth") <= 390
+    assert_accessible(coordinator)
+    coordinator.locator("nav.breadcrumb a").first.click()
+    expect(coordinator.locator("table#sessions-by-province")).to_be_visible()
+    assert_accessible(coordinator)
