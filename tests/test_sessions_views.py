@@ -388,3 +388,16 @@ def test_cancelling_and_moving_tell_every_registered_person_in_their_language(
         "fr@example.ma": "Annulation : Atelier SNIA Agadir",
         "ar@example.ma": "إلغاء: Atelier SNIA Agadir",
     }
+
+
+def test_head_requests_to_session_forms_only_show_them(app, client, trainer):
+    """HEAD is routed like GET and skips the CSRF check: it must never reach the writing half."""
+    session_id = make_session(app, "c1")
+    for path in (
+        "/sessions/new?course=c1",
+        f"/sessions/{session_id}/edit",
+        f"/sessions/{session_id}/attendance/upload",
+    ):
+        assert client.head(path).status_code == 200, path
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(TrainingSession.id))) == 1

@@ -150,7 +150,7 @@ def sheet(session_id: int):
 @role_required(*STAFF_ROLES)
 def upload(session_id: int):
     session = _managed_or_404(session_id)
-    if request.method == "GET":
+    if request.method != "POST":  # GET, and HEAD that Flask routes here too
         return render_template("sessions/upload.html", session=session, outcome=None)
     upload_file = request.files.get("file")
     if upload_file is None:
