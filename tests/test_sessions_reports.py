@@ -205,3 +205,29 @@ def test_report_queries_do_not_grow_with_learners_or_evaluations(app, client, au
             db.session.add(SurveyAnswer(session_id=session_id, question="trainer", number=2))
         db.session.commit()
     assert [queries_for(app, client, path) for path in paths] == few
+
+
+def test_trainer_sees_their_sessions_with_attendance_gain_and_satisfaction_only(
+    app, client, auth, evaluated
+):
+    from depomi_learn.models import CourseAuthor
+
+    make_course(app, "c2")
+    make_session(app, "c2", title="Autre cours")
+    trainer = make_user(app, email="trainer@example.ma", role=Role.TRAINER, region=None)
+    with app.app_context():
+        db.session.add(CourseAuthor(course_id="c1", user_id=trainer, is_owner=True))
+        db.session.commit()
+    auth.login("trainer@example.ma")
+    rows = _assert_exports_equal_the_page(client, "")
+    header = rows[0]
+    for label in ("Attendance rate (%)", "Average gain (points)", "Satisfaction (1-5)"):
+        assert label in header
+    titles = {row[1]: row[header.index("Satisfaction (1-5)")] for row in rows[1:]}
+    assert set(titles) == set(PLAN)
+    assert titles["Agadir A"] == "4.17"
+    assert titles["Agadir B"] == ""
+    # No grouping for a trainer: asking for one gives their sessions.
+    grouped = client.get("/sessions/report?by=region").get_data(as_text=True)
+    assert table_on_page(grouped, "sessions-by-region") == []
+    assert len(table_on_page(grouped, "sessions")) == len(rows)
