@@ -231,3 +231,22 @@ def test_trainer_sees_their_sessions_with_attendance_gain_and_satisfaction_only(
     grouped = client.get("/sessions/report?by=region").get_data(as_text=True)
     assert table_on_page(grouped, "sessions-by-region") == []
     assert len(table_on_page(grouped, "sessions")) == len(rows)
+
+
+def test_places_are_named_in_the_readers_language_on_the_page_and_in_the_exports(
+    app, client, auth, evaluated
+):
+    make_user(
+        app, email="ar@example.ma", role=Role.COORDINATOR, region="souss-massa", language="ar"
+    )
+    auth.login("ar@example.ma")
+    with app.app_context():
+        region = db.session.scalar(sa.select(Region).where(Region.code == "souss-massa"))
+        arabic, french = region.name_ar, region.name_fr
+    rows = _assert_exports_equal_the_page(client, "by=region")
+    assert [row[0] for row in rows[1:]] == [arabic]
+    page = client.get("/sessions/report?by=province").get_data(as_text=True)
+    assert 'dir="rtl"' in page
+    assert french not in page
+    sessions = _assert_exports_equal_the_page(client, "")
+    assert {row[3] for row in sessions[1:]} == {arabic}

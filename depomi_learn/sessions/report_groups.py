@@ -18,7 +18,7 @@ from ..permissions import sessions_manageable_by
 from ..reports.suppression import Key, suppressed_in_tree
 from ..reports.tables import Column, Table
 from .evaluation import MIN_ANSWERS
-from .reports import MEASURES, finished, joined_parts, per_session_parts
+from .reports import MEASURES, finished, joined_parts, per_session_parts, place_name
 
 GROUPS = ("region", "province")
 NO_PROVINCE = "none"  # the drill-down code of a region's sessions planned without a province
@@ -56,7 +56,9 @@ def hidden_satisfaction(user: User) -> set[Key]:
     return suppressed_in_tree(people, MIN_ANSWERS)
 
 
-def group_rows(user: User, by: str, region_id: int | None = None) -> list[dict]:
+def group_rows(
+    user: User, by: str, region_id: int | None = None, language: str = "fr"
+) -> list[dict]:
     """Return the measures summed over the sessions of each region (or province of a region).
 
     A province row carries its region's code, so that it drills down to its own sessions; the
@@ -65,14 +67,16 @@ def group_rows(user: User, by: str, region_id: int | None = None) -> list[dict]:
     parts = per_session_parts()
     reg, days, present, gains = parts["registered"], parts["days"], parts["present"], parts["gains"]
     likert, responses = parts["likert"], parts["responses"]
-    key, name = (
-        (Province.code, Province.name_fr) if by == "province" else (Region.code, Region.name_fr)
-    )
-    grouping = (Region.code, Region.name_fr, key, name)
+    region_name = place_name(Region, language)
+    if by == "province":
+        key, name = Province.code, place_name(Province, language)
+    else:
+        key, name = Region.code, region_name
+    grouping = (Region.code, region_name, key, name)
     query = (
         sa.select(
             Region.code.label("region_key"),
-            Region.name_fr.label("region"),
+            region_name.label("region"),
             key.label("key"),
             name.label("name"),
             sa.func.count(TrainingSession.id).label("sessions"),
@@ -97,7 +101,7 @@ def group_rows(user: User, by: str, region_id: int | None = None) -> list[dict]:
     query = joined_parts(query, parts)
     if region_id is not None:
         query = query.where(TrainingSession.region_id == region_id)
-    query = query.group_by(*grouping).order_by(Region.name_fr, key.is_(None), name)
+    query = query.group_by(*grouping).order_by(region_name, key.is_(None), name)
     hidden = hidden_satisfaction(user)
     rows = []
     for row in db.session.execute(query):
@@ -116,7 +120,7 @@ def _weighted(average: sa.ColumnElement, weight: sa.ColumnElement) -> sa.ColumnE
     return sa.func.sum(average * weight) / sa.func.sum(weight)
 
 
-def group_table(user: User, by: str, region_id: int | None = None) -> Table:
+def group_table(user: User, by: str, region_id: int | None = None, language: str = "fr") -> Table:
     if by == "province":
         names: tuple[Column, ...] = (
             Column("region", _l("Region")),
@@ -125,4 +129,4 @@ def group_table(user: User, by: str, region_id: int | None = None) -> Table:
     else:
         names = (Column("name", _l("Region")),)
     columns = (*names, Column("sessions", _l("Sessions"), "count"), *MEASURES)
-    return Table(f"sessions-by-{by}", columns, group_rows(user, by, region_id))
+    return Table(f"sessions-by-{by}", columns, group_rows(user, by, region_id, language))

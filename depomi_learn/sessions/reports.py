@@ -197,9 +197,10 @@ def session_rows(
     province_id: int | None = None,
     *,
     without_province: bool = False,
+    language: str = "fr",
 ) -> list[dict]:
     """Return one row per session `user` may manage (optionally in one region or province, or
-    only those planned for a whole region, without a province)."""
+    only those planned for a whole region, without a province), places named in `language`."""
     parts = per_session_parts()
     reg, days, present, gains = parts["registered"], parts["days"], parts["present"], parts["gains"]
     likert, responses = parts["likert"], parts["responses"]
@@ -209,8 +210,8 @@ def session_rows(
             TrainingSession.id.label("id"),
             TrainingSession.title.label("title"),
             TrainingSession.course_id.label("course"),
-            Region.name_fr.label("region"),
-            Province.name_fr.label("province"),
+            place_name(Region, language).label("region"),
+            place_name(Province, language).label("province"),
             days.c.first_day.label("first_day"),
             sa.func.coalesce(reg.c.registered, 0).label("registered"),
             (reg.c.registered * days.c.days).label("expected"),
@@ -238,7 +239,12 @@ def session_rows(
     return [finished(dict(row._mapping)) for row in db.session.execute(query)]
 
 
-def session_table(user: User, **where: int | bool | None) -> Table:
+def place_name(model: type[Region] | type[Province], language: str) -> sa.ColumnElement[str]:
+    """The name column of a region or province in the reader's language (Arabic or French)."""
+    return model.name_ar if language == "ar" else model.name_fr
+
+
+def session_table(user: User, **where: int | bool | str | None) -> Table:
     return Table("sessions", SESSION_COLUMNS, session_rows(user, **where))
 
 

@@ -68,14 +68,16 @@ def _table() -> tuple[Table, dict]:
     region, province = _scope()
     region_id = region.id if region is not None else None
     view = {"by": by, "region": region, "province": province, "without_province": False}
+    language = current_language()
     if by in GROUPS and current_user.role != Role.TRAINER:
-        return group_table(current_user, by, region_id), view
+        return group_table(current_user, by, region_id, language), view
     without_province = request.args.get("province") == NO_PROVINCE and region is not None
     table = session_table(
         current_user,
         region_id=region_id,
         province_id=province.id if province is not None else None,
         without_province=without_province,
+        language=language,
     )
     return table, {**view, "by": "session", "without_province": without_province}
 

@@ -59,6 +59,7 @@ def dashboard():
         current_user,
         "region" if national else "province",
         None if national else current_user.region_id,
+        language,
     )
     return render_template(
         "coordinate/dashboard.html",
