@@ -263,3 +263,44 @@ def test_nobody_unregisters_once_the_session_has_started(app):
         db.session.rollback()
         status = db.session.scalar(sa.select(SessionRegistration.status))
         assert status == "registered"
+
+
+@pytest.mark.slow  # four `flask` processes
+def test_the_real_flask_command_prints_the_id_alone_last_then_ics_and_json(tmp_path):
+    """What checks run: the installed `flask` on a real database, stdout only."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from icalendar import Calendar
+
+    root = Path(__file__).resolve().parent.parent
+    flask = str(Path(sys.executable).parent / "flask")
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}"}
+
+    def run(*args: str) -> str:
+        done = subprocess.run(
+            [flask, *args], cwd=root, env=env, capture_output=True, text=True, timeout=120
+        )
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    run("db", "upgrade")
+    run("regions", "load")
+    run("courses", "import", "tests/fixtures/blended-course")
+    created = run(
+        "sessions", "create", "--course", "blended-course", "--region", "souss-massa",
+        "--title", "Atelier d'Agadir", "--day", "2027-01-12T09:00/12:30",
+        "--day", "2027-01-13T14:00/17:00", "--place", "Agadir", "--capacity", "20",
+    )  # fmt: skip
+    last = created.rstrip("\n").splitlines()[-1]
+    assert last.isdigit(), created
+    calendar = Calendar.from_ical(run("sessions", "ics", last))
+    events = list(calendar.walk("VEVENT"))
+    assert [e.decoded("DTSTART").strftime("%Y-%m-%d %H:%M") for e in events] == [
+        "2027-01-12 09:00",
+        "2027-01-13 14:00",
+    ]
+    [listed] = json.loads(run("sessions", "list", "--format", "json"))
+    assert (listed["id"], listed["capacity"], listed["place"]) == (int(last), 20, "Agadir")

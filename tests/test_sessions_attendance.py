@@ -262,12 +262,8 @@ def test_one_day_session_hours(app):
 
 
 def test_session_report_gains_are_sql_aggregates_over_learners_with_both_tests(app, world):
-    from depomi_learn.sessions.reports import (
-        group_rows,
-        learner_rows,
-        session_rows,
-        session_summary,
-    )
+    from depomi_learn.sessions.report_groups import group_rows
+    from depomi_learn.sessions.reports import learner_rows, session_rows, session_summary
 
     first, second, third = world["learners"]
     for user_id, module_key, percent in (

@@ -127,3 +127,60 @@ def test_fifty_learners_check_in_at_once_and_one_scans_ten_times(server):
     assert {status for _email, status in rows} == {"present"}
     with app.app_context():
         assert db.session.get(TrainingSession, session_id).days[0].id == day_id
+
+
+RACES = 5  # sessions whose last place two learners ask for at the same moment
+
+
+def _sessions_with_one_place_left(app) -> list[int]:
+    """Plan RACES future sessions of two places; learner k already holds one of session k's."""
+    with app.app_context():
+        region = db.session.scalar(sa.select(Region).where(Region.code == "souss-massa"))
+        start = utcnow() + timedelta(days=3)
+        ids = []
+        for number in range(RACES):
+            plan = SessionPlan(
+                course_id="c1",
+                region_id=region.id,
+                title=f"Dernière place {number}",
+                days=[(start, start + timedelta(hours=3))],
+                capacity=2,
+            )
+            session = create_session(None, plan)
+            learner = db.session.scalar(
+                sa.select(User).where(User.email == f"l{number}@example.ma")
+            )
+            register(learner, session)
+            db.session.commit()
+            ids.append(session.id)
+        return ids
+
+
+def test_two_learners_asking_for_the_last_place_at_once_one_waits(server):
+    from depomi_learn.models import SessionRegistration
+
+    base, app, _ids = server
+    session_ids = _sessions_with_one_place_left(app)
+    calls = []
+    for number, session_id in enumerate(session_ids):
+        path = f"/sessions/{session_id}/register"
+        for learner in (10 + number, 20 + number):
+            browser = _signed_in(base, learner)
+            token = browser.token(f"/sessions/{session_id}")
+            calls.append(lambda b=browser, p=path, t=token: b.request(p, {"csrf_token": t}))
+    results = _in_parallel(calls)
+    assert [status for status, _, _ in results] == [302] * len(calls)
+    with app.app_context():
+        for number, session_id in enumerate(session_ids):
+            rows = db.session.execute(
+                sa.select(User.email, SessionRegistration.status)
+                .join(User, User.id == SessionRegistration.user_id)
+                .where(SessionRegistration.session_id == session_id)
+            ).all()
+            statuses = dict(rows)
+            assert statuses[f"l{number}@example.ma"] == "registered"
+            racers = [
+                statuses[f"l{10 + number}@example.ma"],
+                statuses[f"l{20 + number}@example.ma"],
+            ]
+            assert sorted(racers) == ["registered", "waiting"], (session_id, rows)

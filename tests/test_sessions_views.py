@@ -179,6 +179,40 @@ def test_qr_code_url_checks_a_registered_learner_in_once(app, client, auth):
         assert [(r.user_id, r.method) for r in rows] == [(learners[0], "qr")]
 
 
+def test_opening_the_check_in_link_records_nothing_until_the_learner_confirms(app, client, auth):
+    """A link preview or a prefetch opens the scanned address: only the confirming POST counts."""
+    from depomi_learn.models import SessionDay
+    from depomi_learn.sessions.attendance import current_code
+
+    learners = make_learners(app, 1)
+    session_id, day_ids = _started_session(app, learners)
+    with app.app_context():
+        code = current_code(db.session.get(SessionDay, day_ids[0]))
+    path = f"/sessions/{session_id}/days/{day_ids[0]}/check-in"
+
+    def recorded() -> int:
+        with app.app_context():
+            return db.session.scalar(sa.select(sa.func.count(SessionAttendance.id)))
+
+    preview = client.get(f"{path}?code={code}")  # a messaging app's preview: not signed in
+    assert preview.status_code == 302
+    assert "/login" in preview.headers["Location"]
+    auth.login("l0@example.ma")
+    for _ in range(3):
+        page = client.get(f"{path}?code={code}")
+        assert page.status_code == 200
+        assert 'method="post"' in page.get_data(as_text=True)
+        assert page.headers["Cache-Control"] == "no-store"
+    assert client.head(f"{path}?code={code}").status_code == 200
+    assert recorded() == 0
+    forged = client.post(path, data={"code": code})  # no CSRF token: another site's form
+    assert forged.status_code == 400
+    assert recorded() == 0
+    confirmed = _post(client, path, {"code": code}, token_from=f"{path}?code={code}")
+    assert "Your presence is recorded" in confirmed.get_data(as_text=True)
+    assert recorded() == 1
+
+
 def test_trainer_marks_a_day_and_learner_cannot(app, client, auth):
     learners = make_learners(app, 2)
     session_id, day_ids = _started_session(app, learners)
@@ -354,3 +388,16 @@ def test_cancelling_and_moving_tell_every_registered_person_in_their_language(
         "fr@example.ma": "Annulation : Atelier SNIA Agadir",
         "ar@example.ma": "إلغاء: Atelier SNIA Agadir",
     }
+
+
+def test_head_requests_to_session_forms_only_show_them(app, client, trainer):
+    """HEAD is routed like GET and skips the CSRF check: it must never reach the writing half."""
+    session_id = make_session(app, "c1")
+    for path in (
+        "/sessions/new?course=c1",
+        f"/sessions/{session_id}/edit",
+        f"/sessions/{session_id}/attendance/upload",
+    ):
+        assert client.head(path).status_code == 200, path
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(TrainingSession.id))) == 1

@@ -57,3 +57,32 @@ def test_a_single_cell_line_is_left_alone():
 
 def test_the_threshold_is_a_parameter():
     assert suppressed_cells({("a",): 9, ("b",): 12, ("c",): 30}, threshold=10) == {("a",), ("b",)}
+
+
+def test_tree_a_lone_small_leaf_hides_its_subtotal_and_up_while_it_is_alone():
+    from depomi_learn.reports.suppression import suppressed_in_tree
+
+    # Province p1: sessions of 8 and 3 people; p2: one session of 6. The 3 is hidden, so p1
+    # (11 - 8 = 3) and then the region (17 - 6 = 11) are hidden too; shown leaves stay shown.
+    people = {("r", "p1", 1): 8, ("r", "p1", 2): 3, ("r", "p2", 3): 6}
+    assert suppressed_in_tree(people) == {("r", "p1", 2), ("r", "p1"), ("r",)}
+
+
+def test_tree_two_hidden_children_protect_each_other_and_small_subtotals_hide():
+    from depomi_learn.reports.suppression import suppressed_in_tree
+
+    people = {
+        ("r", "p1", 1): 2,
+        ("r", "p1", 2): 4,  # p1 shows the sum of two hidden sessions: no subtraction
+        ("r", "p1", 3): 9,
+        ("r", "p2", 4): 3,  # p2 is 3 people: hidden as small, and alone among r's provinces
+        ("r", "p3", 5): 0,
+        ("s", None, 6): 0,  # nobody answered: nothing to hide
+        ("s", None, 7): 12,
+    }
+    hidden_sessions = {("r", "p1", 1), ("r", "p1", 2), ("r", "p2", 4)}
+    assert suppressed_in_tree(people) == hidden_sessions | {("r", "p2"), ("r",)}
+    # Session 2 now large enough: p1 hides for session 1, and r shows p1 + p2 only together.
+    people[("r", "p1", 2)] = 5
+    hidden_sessions.remove(("r", "p1", 2))
+    assert suppressed_in_tree(people) == hidden_sessions | {("r", "p1"), ("r", "p2")}

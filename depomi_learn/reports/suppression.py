@@ -59,3 +59,29 @@ def suppressed_cells(people: Mapping[Key, int], threshold: int = SMALL_GROUP) ->
                 hidden.add(min(candidates, key=lambda key: preference(key, line)))
                 changed = True
     return hidden
+
+
+def suppressed_in_tree(people: Mapping[Key, int], threshold: int = SMALL_GROUP) -> set[Key]:
+    """Return the nodes to hide in a hierarchy of published results (region, province, item).
+
+    `people` counts the people behind each leaf, keyed by its path from the top (for instance
+    (region, province, session)); every proper prefix of a path is a published subtotal, except
+    the empty one. A leaf is hidden when it is about 1 to `threshold` - 1 people. Leaves of
+    `threshold` people or more stay shown (they are published elsewhere, on their own pages), so
+    a lone hidden child is protected by hiding its parent: a subtotal minus its shown children
+    would give the child. Going up, a subtotal is hidden when it is itself small or when exactly
+    one of its children is hidden; two hidden children only ever add up to each other.
+    """
+    hidden = {key for key, count in people.items() if 0 < count < threshold}
+    totals: dict[Key, int] = {}
+    children: dict[Key, set[Key]] = {}
+    for key, count in people.items():
+        for length in range(1, len(key)):
+            parent = key[:length]
+            totals[parent] = totals.get(parent, 0) + count
+            children.setdefault(parent, set()).add(key[: length + 1])
+    for parent in sorted(children, key=len, reverse=True):  # the deepest subtotals first
+        alone = sum(child in hidden for child in children[parent]) == 1
+        if 0 < totals[parent] < threshold or alone:
+            hidden.add(parent)
+    return hidden

@@ -52,7 +52,6 @@ SESSION_COLUMNS = (
     Column("first_day", _l("First day"), "date"),
     *MEASURES,
 )
-GROUPS = ("region", "province")
 
 
 def _role_keys() -> dict[str, list[tuple[str, str]]]:
@@ -103,7 +102,8 @@ def _learner_scores() -> sa.Subquery:
     )
 
 
-def _per_session() -> dict[str, sa.Subquery]:
+def per_session_parts() -> dict[str, sa.Subquery]:
+    """Return the per-session subqueries the report rows join: one row per session each."""
     registered = (
         sa.select(SessionRegistration.session_id, sa.func.count().label("registered"))
         .where(SessionRegistration.status == "registered")
@@ -171,13 +171,14 @@ def _per_session() -> dict[str, sa.Subquery]:
     }
 
 
-def _joined(query: sa.Select, parts: dict[str, sa.Subquery]) -> sa.Select:
+def joined_parts(query: sa.Select, parts: dict[str, sa.Subquery]) -> sa.Select:
+    """Outer-join every per-session part to `query`, which selects from TrainingSession."""
     for part in parts.values():
         query = query.outerjoin(part, part.c.session_id == TrainingSession.id)
     return query
 
 
-def _finish(row: dict) -> dict:
+def finished(row: dict) -> dict:
     """Turn sums into rates and averages; hide satisfaction below MIN_ANSWERS evaluations."""
     expected = (row.pop("expected") or 0) or None
     row["attendance_rate"] = 100 * (row.pop("present_sum") or 0) / expected if expected else None
@@ -190,9 +191,17 @@ def _finish(row: dict) -> dict:
     return row
 
 
-def session_rows(user: User, region_id: int | None = None, province_id: int | None = None):
-    """Return one row per session `user` may manage (optionally in one region or province)."""
-    parts = _per_session()
+def session_rows(
+    user: User,
+    region_id: int | None = None,
+    province_id: int | None = None,
+    *,
+    without_province: bool = False,
+    language: str = "fr",
+) -> list[dict]:
+    """Return one row per session `user` may manage (optionally in one region or province, or
+    only those planned for a whole region, without a province), places named in `language`."""
+    parts = per_session_parts()
     reg, days, present, gains = parts["registered"], parts["days"], parts["present"], parts["gains"]
     likert, responses = parts["likert"], parts["responses"]
     visible = sessions_manageable_by(user).with_only_columns(TrainingSession.id)
@@ -201,8 +210,8 @@ def session_rows(user: User, region_id: int | None = None, province_id: int | No
             TrainingSession.id.label("id"),
             TrainingSession.title.label("title"),
             TrainingSession.course_id.label("course"),
-            Region.name_fr.label("region"),
-            Province.name_fr.label("province"),
+            place_name(Region, language).label("region"),
+            place_name(Province, language).label("province"),
             days.c.first_day.label("first_day"),
             sa.func.coalesce(reg.c.registered, 0).label("registered"),
             (reg.c.registered * days.c.days).label("expected"),
@@ -219,25 +228,32 @@ def session_rows(user: User, region_id: int | None = None, province_id: int | No
         .outerjoin(Province, Province.id == TrainingSession.province_id)
         .where(TrainingSession.id.in_(visible), TrainingSession.cancelled_at.is_(None))
     )
-    query = _joined(query, parts)
+    query = joined_parts(query, parts)
     if region_id is not None:
         query = query.where(TrainingSession.region_id == region_id)
     if province_id is not None:
         query = query.where(TrainingSession.province_id == province_id)
+    if without_province:
+        query = query.where(TrainingSession.province_id.is_(None))
     query = query.order_by(days.c.first_day.desc(), TrainingSession.id.desc())
-    return [_finish(dict(row._mapping)) for row in db.session.execute(query)]
+    return [finished(dict(row._mapping)) for row in db.session.execute(query)]
 
 
-def session_table(user: User, **where: int | None) -> Table:
+def place_name(model: type[Region] | type[Province], language: str) -> sa.ColumnElement[str]:
+    """The name column of a region or province in the reader's language (Arabic or French)."""
+    return model.name_ar if language == "ar" else model.name_fr
+
+
+def session_table(user: User, **where: int | bool | str | None) -> Table:
     return Table("sessions", SESSION_COLUMNS, session_rows(user, **where))
 
 
 def session_summary(session: TrainingSession) -> dict:
     """Return the measures of one session (its row of the report)."""
-    parts = _per_session()
+    parts = per_session_parts()
     reg, days, present, gains = parts["registered"], parts["days"], parts["present"], parts["gains"]
     likert, responses = parts["likert"], parts["responses"]
-    query = _joined(
+    query = joined_parts(
         sa.select(
             sa.func.coalesce(reg.c.registered, 0).label("registered"),
             (reg.c.registered * days.c.days).label("expected"),
@@ -254,58 +270,7 @@ def session_summary(session: TrainingSession) -> dict:
         .where(TrainingSession.id == session.id),
         parts,
     )
-    return _finish(dict(db.session.execute(query).one()._mapping))
-
-
-def group_rows(user: User, by: str, region_id: int | None = None) -> list[dict]:
-    """Return the measures summed over the sessions of each region (or province of a region)."""
-    parts = _per_session()
-    reg, days, present, gains = parts["registered"], parts["days"], parts["present"], parts["gains"]
-    likert, responses = parts["likert"], parts["responses"]
-    if by == "province":
-        key, name = Province.code, Province.name_fr
-    else:
-        key, name = Region.code, Region.name_fr
-    visible = sessions_manageable_by(user).with_only_columns(TrainingSession.id)
-    query = (
-        sa.select(
-            key.label("key"),
-            name.label("name"),
-            sa.func.count(TrainingSession.id).label("sessions"),
-            sa.func.coalesce(sa.func.sum(reg.c.registered), 0).label("registered"),
-            sa.func.sum(reg.c.registered * days.c.days).label("expected"),
-            sa.func.sum(present.c.present).label("present_sum"),
-            (sa.func.sum(gains.c.pre * gains.c.tested) / sa.func.sum(gains.c.tested)).label("pre"),
-            (sa.func.sum(gains.c.post * gains.c.tested) / sa.func.sum(gains.c.tested)).label(
-                "post"
-            ),
-            (sa.func.sum(gains.c.gain * gains.c.tested) / sa.func.sum(gains.c.tested)).label(
-                "gain"
-            ),
-            sa.func.sum(likert.c.points).label("points"),
-            sa.func.sum(likert.c.answers).label("answers"),
-            sa.func.coalesce(sa.func.sum(responses.c.evaluations), 0).label("evaluations"),
-        )
-        .select_from(TrainingSession)
-        .join(Region, Region.id == TrainingSession.region_id)
-        .outerjoin(Province, Province.id == TrainingSession.province_id)
-        .where(TrainingSession.id.in_(visible), TrainingSession.cancelled_at.is_(None))
-    )
-    query = _joined(query, parts)
-    if region_id is not None:
-        query = query.where(TrainingSession.region_id == region_id)
-    query = query.group_by(key, name).order_by(name)
-    return [_finish(dict(row._mapping)) for row in db.session.execute(query)]
-
-
-def group_table(user: User, by: str, region_id: int | None = None) -> Table:
-    label = _l("Province or prefecture") if by == "province" else _l("Region")
-    columns = (
-        Column("name", label),
-        Column("sessions", _l("Sessions"), "count"),
-        *MEASURES,
-    )
-    return Table(f"sessions-by-{by}", columns, group_rows(user, by, region_id))
+    return finished(dict(db.session.execute(query).one()._mapping))
 
 
 LEARNER_COLUMNS = (

@@ -118,7 +118,9 @@ def check_in_page(session_id: int, day_id: int):
         abort(404)
     day = _day_or_404(session, day_id)
     code = (request.values.get("code") or "")[:40]
-    if request.method == "GET":
+    # Only the confirming POST (with its CSRF token) checks in: GET, and HEAD that Flask routes
+    # here too, come from the scanned link and from link previews or prefetches.
+    if request.method != "POST":
         return render_template("sessions/check_in.html", session=session, day=day, code=code)
     try:
         outcome = check_in(current_user, day, code)
@@ -148,7 +150,7 @@ def sheet(session_id: int):
 @role_required(*STAFF_ROLES)
 def upload(session_id: int):
     session = _managed_or_404(session_id)
-    if request.method == "GET":
+    if request.method != "POST":  # GET, and HEAD that Flask routes here too
         return render_template("sessions/upload.html", session=session, outcome=None)
     upload_file = request.files.get("file")
     if upload_file is None:

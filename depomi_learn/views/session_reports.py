@@ -15,7 +15,8 @@ from ..models import Province, Region, Role
 from ..permissions import can_manage_session, is_national, role_required
 from ..reports.exports import csv_chunks, write_xlsx
 from ..reports.tables import Table, cell_text
-from ..sessions.reports import group_table, learner_table, session_table
+from ..sessions.report_groups import GROUPS, NO_PROVINCE, group_table
+from ..sessions.reports import learner_table, session_table
 from ..sessions.scheduling import get_session
 
 bp = Blueprint("session_reports", __name__, url_prefix="/sessions")
@@ -23,37 +24,77 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 VIEWERS = (Role.TRAINER, Role.COORDINATOR, Role.ADMIN)
 
 
-def _code_to_id(model, code: str | None) -> int | None:
+def _region_or_404(code: str | None) -> Region | None:
     if not code:
         return None
-    found = db.session.scalar(sa.select(model.id).where(model.code == code[:64]))
-    if found is None:
+    region = db.session.scalar(sa.select(Region).where(Region.code == code[:64]))
+    if region is None:
         abort(404)
-    return found
+    return region
+
+
+def _province_or_404(code: str | None, region: Region | None) -> Province | None:
+    """Return the province asked for; 404 when unknown or outside `region` (when given)."""
+    if not code or code == NO_PROVINCE:
+        return None
+    province = db.session.scalar(sa.select(Province).where(Province.code == code[:64]))
+    if province is None or (region is not None and province.region_id != region.id):
+        abort(404)
+    return province
+
+
+def _scope() -> tuple[Region | None, Province | None]:
+    """Return the region and province the query string narrows to, within the viewer's reach.
+
+    A regional coordinator is kept to their region: asking for another region, or a province
+    of another region, is a 404, on the page and the exports alike.
+    """
+    region = _region_or_404(request.args.get("region"))
+    if current_user.role == Role.COORDINATOR and not is_national(current_user):
+        if region is not None and region.id != current_user.region_id:
+            abort(404)
+        region = current_user.region
+    province = _province_or_404(request.args.get("province"), region)
+    if province is not None and region is None:
+        region = province.region
+    return region, province
 
 
 def _table() -> tuple[Table, dict]:
     """Return the table the query string asks for: sessions, or a region/province grouping."""
     by = request.args.get("by", "session")
-    region_id = _code_to_id(Region, request.args.get("region"))
-    province_id = _code_to_id(Province, request.args.get("province"))
-    if current_user.role == Role.COORDINATOR and not is_national(current_user):
-        if region_id not in (None, current_user.region_id):
-            abort(404)
-        region_id = current_user.region_id
-    if by in ("region", "province") and current_user.role != Role.TRAINER:
-        return group_table(current_user, by, region_id), {"by": by, "region": region_id}
-    if by not in ("session", "region", "province"):
+    if by not in ("session", *GROUPS):
         abort(404)
-    table = session_table(current_user, region_id=region_id, province_id=province_id)
-    return table, {"by": "session", "region": region_id, "province": province_id}
+    region, province = _scope()
+    region_id = region.id if region is not None else None
+    view = {"by": by, "region": region, "province": province, "without_province": False}
+    language = current_language()
+    if by in GROUPS and current_user.role != Role.TRAINER:
+        return group_table(current_user, by, region_id, language), view
+    without_province = request.args.get("province") == NO_PROVINCE and region is not None
+    table = session_table(
+        current_user,
+        region_id=region_id,
+        province_id=province.id if province is not None else None,
+        without_province=without_province,
+        language=language,
+    )
+    return table, {**view, "by": "session", "without_province": without_province}
 
 
 @bp.route("/report")
 @role_required(*VIEWERS)
 def index():
     table, view = _table()
-    return render_template("sessions/report.html", table=table, view=view, cell_text=cell_text)
+    return render_template(
+        "sessions/report.html",
+        table=table,
+        view=view,
+        cell_text=cell_text,
+        no_province=NO_PROVINCE,
+        national=is_national(current_user),
+        language=current_language(),
+    )
 
 
 @bp.route("/report.<fmt>")

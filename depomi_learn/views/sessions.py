@@ -220,7 +220,7 @@ def new():
     course = courses.get(request.values.get("course", ""))
     if course is None:
         return render_template("sessions/choose_course.html", courses=courses.values())
-    if request.method == "GET":
+    if request.method != "POST":  # GET, and HEAD that Flask routes here too
         region = current_user.region.code if current_user.region else ""
         return _render_form(course, {"region": region, "capacity": "30", "mode": "in_person"})
     try:
@@ -238,7 +238,7 @@ def new():
 @role_required(*STAFF_ROLES)
 def edit(session_id: int):
     session = session_or_404(session_id, manage=True)
-    if request.method == "GET":
+    if request.method != "POST":  # GET, and HEAD that Flask routes here too
         values = form_values(session)
         return _render_form(session.course, values, session, chosen=session.modules)
     try:

@@ -17,7 +17,15 @@ from depomi_learn import create_app
 from depomi_learn.accounts.users import UserFields, create_user
 from depomi_learn.content.importer import import_tree
 from depomi_learn.extensions import db
-from depomi_learn.models import CourseAuthor, Region, Role, TrainingSession, utcnow
+from depomi_learn.models import (
+    CourseAuthor,
+    Region,
+    Role,
+    SessionAttendance,
+    SessionDay,
+    TrainingSession,
+    utcnow,
+)
 from depomi_learn.operations.regions import load_reference_regions
 from depomi_learn.sessions.scheduling import ZONE
 from tests.e2e.conftest import PASSWORD, ROOT, screenshot
@@ -26,6 +34,7 @@ LEARNERS = [f"apprenant{n}@souss.ma" for n in range(1, 6)]
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
 TRAINER = "formatrice@depomi.ma"
+COORDINATOR = "coordination@souss.ma"  # reads the platform in Arabic
 
 
 @pytest.fixture(scope="module")
@@ -50,6 +59,7 @@ def blended_server(tmp_path_factory):
             (email, Role.LEARNER, souss, f"Apprenant {n}", arabic[n - 1])
             for n, email in enumerate(LEARNERS, start=1)
         ]
+        people.append((COORDINATOR, Role.COORDINATOR, souss, "Coordination Souss", "تنسيق سوس"))
         for email, role, region, name, name_ar in people:
             user = create_user(
                 UserFields(
@@ -59,7 +69,7 @@ def blended_server(tmp_path_factory):
                     role=role,
                     region=region,
                     password=PASSWORD,
-                    preferred_language="fr",
+                    preferred_language="ar" if email == COORDINATOR else "fr",
                 )
             )
             if role == Role.TRAINER:
@@ -156,6 +166,16 @@ def move_first_day_to_now(app, session_id: int) -> None:
         db.session.commit()
 
 
+def _checked_in(app, session_id: int) -> int:
+    """How many attendance rows the session's days hold."""
+    with app.app_context():
+        return db.session.scalar(
+            sa.select(sa.func.count(SessionAttendance.id))
+            .join(SessionDay, SessionDay.id == SessionAttendance.day_id)
+            .where(SessionDay.session_id == session_id)
+        )
+
+
 def test_blended_session_journey(browser, blended_server):
     app, base = blended_server
     trainer = signed_in(browser, base, TRAINER, viewport={"width": 1280, "height": 900})
@@ -199,7 +219,11 @@ def test_blended_session_journey(browser, blended_server):
     screenshot(trainer, "session-qr-desktop")
     for email in LEARNERS[:4]:
         page = pages[email]
-        page.goto(url)
+        page.goto(url)  # what a link preview or a prefetch would also open: it records nothing
+        page.reload()
+        assert page.request.head(url).ok  # HEAD, as some previews send, with the learner's cookie
+        expect(page.locator("form button.primary")).to_be_visible()
+        assert _checked_in(app, session_id) == LEARNERS.index(email)
         page.locator("form button.primary").click()
         expect(page.locator(".flash-success")).to_contain_text("présence")
 
@@ -257,3 +281,21 @@ def test_blended_session_journey(browser, blended_server):
     assert_accessible(trainer)
     trainer.goto(f"{base}/sessions/report?by=region")
     assert_accessible(trainer)
+
+    # The region's coordinator, in Arabic, drills down from the dashboard to the session.
+    coordinator = signed_in(browser, base, COORDINATOR)
+    coordinator.goto(f"{base}/coordinate/")
+    expect(coordinator.locator("html")).to_have_attribute("dir", "rtl")
+    provinces = coordinator.locator("table#sessions-by-province tbody tr")
+    expect(provinces).to_have_count(1)  # the session is planned for the whole region
+    expect(provinces.first).to_contain_text("5")  # five evaluations
+    provinces.first.locator("a").click()
+    expect(coordinator).to_have_url(re.compile(r"region=souss-massa&province=none"))
+    sessions = coordinator.locator("table#sessions tbody tr")
+    expect(sessions).to_have_count(1)
+    expect(sessions.first).to_contain_text("Atelier SNIA Agadir")
+    assert coordinator.evaluate("document.documentElement.scrollWidth") <= 390
+    assert_accessible(coordinator)
+    coordinator.locator("nav.breadcrumb a").first.click()
+    expect(coordinator.locator("table#sessions-by-province")).to_be_visible()
+    assert_accessible(coordinator)

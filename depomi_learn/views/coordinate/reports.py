@@ -19,7 +19,14 @@ from ...reports.exports import csv_chunks, write_xlsx
 from ...reports.filters import FilterError, ReportFilters, filter_choices, parse_filters
 from ...reports.queries import DIMENSIONS, course_titles
 from ...reports.requests import dimensions_for, learner_list, parse_metric_and_sort
-from ...reports.tables import TABLE_NAMES, breakdown_table, dashboard_tables, report_table
+from ...reports.tables import (
+    TABLE_NAMES,
+    breakdown_table,
+    cell_text,
+    dashboard_tables,
+    report_table,
+)
+from ...sessions.report_groups import NO_PROVINCE, group_table
 from ..inputs import page_arg
 from .common import bp
 
@@ -46,14 +53,26 @@ def dashboard():
         for by in DIMENSIONS
         if by in tables and by != "region"
     }
+    national = is_national(current_user)
+    # Training sessions: regions side by side for national staff, a region's provinces else.
+    sessions = group_table(
+        current_user,
+        "region" if national else "province",
+        None if national else current_user.region_id,
+        language,
+    )
     return render_template(
         "coordinate/dashboard.html",
+        sessions=sessions,
+        sessions_by="region" if national else "province",
+        cell_text=cell_text,
+        no_province=NO_PROVINCE,
         largest=largest,
         filters=filters,
         tables=tables,
         charts=dashboard_charts(tables, rtl=direction(language) == "rtl"),
         choices=filter_choices(current_user, language),
-        national=is_national(current_user),
+        national=national,
         pending_requests=pending_count_for(current_user),
     )
 
