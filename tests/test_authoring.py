@@ -290,6 +290,12 @@ def test_removing_a_module_with_learner_work_asks_for_confirmation(app, client, 
     assert "modules: [lecture, chrono]" in files["course.yaml"].decode()
 
 
+def test_a_head_request_never_removes_a_module(app, client, draft):
+    # HEAD is routed like GET and skips the CSRF check: it must only show the page.
+    assert client.head(f"/author/{draft}/modules/evaluation/remove").status_code == 200
+    assert EVALUATION in draft_files(app)
+
+
 def test_discarding_the_draft_keeps_the_published_version(app, client, draft):
     post(client, f"/author/{draft}/draft/discard")
     assert draft_files(app) is None

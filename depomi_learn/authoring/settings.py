@@ -8,7 +8,9 @@ from collections.abc import Mapping
 
 def settings_of(meta: dict) -> dict:
     """Return the settings form's values for the metadata `meta`."""
-    certificate = meta.get("certificate") if isinstance(meta.get("certificate"), dict) else {}
+    certificate = meta.get("certificate")
+    if not isinstance(certificate, dict):
+        certificate = {}
     return {
         "course_id": meta.get("id") or "",
         "label": str(meta.get("version") or ""),

@@ -66,7 +66,7 @@ def trap_hint(value: object, raw: str | None) -> str | None:
     return None
 
 
-def raw_of(container: MarkedDict | MarkedList, key: Any) -> str | None:
+def raw_of(container: Any, key: Any) -> str | None:
     """Return what the author typed for a plain scalar, if it was one."""
     return getattr(container, "raw", {}).get(key)
 

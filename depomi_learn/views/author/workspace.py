@@ -231,7 +231,8 @@ def remove(course_id: str, module_id: str):
     course = editable_course_or_404(course_id)
     draft = draft_or_404(course, lock=request.method == "POST")
     learners, attempts = learner_work(course.id, module_id)
-    if request.method == "GET" or ((learners or attempts) and request.form.get("confirm") != "yes"):
+    unconfirmed = (learners or attempts) and request.form.get("confirm") != "yes"
+    if request.method != "POST" or unconfirmed:  # HEAD too: it skips the CSRF check
         return render_template(
             "author/remove_module.html",
             course=course,
