@@ -50,18 +50,11 @@ from ..sessions.scheduling import (
     close_session,
     create_session,
     get_session,
-    local,
     upcoming,
     update_session,
 )
 
 bp = Blueprint("sessions", __name__, url_prefix="/sessions")
-
-
-@bp.app_template_filter("casablanca")
-def casablanca(moment, pattern: str = "%Y-%m-%d %H:%M") -> str:
-    """Show a UTC time in Casablanca time."""
-    return local(moment).strftime(pattern)
 
 
 def session_or_404(session_id: int, *, manage: bool = False) -> TrainingSession:
