@@ -14,7 +14,7 @@ from ..i18n import current_language, direction
 from ..models import Province, Region, Role
 from ..permissions import can_manage_session, is_national, role_required
 from ..reports.exports import csv_chunks, write_xlsx
-from ..reports.tables import Table, cell_text
+from ..reports.tables import Table, cell_display
 from ..sessions.reports import group_table, learner_table, session_table
 from ..sessions.scheduling import get_session
 
@@ -53,7 +53,9 @@ def _table() -> tuple[Table, dict]:
 @role_required(*VIEWERS)
 def index():
     table, view = _table()
-    return render_template("sessions/report.html", table=table, view=view, cell_text=cell_text)
+    return render_template(
+        "sessions/report.html", table=table, view=view, cell_display=cell_display
+    )
 
 
 @bp.route("/report.<fmt>")

@@ -21,7 +21,7 @@ from ..permissions import (
     sessions_manageable_by,
     sessions_visible_to,
 )
-from ..reports.tables import cell_text
+from ..reports.tables import cell_display
 from ..sessions.calendar import google_calendar_link, session_ics
 from ..sessions.evaluation import (
     evaluation_open,
@@ -113,7 +113,7 @@ def detail(session_id: int):
         institutions=_institutions() if managing and current_user.role != Role.TRAINER else [],
         summary=session_summary(session) if managing else None,
         measures=MEASURES,
-        cell_text=cell_text,
+        cell_display=cell_display,
         results=evaluation_results(session) if managing else None,
         answered=answered,
         can_evaluate=not answered and evaluation_open(current_user, session),
