@@ -69,7 +69,7 @@ def assignments():
                     "Assigned to %(num)d learner, due on %(date)s.",
                     "Assigned to %(num)d learners, due on %(date)s.",
                     count,
-                    date=form.due_on.data.isoformat(),
+                    date=format_day(form.due_on.data),
                 ),
                 "success",
             )
@@ -126,7 +126,7 @@ def assignment_due_date(assignment_id: int):
             "Due date moved to %(date)s for %(num)d learner.",
             "Due date moved to %(date)s for %(num)d learners.",
             count,
-            date=form.due_on.data.isoformat(),
+            date=format_day(form.due_on.data),
         ),
         "success",
     )

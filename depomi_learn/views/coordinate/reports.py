@@ -103,7 +103,7 @@ def learner(user_id: int):
     learner = db.session.get(User, user_id)
     if learner is None or not can_view_learner(current_user, learner):
         abort(404)  # never confirm that someone exists in another region
-    record = learner_record(learner)
+    record = learner_record(learner, current_language())
     return render_template(
         "coordinate/learner.html",
         learner=learner,
@@ -111,6 +111,7 @@ def learner(user_id: int):
         done=record.done,
         attempts=record.attempts,
         certificates=record.certificates,
+        module_titles=record.module_titles,
         titles=course_titles(current_language()),
         now=utcnow(),
     )
