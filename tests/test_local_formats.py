@@ -98,8 +98,8 @@ def test_certificate_pdf_writes_hours_with_a_decimal_comma(app):
     update_certificate(app, code, hours_attended=12.5)
     with app.test_request_context():
         html = render_certificate_html(certificate_row(app, code), "https://example.ma/v")
-    assert html.count("12,5") == 2  # the French side and the Arabic side
-    assert "12.5" not in html
+    assert "suivies : 12,5<" in html
+    assert "المتابعة: 12,5<" in html
 
 
 def test_session_pages_write_days_out_not_in_iso(app, client, auth):
@@ -119,11 +119,11 @@ def test_session_pages_write_days_out_not_in_iso(app, client, auth):
             region_id=db.session.get(User, trainer).region_id,
             days=[(start, start + timedelta(hours=3, minutes=30))],
             place="Agadir",
+            trainer_ids=[trainer],
         )
-        training = create_session(db.session.get(User, trainer), plan)
+        training = create_session(None, plan)
         db.session.commit()
         session_id = training.id
-    _speak(client, "fr")
     html = client.get(f"/sessions/{session_id}").get_data(as_text=True)
     assert "12 janvier 2027" in html
     assert "09:00" in html
@@ -157,7 +157,6 @@ def test_coordinator_learner_page_shows_module_titles_and_local_scores(app, clie
         )
         db.session.commit()
     auth.as_role(Role.COORDINATOR, language="fr")
-    _speak(client, "fr")
     html = client.get(f"/coordinate/learners/{learner}").get_data(as_text=True)
     assert "intro [fr]" in html
     assert ">intro<" not in html
@@ -171,9 +170,8 @@ def test_xlsx_days_are_date_cells_and_scores_keep_their_decimals(app):
         (Column("completed_at", "Completed on", "date"), Column("score", "Score", "score")),
         [{"completed_at": DECEMBER_AFTERNOON, "score": 62.54}],
     )
-    with app.app_context():
-        handle = write_xlsx([table])
-    sheet = openpyxl.load_workbook(io.BytesIO(handle.read())).active
+    with app.app_context(), write_xlsx([table]) as handle:
+        sheet = openpyxl.load_workbook(io.BytesIO(handle.read())).active
     day, score = sheet.cell(2, 1), sheet.cell(2, 2)
     assert day.is_date and day.value == datetime(2026, 12, 5)
     assert day.number_format == "dd/mm/yyyy"
@@ -185,6 +183,5 @@ def test_now_is_never_written_in_iso_on_my_certificates(app, client, auth):
     user_id = auth.as_role(Role.LEARNER, language="fr")
     code = complete_course(app, user_id)
     update_certificate(app, code, issued_at=utcnow().replace(month=12, day=5))
-    _speak(client, "fr")
-    html = client.get("/certificates").get_data(as_text=True)
+    html = client.get("/certificates/").get_data(as_text=True)
     assert "décembre" in html

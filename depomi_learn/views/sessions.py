@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from ..extensions import db
@@ -301,9 +302,15 @@ def group(session_id: int):
     notify(outcome["waiting"], session, "waiting")
     flash(
         _(
-            "%(registered)d registered, %(waiting)d on the waiting list.",
-            registered=len(outcome["registered"]),
-            waiting=len(outcome["waiting"]),
+            "%(registered)s, %(waiting)s.",
+            registered=ngettext(
+                "%(num)d registered", "%(num)d registered", len(outcome["registered"])
+            ),
+            waiting=ngettext(
+                "%(num)d on the waiting list",
+                "%(num)d on the waiting list",
+                len(outcome["waiting"]),
+            ),
         ),
         "success",
     )

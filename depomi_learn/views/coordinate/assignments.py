@@ -7,7 +7,7 @@ from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
 from ...extensions import db
-from ...i18n import current_language
+from ...i18n import current_language, format_day
 from ...learning.assignments import (
     AssignmentError,
     AssignmentTarget,
