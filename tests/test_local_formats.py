@@ -173,9 +173,11 @@ def test_xlsx_days_are_date_cells_and_scores_keep_their_decimals(app):
     with app.app_context(), write_xlsx([table]) as handle:
         sheet = openpyxl.load_workbook(io.BytesIO(handle.read())).active
     day, score = sheet.cell(2, 1), sheet.cell(2, 2)
-    assert day.is_date and day.value == datetime(2026, 12, 5)
+    assert day.is_date
+    assert day.value == datetime(2026, 12, 5)
     assert day.number_format == "dd/mm/yyyy"
-    assert score.value == pytest.approx(62.5) and score.number_format == "0.0"
+    assert score.value == pytest.approx(62.5)
+    assert score.number_format == "0.0"
 
 
 def test_now_is_never_written_in_iso_on_my_certificates(app, client, auth):
