@@ -78,10 +78,11 @@ def format_day(value: date | datetime, width: str = "long", language: str | None
     return format_date(value, width, locale=format_locale(language))
 
 
-def format_month(month: str, language: str | None = None) -> str:
-    """Return a "YYYY-MM" month written out ("mai 2026", "ماي 2026")."""
+def format_month(month: str, language: str | None = None, *, short: bool = False) -> str:
+    """Return a "YYYY-MM" month written out ("mai 2026", "ماي 2026"; short: "déc. 2026")."""
     year, number = (int(part) for part in month.split("-"))
-    return format_date(date(year, number, 1), "LLLL y", locale=format_locale(language))
+    pattern = "LLL y" if short else "LLLL y"
+    return format_date(date(year, number, 1), pattern, locale=format_locale(language))
 
 
 def format_moment(moment: datetime, width: str = "long", language: str | None = None) -> str:

@@ -130,6 +130,31 @@ def test_session_pages_write_days_out_not_in_iso(app, client, auth):
     assert "2027-01-12" not in html
 
 
+def test_session_emails_write_days_out_in_the_reader_language(app):
+    from datetime import timedelta
+
+    from depomi_learn.models import User
+    from depomi_learn.sessions.notices import message_for
+    from depomi_learn.sessions.scheduling import SessionPlan, create_session
+
+    make_course(app)
+    reader = make_user(app, email="fatima@example.ma", language="ar")
+    with app.test_request_context():
+        start = datetime(2026, 12, 15, 8, 0, tzinfo=UTC)
+        plan = SessionPlan(
+            course_id="demo-course",
+            title="Atelier",
+            region_id=db.session.get(User, reader).region_id,
+            days=[(start, start + timedelta(hours=3, minutes=30))],
+            place="Agadir",
+        )
+        training = create_session(None, plan)
+        db.session.flush()
+        _subject, body = message_for(db.session.get(User, reader), training, "registered")
+        db.session.rollback()
+    assert "15 دجنبر 2026، 09:00-12:30" in body
+
+
 def test_coordinator_learner_page_shows_module_titles_and_local_scores(app, client, auth):
     make_course(app, quiz_modules=("intro",))
     learner = make_user(app, email="fatima@example.ma")
@@ -187,3 +212,23 @@ def test_now_is_never_written_in_iso_on_my_certificates(app, client, auth):
     update_certificate(app, code, issued_at=utcnow().replace(month=12, day=5))
     html = client.get("/certificates/").get_data(as_text=True)
     assert "décembre" in html
+
+
+def test_dashboard_charts_write_months_out_and_rates_with_a_decimal_comma(app):
+    from depomi_learn.reports.charts import dashboard_charts
+    from depomi_learn.reports.tables import MEASURE_COLUMNS
+
+    summary = {column.key: 0 for column in MEASURE_COLUMNS}
+    tables = {
+        "summary": Table("summary", MEASURE_COLUMNS, [summary]),
+        "timeline": Table("timeline", (), [{"month": "2026-12", "completed": 3}]),
+        "region": Table(
+            "region", (), [{"label": "Souss-Massa", "programme": True, "completion_rate": 62.5}]
+        ),
+    }
+    with app.test_request_context():
+        session["language"] = "ar"
+        charts = dashboard_charts(tables, rtl=True)
+    assert "دجنبر 2026" in charts["timeline"]
+    assert "2026-12" not in charts["timeline"]
+    assert "62,5%" in charts["region"]
