@@ -101,8 +101,10 @@ def format_clock(moment: datetime, language: str | None = None) -> str:
 
 def format_number(value: float, decimals: int | None = None, language: str | None = None) -> str:
     """Return a number with the language's decimal sign: `decimals` fixed, else up to three."""
-    fraction = ".###" if decimals is None else "." + "0" * decimals if decimals else ""
-    pattern = "#,##0" + fraction
+    if decimals is None:
+        pattern = "#,##0.###"
+    else:
+        pattern = "#,##0." + "0" * decimals if decimals else "#,##0"
     return format_decimal(value, pattern, locale=format_locale(language))
 
 
