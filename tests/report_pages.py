@@ -28,6 +28,7 @@ class _TableParser(HTMLParser):
     def __init__(self, table_id: str) -> None:
         super().__init__()
         self.table_id, self.depth, self.rows, self.cell = table_id, 0, [], None
+        self.in_time = False
 
     def handle_starttag(self, tag: str, attrs: list) -> None:
         if tag == "table" and dict(attrs).get("id") == self.table_id:
@@ -36,8 +37,15 @@ class _TableParser(HTMLParser):
             self.rows.append([])
         elif self.depth and tag in ("td", "th"):
             self.cell = []
+        elif self.cell is not None and tag in ("time", "data"):
+            # Days and decimals are written for people in their language; the machine-readable
+            # attribute is what the exports hold.
+            self.cell.append(dict(attrs)["datetime" if tag == "time" else "value"])
+            self.in_time = True
 
     def handle_endtag(self, tag: str) -> None:
+        if tag in ("time", "data"):
+            self.in_time = False
         if self.depth and tag in ("td", "th") and self.cell is not None:
             self.rows[-1].append(" ".join("".join(self.cell).split()))
             self.cell = None
@@ -45,7 +53,7 @@ class _TableParser(HTMLParser):
             self.depth = 0
 
     def handle_data(self, data: str) -> None:
-        if self.cell is not None:
+        if self.cell is not None and not self.in_time:
             self.cell.append(data)
 
 

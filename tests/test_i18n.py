@@ -16,24 +16,31 @@ ROOT = Path(__file__).resolve().parent.parent
 PLACEHOLDER = re.compile(r"%\(\w+\)[sd]")
 
 
-def _source_messages() -> set[str]:
+def _source_messages() -> set[tuple[str, str | None]]:
     """Every interface string in the code and templates, extracted as pybabel does."""
     method_map = [
         ("depomi_learn/**.py", "python"),
         ("config.py", "python"),
         ("templates/**.html", "jinja2"),
     ]
-    keywords = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_gettext": None}
+    keywords = {
+        "_": None,
+        "gettext": None,
+        "ngettext": (1, 2),
+        "_l": None,
+        "lazy_gettext": None,
+        "pgettext": ((1, "c"), 2),
+    }
     found = set()
-    for _file, _line, message, _comments, _context in extract_from_dir(
+    for _file, _line, message, _comments, context in extract_from_dir(
         str(ROOT), method_map, keywords=keywords
     ):
-        found.add(message[0] if isinstance(message, tuple) else message)
+        found.add((message[0] if isinstance(message, tuple) else message, context))
     return found
 
 
 @pytest.fixture(scope="module")
-def source_messages() -> set[str]:
+def source_messages() -> set[tuple[str, str | None]]:
     return _source_messages()
 
 
@@ -43,8 +50,8 @@ def test_every_interface_string_is_translated(source_messages, language):
     with path.open("rb") as handle:
         catalog = read_po(handle)
     missing, fuzzy, broken = [], [], []
-    for msgid in sorted(source_messages):
-        message = catalog.get(msgid)
+    for msgid, context in sorted(source_messages, key=lambda m: (m[0], m[1] or "")):
+        message = catalog.get(msgid, context)
         strings = (
             []
             if message is None

@@ -2,6 +2,8 @@
 the page, in CSV and in XLSX, kept to the coordinator's region, and satisfaction that no
 subtraction can recover below five evaluations."""
 
+from datetime import datetime
+
 import pytest
 import sqlalchemy as sa
 
@@ -78,6 +80,8 @@ def _same_cell(shown: str, cell: object) -> bool:
         return shown == ""
     if isinstance(cell, int | float):
         return shown != "" and abs(float(shown) - cell) < 0.0051
+    if isinstance(cell, datetime):  # a date cell in the workbook
+        return shown == cell.date().isoformat()
     return shown == str(cell)
 
 

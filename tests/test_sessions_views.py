@@ -52,7 +52,8 @@ def test_trainer_plans_a_two_day_session_with_the_form(app, client, trainer):
     session_id = int(response.headers["Location"].rsplit("/", 1)[1])
     page = client.get(f"/sessions/{session_id}").get_data(as_text=True)
     assert "Atelier d&#39;Agadir" in page
-    assert f"{day1}</strong> 09:00–12:30" in page
+    written = f"{future_day(10):%B} {future_day(10).day}, {future_day(10).year}"  # en, written out
+    assert f"{written}</strong> 09:00–12:30" in page
     with app.app_context():
         session = db.session.get(TrainingSession, session_id)
         assert session.modules == ["intro"]

@@ -18,6 +18,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 UNUSABLE_PREFIX = "!"  # no argon2 hash starts with "!", so nothing can verify against it
 TRAILING_DIGITS_AND_SYMBOLS = re.compile(r"[\d\W_]+$")
@@ -81,7 +82,9 @@ def password_problem(password: str) -> str | None:
     """Return why `password` is refused, or None when it is acceptable."""
     minimum = current_app.config["PASSWORD_MIN_LENGTH"]
     if len(password) < minimum:
-        return _("must be at least %(count)d characters", count=minimum)
+        return ngettext(
+            "must be at least %(num)d character", "must be at least %(num)d characters", minimum
+        )
     if password.strip() != password:
         return _("must not start or end with spaces")
     if is_common(password):

@@ -11,7 +11,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import current_app, url_for
-from flask_babel import force_locale
+from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
 
 from ..database import rows_changed
@@ -78,13 +78,17 @@ def reset_message(user: User, link: str) -> tuple[str, str]:
     """Return the subject and body of the email that carries `link`, in the user's language."""
     with force_locale(user.preferred_language):
         subject = _("DEPOMI Learn: set your password")
-        body = _(
+        body = ngettext(
             "Hello %(name)s,\n\n"
             "Open this link to choose your DEPOMI Learn password. It works once, for "
-            "%(hours)d hours:\n\n%(link)s\n\n"
+            "%(num)d hour:\n\n%(link)s\n\n"
             "If you did not expect this message, ignore it and tell your coordinator.",
+            "Hello %(name)s,\n\n"
+            "Open this link to choose your DEPOMI Learn password. It works once, for "
+            "%(num)d hours:\n\n%(link)s\n\n"
+            "If you did not expect this message, ignore it and tell your coordinator.",
+            current_app.config["RESET_LINK_HOURS"],
             name=user.name_latin,
-            hours=current_app.config["RESET_LINK_HOURS"],
             link=link,
         )
     return subject, body

@@ -12,6 +12,7 @@ import zipfile
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from . import AuthoringError
 from .folder import Files, is_hidden, path_problem
@@ -53,7 +54,11 @@ def read_zip(data: bytes, limits: ZipLimits | None = None) -> Files:
         raise AuthoringError(_("This is not a zip file.")) from error
     if len(entries) > limits.max_entries:
         raise AuthoringError(
-            _("The zip file has more than %(count)d entries.", count=limits.max_entries)
+            ngettext(
+                "The zip file has more than %(num)d entry.",
+                "The zip file has more than %(num)d entries.",
+                limits.max_entries,
+            )
         )
     files: Files = {}
     total = 0

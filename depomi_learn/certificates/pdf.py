@@ -11,18 +11,16 @@ from __future__ import annotations
 import hashlib
 from datetime import datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import segno
-from babel.dates import format_date
 from flask import render_template
 from markupsafe import Markup
 
+from ..i18n import format_day
 from ..models import Certificate
 
 STATIC_DIR = Path(__file__).resolve().parents[2] / "static"
 FONTS_DIR = STATIC_DIR / "fonts"
-TIMEZONE = ZoneInfo("Africa/Casablanca")
 PROGRAMME = {
     "fr": "Programme DEPOMI : déploiement des politiques migratoires au niveau régional",
     "ar": "برنامج ديبومي: تنزيل السياسات الهجروية على المستوى الجهوي",
@@ -53,14 +51,10 @@ PRINTED = {
         "hours": "عدد ساعات التكوين الحضوري المتابعة:",
     },
 }
-# Babel locales for dates: Moroccan Arabic month names with Western digits, as printed in Morocco.
-DATE_LOCALES = {"fr": "fr_MA", "ar": "ar_MA"}
 
 
 def _date(value: datetime | None, language: str) -> str:
-    if value is None:
-        return ""
-    return format_date(value.astimezone(TIMEZONE).date(), "long", locale=DATE_LOCALES[language])
+    return format_day(value, "long", language) if value is not None else ""
 
 
 def qr_svg(url: str) -> Markup:

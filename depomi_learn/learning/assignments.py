@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy.dialects import postgresql, sqlite
 
 from ..audit import record
@@ -134,7 +135,12 @@ def _check_place(creator: User, target: AssignmentTarget) -> None:
 
 def _check_learners(creator: User, learner_ids: tuple[int, ...]) -> None:
     if len(learner_ids) > MAX_CHOSEN:
-        raise AssignmentError("learners", _("choose at most %(num)d learners", num=MAX_CHOSEN))
+        raise AssignmentError(
+            "learners",
+            ngettext(
+                "choose at most %(num)d learner", "choose at most %(num)d learners", MAX_CHOSEN
+            ),
+        )
     visible = learners_visible_to(creator).where(
         User.id.in_(learner_ids), User.role == Role.LEARNER
     )

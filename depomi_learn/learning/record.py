@@ -7,7 +7,17 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
-from ..models import Certificate, Course, Enrolment, ModuleProgress, QuizAttempt, User
+from ..models import (
+    Certificate,
+    Course,
+    CourseVersion,
+    Enrolment,
+    Module,
+    ModuleProgress,
+    ModuleText,
+    QuizAttempt,
+    User,
+)
 
 RECENT_ATTEMPTS = 200
 
@@ -18,10 +28,11 @@ class LearnerRecord:
     done: dict[str, int]  # course id -> modules completed
     attempts: Sequence[QuizAttempt]  # submitted, newest first
     certificates: Sequence[Certificate]  # newest first
+    module_titles: dict[tuple[int, str], str]  # (version id, module key) -> title
 
 
-def learner_record(learner: User) -> LearnerRecord:
-    """Load `learner`'s record (the caller checked that it may be seen)."""
+def learner_record(learner: User, language: str) -> LearnerRecord:
+    """Load `learner`'s record (the caller checked that it may be seen), titles in `language`."""
     enrolments = db.session.scalars(
         sa.select(Enrolment)
         .where(Enrolment.user_id == learner.id)
@@ -46,4 +57,25 @@ def learner_record(learner: User) -> LearnerRecord:
         .where(Certificate.user_id == learner.id)
         .order_by(Certificate.issued_at.desc())
     ).all()
-    return LearnerRecord(enrolments, done, attempts, certificates)
+    titles = module_titles({attempt.version_id for attempt in attempts}, language)
+    return LearnerRecord(enrolments, done, attempts, certificates, titles)
+
+
+def module_titles(version_ids: set[int], language: str) -> dict[tuple[int, str], str]:
+    """Return the title of every module of these versions: in `language`, else the default."""
+    if not version_ids:
+        return {}
+    rows = db.session.execute(
+        sa.select(Module.version_id, Module.key, ModuleText.language, ModuleText.title)
+        .join(ModuleText, ModuleText.module_id == Module.id)
+        .join(CourseVersion, CourseVersion.id == Module.version_id)
+        .where(
+            Module.version_id.in_(version_ids),
+            ModuleText.language.in_([language, CourseVersion.default_language]),
+        )
+    ).all()
+    titles: dict[tuple[int, str], str] = {}
+    for version_id, key, text_language, title in rows:
+        if text_language == language or (version_id, key) not in titles:
+            titles[(version_id, key)] = title
+    return titles

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from flask_babel import gettext
 from markupsafe import Markup, escape
 
+from ..i18n import format_month, format_number
+
 WIDTH = 560
 LABEL_WIDTH = 200
 ROW_HEIGHT = 28
@@ -122,7 +124,10 @@ def dashboard_charts(tables: dict, *, rtl: bool) -> dict[str, Markup]:
         for column in tables["summary"].columns
         if column.key in ("learners", "enrolled", "started", "completed", "certified")
     ]
-    months = [Bar(r["month"], r["completed"], str(r["completed"])) for r in tables["timeline"].rows]
+    months = [
+        Bar(format_month(r["month"], short=True), r["completed"], str(r["completed"]))
+        for r in tables["timeline"].rows
+    ]
     charts = {
         "funnel": bar_chart(
             "chart-funnel", gettext("From account to certificate"), funnel, rtl=rtl
@@ -136,7 +141,9 @@ def dashboard_charts(tables: dict, *, rtl: bool) -> dict[str, Markup]:
             Bar(
                 ("★ " if r["programme"] else "") + r["label"],
                 r["completion_rate"] or 0,
-                "—" if r["completion_rate"] is None else f"{r['completion_rate']:.1f} %",
+                "—"
+                if r["completion_rate"] is None
+                else gettext("%(percent)s%%", percent=format_number(r["completion_rate"], 1)),
             )
             for r in tables["region"].rows
         ]

@@ -2,7 +2,8 @@
 
 Cells a spreadsheet could take for a formula (starting with = + - @, a tab or a carriage
 return) are neutralised: prefixed with an apostrophe in CSV, stored as quote-prefixed text in
-XLSX. Numbers stay numbers. In CSV the same is done after every separator inside a field
+XLSX. Numbers stay numbers, and days are date cells that the spreadsheet shows in its own
+language. In CSV the same is done after every separator inside a field
 (',' or the ';' of French Excel), and a field holding a separator, a quote or a line break is
 quoted, so that no part of it becomes a live cell of its own.
 """
@@ -11,14 +12,18 @@ import io
 import re
 import tempfile
 from collections.abc import Iterator
+from datetime import datetime
 from typing import IO
 
 import xlsxwriter
 
+from ..i18n import local_moment
 from .tables import Table, cell_text, table_title
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 NUMBER_KINDS = frozenset({"count", "rate", "score", "ratio"})
+# Excel number formats: the decimals the page shows; the decimal sign is the reader's own.
+CELL_FORMATS = {"rate": "0.0", "score": "0.0", "ratio": "0.00", "date": "dd/mm/yyyy"}
 CSV_FLUSH_BYTES = 64 * 1024
 CSV_QUOTE_NEEDED = re.compile(r'[,;"\t\r\n]')
 # French Excel splits on ';' even inside quotes it does not see at a cell's start.
@@ -93,7 +98,8 @@ def write_xlsx(tables: list[Table], *, rtl: bool = False) -> IO[bytes]:
         },
     )
     header = workbook.add_format({"bold": True})
-    quoted = workbook.add_format({"quote_prefix": True})
+    formats = {kind: workbook.add_format({"num_format": f}) for kind, f in CELL_FORMATS.items()}
+    formats["quoted"] = workbook.add_format({"quote_prefix": True})
     used: set[str] = set()
     for table in tables:
         sheet = workbook.add_worksheet(_sheet_name(table_title(table.name), used))
@@ -103,18 +109,22 @@ def write_xlsx(tables: list[Table], *, rtl: bool = False) -> IO[bytes]:
             sheet.write_string(0, col, str(column.label), header)
         for number, row in enumerate(table.rows, start=1):
             for col, column in enumerate(table.columns):
-                _write_cell(sheet, number, col, row.get(column.key), column.kind, quoted)
+                _write_cell(sheet, number, col, row.get(column.key), column.kind, formats)
     workbook.close()
     handle.seek(0)
     return handle
 
 
-def _write_cell(sheet, row: int, col: int, value: object, kind: str, quoted) -> None:
+def _write_cell(sheet, row: int, col: int, value: object, kind: str, formats: dict) -> None:
     if value is None or value == "":
         return
     if _is_number(value, kind):
         number = float(cell_text(value, kind))
-        sheet.write_number(row, col, int(number) if kind == "count" else number)
+        sheet.write_number(row, col, int(number) if kind == "count" else number, formats.get(kind))
+        return
+    if kind == "date" and isinstance(value, datetime):
+        sheet.write_datetime(row, col, local_moment(value).date(), formats["date"])
         return
     text = cell_text(value, kind)
-    sheet.write_string(row, col, text, quoted if text.startswith(FORMULA_STARTS) else None)
+    quoted = text.startswith(FORMULA_STARTS)
+    sheet.write_string(row, col, text, formats["quoted"] if quoted else None)

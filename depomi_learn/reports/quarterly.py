@@ -13,6 +13,7 @@ from typing import IO
 import xlsxwriter
 from flask_babel import gettext
 
+from ..i18n import format_day
 from ..models import User
 from .exports import FORMULA_STARTS
 from .indicators import BREAKDOWN_LABELS, INDICATORS, Indicator
@@ -31,8 +32,12 @@ class QuarterlyReport:
 
     @property
     def period(self) -> str:
-        start = self.start.isoformat() if self.start else gettext("start of the programme")
-        end = self.end.isoformat() if self.end else gettext("today")
+        start = (
+            format_day(self.start, "long", self.language)
+            if self.start
+            else gettext("start of the programme")
+        )
+        end = format_day(self.end, "long", self.language) if self.end else gettext("today")
         return gettext("%(start)s to %(end)s", start=start, end=end)
 
 

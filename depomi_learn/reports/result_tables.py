@@ -4,6 +4,7 @@ share, built from the one list `results.results` returns.
 
 from flask_babel import lazy_gettext as _l
 
+from ..i18n import format_number
 from .indicators import BREAKDOWN_LABELS
 from .results import IndicatorResult
 from .tables import Column, Table
@@ -12,6 +13,13 @@ from .tables import Column, Table
 def value_text(value: object) -> str:
     """Return a published value as text, as CSV writes it: a rounded number, "<5" or ""."""
     return "" if value is None else str(value)
+
+
+def value_display(value: object, language: str | None = None) -> str:
+    """Return a published value as a page or PDF shows it: the language's decimal sign."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return format_number(value, None, language)
+    return value_text(value)
 
 
 def published_cells(result: IndicatorResult) -> list:

@@ -13,7 +13,7 @@ from markupsafe import Markup
 from .charts import Bar, bar_chart
 from .indicators import BREAKDOWN_LABELS, INDICATORS
 from .quarterly import QuarterlyReport
-from .result_tables import value_text
+from .result_tables import value_display
 from .results import IndicatorResult
 
 FONTS_DIR = Path(__file__).resolve().parent.parent.parent / "static" / "fonts"
@@ -33,9 +33,13 @@ def _local_fonts_fetcher():
     return LocalFontsFetcher(allowed_protocols=("file",))
 
 
-def _bars(result: IndicatorResult) -> list[Bar]:
+def _bars(result: IndicatorResult, language: str) -> list[Bar]:
     return [
-        Bar(cell.labels[0], 0 if cell.hidden else float(cell.value or 0), value_text(cell.shown))
+        Bar(
+            cell.labels[0],
+            0 if cell.hidden else float(cell.value or 0),
+            value_display(cell.shown, language),
+        )
         for cell in result.cells
     ]
 
@@ -47,7 +51,7 @@ def summary_charts(report: QuarterlyReport) -> dict[str, Markup]:
         by: bar_chart(
             f"chart-{by}",
             gettext("People trained by %(breakdown)s", breakdown=str(BREAKDOWN_LABELS[by])),
-            _bars(found[CHARTED]),
+            _bars(found[CHARTED], report.language),
             rtl=rtl,
         )
         for by, found in report.breakdowns.items()
@@ -61,7 +65,7 @@ def render_summary_html(report: QuarterlyReport) -> str:
         indicators=INDICATORS,
         charts=summary_charts(report),
         labels=BREAKDOWN_LABELS,
-        value_text=value_text,
+        value_display=value_display,
         fonts_url=FONTS_DIR.as_uri(),
     )
 

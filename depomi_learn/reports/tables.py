@@ -1,5 +1,6 @@
 """Reports as tables: named columns and rows, the one shape the page, exports and API share."""
 
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -13,6 +14,7 @@ from flask_sqlalchemy.pagination import Pagination
 
 from ..database import paginate_rows
 from ..extensions import db
+from ..i18n import format_day, format_month, format_number
 from ..models import User
 from .drilldown import Sort, drilldown
 from .filters import ReportFilters
@@ -21,6 +23,7 @@ from .queries import DIMENSIONS, course_breakdown, course_titles, measures, time
 TABLE_NAMES = ("summary", *DIMENSIONS, "timeline", "learners")
 STREAM_BATCH = 1000
 NUMBERS = (int, float, Decimal)  # what the database returns for counts, rates and scores
+MONTH = re.compile(r"\d{4}-\d{2}")
 
 
 @dataclass(frozen=True)
@@ -97,7 +100,10 @@ def local_date(value: datetime) -> str:
 
 
 def cell_text(value: object, kind: str) -> str:
-    """Return a cell as text: the same on the page, in the CSV and in XLSX text cells."""
+    """Return a cell as data text, the same in every language: the CSV and XLSX text cells.
+
+    Points for decimals and ISO days, so that a CSV reads back the same everywhere; pages and
+    PDFs show `cell_display` instead."""
     if value is None or value == "":
         return ""
     if kind == "value":  # a published result: a rounded number or "<5"
@@ -113,6 +119,24 @@ def cell_text(value: object, kind: str) -> str:
     if kind == "flag":
         return gettext("Yes") if value else ""
     return str(value)
+
+
+def cell_display(value: object, kind: str, language: str | None = None) -> str:
+    """Return a cell as a page or PDF shows it: the language's decimal sign, days written out."""
+    if value is None or value == "":
+        return ""
+    number = isinstance(value, NUMBERS) and not isinstance(value, bool)
+    if kind in ("rate", "score") and number:
+        return format_number(float(value), 1, language)
+    if kind == "ratio" and number:
+        return format_number(float(value), 2, language)
+    if kind == "value" and number:
+        return format_number(value, None, language)
+    if kind == "date" and isinstance(value, datetime):
+        return format_day(value, "long", language)
+    if kind == "month" and isinstance(value, str) and MONTH.fullmatch(value):
+        return format_month(value, language)
+    return cell_text(value, kind)
 
 
 def cell_json(value: object, kind: str) -> object:

@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy.dialects import postgresql, sqlite
 
 from ..audit import record
@@ -109,7 +110,9 @@ def _check_mark(mark: Mark, allowed: set[int]) -> None:
     if mark.status not in STATUSES:
         raise SessionError("status", _("choose present, absent or excused"))
     if len(mark.note) > NOTE_MAX or "\x00" in mark.note:
-        raise SessionError("note", _("at most %(num)d characters", num=NOTE_MAX))
+        raise SessionError(
+            "note", ngettext("at most %(num)d character", "at most %(num)d characters", NOTE_MAX)
+        )
 
 
 def _update_completions(session: TrainingSession, user_ids: list[int]) -> None:

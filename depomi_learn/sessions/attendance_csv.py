@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from ..extensions import db
 from ..models import TrainingSession, User
@@ -91,7 +92,9 @@ def _read_row(row: dict, line: int, days: dict, emails: dict, seen: set, outcome
     if status not in STATUSES:
         problems.append(("status", _("choose present, absent or excused")))
     if len(note) > NOTE_MAX:
-        problems.append(("note", _("at most %(num)d characters", num=NOTE_MAX)))
+        problems.append(
+            ("note", ngettext("at most %(num)d character", "at most %(num)d characters", NOTE_MAX))
+        )
     if not problems and (days[day_text], emails[email]) in seen:
         problems.append(("email", _("this person already has a line for this day")))
     for name, message in problems:

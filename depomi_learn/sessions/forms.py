@@ -12,6 +12,7 @@ from datetime import date, time
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from ..extensions import db
 from ..models import Province, Region, Role, TrainingSession, User
@@ -58,7 +59,10 @@ def parse_days(form: Mapping[str, str]) -> list:
 def _trainer_ids(text: str) -> list[int]:
     emails = [e.strip().lower() for e in text.replace(";", ",").split(",") if e.strip()]
     if len(emails) > MAX_TRAINER_EMAILS:
-        raise SessionError("trainers", _("at most %(num)d addresses", num=MAX_TRAINER_EMAILS))
+        raise SessionError(
+            "trainers",
+            ngettext("at most %(num)d address", "at most %(num)d addresses", MAX_TRAINER_EMAILS),
+        )
     if not emails:
         return []
     rows = dict(

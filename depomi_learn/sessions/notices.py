@@ -18,13 +18,14 @@ from sqlalchemy.exc import IntegrityError
 
 from ..accounts.mail import MailError, mail_configured, send_mail
 from ..extensions import db
+from ..i18n import format_clock, format_moment
 from ..models import SessionDay, SessionNotice, SessionRegistration, TrainingSession, User, utcnow
 from .scheduling import ZONE, local
 
 
 def _when(session: TrainingSession) -> str:
     return "\n".join(
-        f"- {local(day.starts_at):%Y-%m-%d %H:%M}-{local(day.ends_at):%H:%M}"
+        f"- {format_moment(day.starts_at)}-{format_clock(day.ends_at)}"
         for day in sorted(session.days, key=lambda d: d.starts_at)
     )
 

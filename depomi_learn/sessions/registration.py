@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from ..audit import record
 from ..extensions import db
@@ -147,7 +148,10 @@ def group_learner_ids(actor: User, session: TrainingSession, criteria: GroupCrit
     """Return the active learners of the session's region matching `criteria`, in actor's scope."""
     if criteria.emails:
         if len(criteria.emails) > MAX_GROUP_EMAILS:
-            raise SessionError("emails", _("at most %(num)d addresses", num=MAX_GROUP_EMAILS))
+            raise SessionError(
+                "emails",
+                ngettext("at most %(num)d address", "at most %(num)d addresses", MAX_GROUP_EMAILS),
+            )
         wanted = {email.strip().lower() for email in criteria.emails if email.strip()}
         rows = db.session.execute(
             learners_visible_to(actor)

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy.orm import selectinload
 
 from ..audit import record
@@ -130,13 +131,18 @@ def _check_texts(plan: SessionPlan) -> None:
     for name, limit in TEXT_LIMITS.items():
         value = getattr(plan, name)
         if "\x00" in value or len(value) > limit:
-            raise SessionError(name, _("at most %(num)d characters", num=limit))
+            raise SessionError(
+                name, ngettext("at most %(num)d character", "at most %(num)d characters", limit)
+            )
         setattr(plan, name, value.strip())
 
 
 def _check_days(days: list[tuple[datetime, datetime]]) -> None:
     if not days or len(days) > MAX_DAYS:
-        raise SessionError("day", _("give between 1 and %(num)d days", num=MAX_DAYS))
+        raise SessionError(
+            "day",
+            ngettext("give between 1 and %(num)d day", "give between 1 and %(num)d days", MAX_DAYS),
+        )
     for start, end in days:
         if end <= start:
             raise SessionError("day", _("a day must end after it starts"))

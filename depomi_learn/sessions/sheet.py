@@ -10,9 +10,9 @@ from __future__ import annotations
 from flask import render_template
 
 from ..certificates.pdf import FONTS_DIR, _local_fonts_fetcher
+from ..i18n import format_clock, format_day
 from ..models import TrainingSession
 from .registration import roster
-from .scheduling import local
 
 PRINTED = {
     "title": {"fr": "Feuille de présence", "ar": "ورقة الحضور"},
@@ -35,8 +35,8 @@ def sheet_html(session: TrainingSession) -> str:
         people=people,
         days=[
             (
-                f"{local(d.starts_at):%d/%m/%Y}",
-                f"{local(d.starts_at):%H:%M}-{local(d.ends_at):%H:%M}",
+                format_day(d.starts_at, "short", "fr"),
+                f"{format_clock(d.starts_at, 'fr')}-{format_clock(d.ends_at, 'fr')}",
             )
             for d in days
         ],

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from ..certificates.pdf import qr_svg
@@ -70,7 +71,12 @@ def take(session_id: int, day_id: int):
             return redirect(url_for("attendance.take", session_id=session.id, day_id=day.id))
         db.session.commit()
         render_issued_pdfs()  # attendance may complete a blended course: its PDF, after commit
-        flash(_("Attendance saved (%(num)d changes).", num=changed), "success")
+        flash(
+            ngettext(
+                "Attendance saved (%(num)d change).", "Attendance saved (%(num)d changes).", changed
+            ),
+            "success",
+        )
         return redirect(url_for("attendance.take", session_id=session.id, day_id=day.id))
     marks = marks_of(session)
     return render_template(

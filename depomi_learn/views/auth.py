@@ -17,6 +17,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required, login_user
 
 from .. import audit
@@ -152,10 +153,12 @@ def enter_code():
         db.session.commit()
         if method == "recovery_code":
             flash(
-                _(
-                    "You signed in with a recovery code; %(count)d left. Make new ones on "
+                ngettext(
+                    "You signed in with a recovery code; %(num)d left. Make new ones on "
                     "your two-factor page.",
-                    count=two_factor.recovery_codes_left(user),
+                    "You signed in with a recovery code; %(num)d left. Make new ones on "
+                    "your two-factor page.",
+                    two_factor.recovery_codes_left(user),
                 ),
                 "info",
             )

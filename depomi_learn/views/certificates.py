@@ -4,6 +4,7 @@ renew): admins everywhere, coordinators for the learners of their region."""
 import sqlalchemy as sa
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from ..certificates.credentials import SigningKeyError, build_credential, sign_credential
@@ -36,11 +37,16 @@ bp = Blueprint("certificates", __name__, url_prefix="/certificates")
 
 def _refusal(reason: str) -> str:
     messages = {
-        "reason_required": _(
-            "Give the reason for revoking, at least %(min)d characters: it is shown publicly.",
-            min=REASON_MIN,
+        "reason_required": ngettext(
+            "Give the reason for revoking, at least %(num)d character: it is shown publicly.",
+            "Give the reason for revoking, at least %(num)d characters: it is shown publicly.",
+            REASON_MIN,
         ),
-        "reason_too_long": _("Keep the reason under %(max)d characters.", max=REASON_MAX),
+        "reason_too_long": ngettext(
+            "Keep the reason under %(num)d character.",
+            "Keep the reason under %(num)d characters.",
+            REASON_MAX,
+        ),
         "already_revoked": _("This certificate was already revoked."),
         "not_expired": _("Only an expired certificate can be renewed."),
         "already_renewed": _("A newer certificate exists for this course."),

@@ -14,12 +14,12 @@ from ..permissions import is_national, role_required
 from ..reports.exports import csv_chunks, write_xlsx
 from ..reports.indicators import BREAKDOWN_LABELS, BY_ID, INDICATORS, PERSON_BREAKDOWNS
 from ..reports.quarterly import build_quarterly, quarterly_workbook, recent_quarters
-from ..reports.result_tables import flat_table, value_text
+from ..reports.result_tables import flat_table, value_display
 from ..reports.results import ResultsRequest, parse_request, results
 from ..reports.summary_pdf import render_summary_pdf
 
 bp = Blueprint("results", __name__, url_prefix="/results")
-bp.add_app_template_filter(value_text, "result_value")
+bp.add_app_template_filter(value_display, "result_value")
 REPORT_LANGUAGES = ("fr", "ar")  # the languages the programme reports in
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

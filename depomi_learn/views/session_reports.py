@@ -14,7 +14,7 @@ from ..i18n import current_language, direction
 from ..models import Province, Region, Role
 from ..permissions import can_manage_session, is_national, role_required
 from ..reports.exports import csv_chunks, write_xlsx
-from ..reports.tables import Table, cell_text
+from ..reports.tables import Table, cell_display
 from ..sessions.report_groups import GROUPS, NO_PROVINCE, group_table
 from ..sessions.reports import learner_table, session_table
 from ..sessions.scheduling import get_session
@@ -90,7 +90,7 @@ def index():
         "sessions/report.html",
         table=table,
         view=view,
-        cell_text=cell_text,
+        cell_display=cell_display,
         no_province=NO_PROVINCE,
         national=is_national(current_user),
         language=current_language(),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from ..extensions import db
@@ -21,7 +22,7 @@ from ..permissions import (
     sessions_manageable_by,
     sessions_visible_to,
 )
-from ..reports.tables import cell_text
+from ..reports.tables import cell_display
 from ..sessions.calendar import google_calendar_link, session_ics
 from ..sessions.evaluation import (
     evaluation_open,
@@ -50,18 +51,11 @@ from ..sessions.scheduling import (
     close_session,
     create_session,
     get_session,
-    local,
     upcoming,
     update_session,
 )
 
 bp = Blueprint("sessions", __name__, url_prefix="/sessions")
-
-
-@bp.app_template_filter("casablanca")
-def casablanca(moment, pattern: str = "%Y-%m-%d %H:%M") -> str:
-    """Show a UTC time in Casablanca time."""
-    return local(moment).strftime(pattern)
 
 
 def session_or_404(session_id: int, *, manage: bool = False) -> TrainingSession:
@@ -120,7 +114,7 @@ def detail(session_id: int):
         institutions=_institutions() if managing and current_user.role != Role.TRAINER else [],
         summary=session_summary(session) if managing else None,
         measures=MEASURES,
-        cell_text=cell_text,
+        cell_display=cell_display,
         results=evaluation_results(session) if managing else None,
         answered=answered,
         can_evaluate=not answered and evaluation_open(current_user, session),
@@ -308,9 +302,15 @@ def group(session_id: int):
     notify(outcome["waiting"], session, "waiting")
     flash(
         _(
-            "%(registered)d registered, %(waiting)d on the waiting list.",
-            registered=len(outcome["registered"]),
-            waiting=len(outcome["waiting"]),
+            "%(registered)s, %(waiting)s.",
+            registered=ngettext(
+                "%(num)d registered", "%(num)d registered", len(outcome["registered"])
+            ),
+            waiting=ngettext(
+                "%(num)d on the waiting list",
+                "%(num)d on the waiting list",
+                len(outcome["waiting"]),
+            ),
         ),
         "success",
     )

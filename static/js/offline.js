@@ -20,8 +20,10 @@
     return text.replace(/\{(\w+)\}/g, function (_, key) { return values[key]; });
   }
   function kb(bytes) { return say(T.kilobytes, { size: Math.max(1, Math.round(bytes / 1024)) }); }
+  // Morocco's own locales, as the server writes dates: دجنبر, not ديسمبر.
+  var DATE_LOCALE = { ar: "ar-MA", fr: "fr-MA" }[document.documentElement.lang] || document.documentElement.lang;
   function day(date) {
-    return new Intl.DateTimeFormat(document.documentElement.lang, { day: "numeric", month: "long" }).format(date);
+    return new Intl.DateTimeFormat(DATE_LOCALE, { day: "numeric", month: "long" }).format(date);
   }
   function offline() { return Boolean(copyDate) || !navigator.onLine; }
   function el(tag, attributes, text) {

@@ -15,6 +15,7 @@ from sqlalchemy.orm import selectinload
 
 from ...audit import record
 from ...extensions import db
+from ...i18n import format_number
 from ...models import (
     Module,
     PracticalWork,
@@ -72,7 +73,7 @@ def decide(reviewer: User, submission: Submission, decision: Decision, *, ip: st
         raise SubmissionRefused(
             _(
                 "%(percent)s%% is below the pass mark of %(mark)d%%: ask for a resubmission.",
-                percent=f"{percent:g}",
+                percent=format_number(percent),
                 mark=work.settings["pass_mark"],
             )
         )

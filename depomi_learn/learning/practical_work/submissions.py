@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -133,9 +134,10 @@ def _checked_text(text: str, settings: dict) -> str:
         raise SubmissionRefused(_("This assignment takes files only."))
     if len(text) > MAX_TEXT:
         raise SubmissionRefused(
-            _(
-                "The answer is longer than %(count)d characters: attach it as a file.",
-                count=MAX_TEXT,
+            ngettext(
+                "The answer is longer than %(num)d character: attach it as a file.",
+                "The answer is longer than %(num)d characters: attach it as a file.",
+                MAX_TEXT,
             )
         )
     if "\x00" in text:
@@ -148,7 +150,13 @@ def _checked_files(uploads: list[Upload], settings: dict) -> list:
     if uploads and "files" not in settings["accept"]:
         raise SubmissionRefused(_("This assignment takes a written answer only."))
     if len(uploads) > settings["max_files"]:
-        raise SubmissionRefused(_("Attach at most %(count)d files.", count=settings["max_files"]))
+        raise SubmissionRefused(
+            ngettext(
+                "Attach at most %(num)d file.",
+                "Attach at most %(num)d files.",
+                settings["max_files"],
+            )
+        )
     max_bytes = settings["max_size_mb"] * 1024 * 1024
     return [
         check_file(u.filename, u.data, allowed=settings["file_types"], max_bytes=max_bytes)

@@ -7,7 +7,7 @@ from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
 from ...extensions import db
-from ...i18n import current_language
+from ...i18n import current_language, format_day
 from ...learning.assignments import (
     AssignmentError,
     AssignmentTarget,
@@ -69,7 +69,7 @@ def assignments():
                     "Assigned to %(num)d learner, due on %(date)s.",
                     "Assigned to %(num)d learners, due on %(date)s.",
                     count,
-                    date=form.due_on.data.isoformat(),
+                    date=format_day(form.due_on.data),
                 ),
                 "success",
             )
@@ -126,7 +126,7 @@ def assignment_due_date(assignment_id: int):
             "Due date moved to %(date)s for %(num)d learner.",
             "Due date moved to %(date)s for %(num)d learners.",
             count,
-            date=form.due_on.data.isoformat(),
+            date=format_day(form.due_on.data),
         ),
         "success",
     )

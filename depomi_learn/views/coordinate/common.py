@@ -2,7 +2,8 @@
 
 from flask import Blueprint
 
-from ...reports.tables import cell_text
+from ...reports.tables import cell_display, cell_text
 
 bp = Blueprint("coordinate", __name__, url_prefix="/coordinate")
-bp.add_app_template_filter(cell_text, "report_cell")
+bp.add_app_template_filter(cell_display, "report_cell")
+bp.add_app_template_filter(cell_text, "report_value")  # data text, e.g. a date input's value

@@ -22,7 +22,7 @@ from ...reports.requests import dimensions_for, learner_list, parse_metric_and_s
 from ...reports.tables import (
     TABLE_NAMES,
     breakdown_table,
-    cell_text,
+    cell_display,
     dashboard_tables,
     report_table,
 )
@@ -65,7 +65,7 @@ def dashboard():
         "coordinate/dashboard.html",
         sessions=sessions,
         sessions_by="region" if national else "province",
-        cell_text=cell_text,
+        cell_display=cell_display,
         no_province=NO_PROVINCE,
         largest=largest,
         filters=filters,
@@ -122,7 +122,7 @@ def learner(user_id: int):
     learner = db.session.get(User, user_id)
     if learner is None or not can_view_learner(current_user, learner):
         abort(404)  # never confirm that someone exists in another region
-    record = learner_record(learner)
+    record = learner_record(learner, current_language())
     return render_template(
         "coordinate/learner.html",
         learner=learner,
@@ -130,6 +130,7 @@ def learner(user_id: int):
         done=record.done,
         attempts=record.attempts,
         certificates=record.certificates,
+        module_titles=record.module_titles,
         titles=course_titles(current_language()),
         now=utcnow(),
     )
