@@ -143,9 +143,9 @@ def _read_body(
             continue
         if question.id in seen:
             message = f"question id '{question.id}' is also used at line {seen[question.id]}"
-            findings.add("E205", module.path, question.line, message)
+            findings.add("E205", module.path, question.id_line, message)
             continue
-        seen[question.id] = question.line
+        seen[question.id] = question.id_line
         module.questions.append(question)
     module.body_lines = prose
     module.body = "\n".join(text for _, text in prose)

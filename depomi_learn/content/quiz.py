@@ -135,7 +135,12 @@ def _parse_mapping(data: MarkedDict, fence_line: int, scope: Scope) -> ParsedQue
     if not (question_id and prompt and points and answer):
         return None
     answer_key, key_lines = answer
-    key_lines = {"type": data.line_of("type"), "points": data.line_of("points"), **key_lines}
+    key_lines = {
+        "id": data.line_of("id"),
+        "type": data.line_of("type"),
+        "points": data.line_of("points"),
+        **key_lines,
+    }
     return ParsedQuestion(
         question_id, question_type, fence_line, points, answer_key, text, key_lines
     )

@@ -54,7 +54,12 @@ class ParsedQuestion:
     points: float
     answer_key: dict  # language-independent: see quiz.answer_key_of
     text: QuestionText
-    key_lines: dict[str, int] = field(default_factory=dict)  # answer-key field -> line
+    key_lines: dict[str, int] = field(default_factory=dict)  # id, type, answer-key field -> line
+
+    @property
+    def id_line(self) -> int:
+        """Return the line of `id:`, where a duplicate id is reported."""
+        return self.key_lines.get("id") or self.line
 
 
 @dataclass

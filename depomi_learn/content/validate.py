@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import re
 from pathlib import Path
 
 from .assets import load_assets, visible_files
@@ -17,6 +18,9 @@ from .prerequisites import check_prerequisites
 from .source import CourseModule, CourseSource, ModuleSource
 from .survey import check_course_survey
 from .translations import check_module_translations
+
+# An `id:` line of a front matter, read without YAML when the YAML itself is broken.
+DECLARED_ID = re.compile(r"^id:[ \t]*[\"']?([A-Za-z0-9_-]+)", re.MULTILINE)
 
 
 def load_course(
@@ -35,8 +39,8 @@ def load_course(
     course.files = set(course.file_data)
     course.content_hash = hash_files(course.file_data)
     course.assets = load_assets(folder, display, findings)
-    by_language = _load_language_folders(course, findings)
-    _assemble(course, by_language, findings)
+    by_language, unreadable = _load_language_folders(course, findings)
+    _assemble(course, by_language, unreadable, findings)
     for module in course.modules:
         check_module_translations(module, findings)
     _check_question_ids(course, findings)
@@ -139,8 +143,10 @@ def hash_files(files: dict[str, bytes]) -> str:
 
 def _load_language_folders(
     course: CourseSource, findings: Findings
-) -> dict[str, list[ModuleSource]]:
+) -> tuple[dict[str, list[ModuleSource]], dict[str, set[str | None]]]:
+    """Return the modules read in each language, and the ids declared by unreadable files."""
     by_language: dict[str, list[ModuleSource]] = {}
+    unreadable: dict[str, set[str | None]] = {}
     for folder in sorted(course.folder.iterdir()):
         if not folder.is_dir() or folder.name.startswith(".") or folder.name == "assets":
             continue
@@ -148,11 +154,14 @@ def _load_language_folders(
             message = f"folder '{folder.name}' is not in languages and is ignored"
             findings.add("W003", f"{course.display}/{folder.name}", None, message)
             continue
-        by_language[folder.name] = _load_modules(course, folder, findings)
-    return by_language
+        unreadable[folder.name] = set()
+        by_language[folder.name] = _load_modules(course, folder, findings, unreadable[folder.name])
+    return by_language, unreadable
 
 
-def _load_modules(course: CourseSource, folder: Path, findings: Findings) -> list[ModuleSource]:
+def _load_modules(
+    course: CourseSource, folder: Path, findings: Findings, unreadable: set[str | None]
+) -> list[ModuleSource]:
     modules = []
     for file in sorted(folder.iterdir()):
         relpath = f"{folder.name}/{file.name}"
@@ -162,16 +171,28 @@ def _load_modules(course: CourseSource, folder: Path, findings: Findings) -> lis
         if not file.is_file() or file.suffix != ".md":
             findings.add("W106", shown, None, f"'{file.name}' is not a .md file and is ignored")
             continue
+        data = file.read_bytes()
         module = parse_module(
-            file.read_bytes(), path=shown, relpath=relpath, language=folder.name, findings=findings
+            data, path=shown, relpath=relpath, language=folder.name, findings=findings
         )
         if module is not None:
             modules.append(module)
+        else:
+            unreadable.add(_declared_id(data))
     return modules
 
 
+def _declared_id(data: bytes) -> str | None:
+    """Return the id a file whose front matter cannot be read seems to declare, if any."""
+    match = DECLARED_ID.search(data.decode("utf-8", "replace"))
+    return match.group(1) if match else None
+
+
 def _assemble(
-    course: CourseSource, by_language: dict[str, list[ModuleSource]], findings: Findings
+    course: CourseSource,
+    by_language: dict[str, list[ModuleSource]],
+    unreadable: dict[str, set[str | None]],
+    findings: Findings,
 ) -> None:
     files: dict[str, dict[str, ModuleSource]] = {}
     for language, sources in by_language.items():
@@ -179,13 +200,15 @@ def _assemble(
     defaults = files.get(course.default_language, {})
     for position, (module_id, line) in enumerate(course.module_lines.items()):
         if module_id not in defaults:
+            if {module_id, None} & unreadable.get(course.default_language, set()):
+                continue  # the unreadable file has its own finding; "no file" would mislead
             message = f"module '{module_id}' has no file in {course.default_language}/"
             findings.add("E014", f"{course.display}/course.yaml", line, message)
             continue
         texts = {lang: files[lang][module_id] for lang in files if module_id in files[lang]}
         course.modules.append(CourseModule(module_id, position, course.default_language, texts))
         for language in course.languages:
-            if language not in texts:
+            if language not in texts and not {module_id, None} & unreadable.get(language, set()):
                 message = (
                     f"module '{module_id}' has no {language} file; "
                     f"{course.default_language} is shown"
@@ -245,7 +268,7 @@ def _check_question_ids(course: CourseSource, findings: Findings) -> None:
                 first = seen.setdefault(question.id, source)
                 if first is not source:
                     message = f"question id '{question.id}' is also used in {first.relpath}"
-                    findings.add("E205", source.path, question.line, message)
+                    findings.add("E205", source.path, question.id_line, message)
     _check_assignment_ids(course, findings)
 
 

@@ -112,6 +112,12 @@ def load_marked(text: str, first_line: int = 1) -> Any:
 
 def _problem(error: yaml.MarkedYAMLError, first_line: int) -> YamlProblem:
     mark = error.problem_mark or error.context_mark
+    unclosed = "end of stream" in (error.problem or "")
+    if unclosed and error.context_mark and "quoted scalar" in (error.context or ""):
+        # The scanner fails where the text ends; the author needs the line where the quote opens.
+        return YamlProblem(
+            error.context_mark.line + first_line, "a quote opened here is never closed"
+        )
     line = mark.line + first_line if mark else first_line
     problem = error.problem or error.context or "invalid YAML"
     if "'\\t'" in problem:
