@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 from flask import current_app
 from flask.cli import AppGroup
+from flask_babel import force_locale
 
 from ..audit import record
 from ..content.assets import visible_files
@@ -37,16 +38,38 @@ def _root_and_display(directory: Path | None) -> tuple[Path, str]:
     return root, shown
 
 
+def environment_language(environ: dict[str, str] | None = None) -> str:
+    """Return the language of LC_ALL, LC_MESSAGES or LANG (the first set), if spoken, else en."""
+    environ = os.environ if environ is None else environ
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        if environ.get(name):
+            primary = environ[name].split(".")[0].split("_")[0].split("-")[0].lower()
+            return primary if primary in FINDING_LANGUAGES else "en"
+    return "en"
+
+
+FINDING_LANGUAGES = ("fr", "ar", "en")
+
+
 @courses_cli.command("validate")
 @click.argument("directory", required=False, type=DIRECTORY)
 @click.option(
     "--format", "output", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
-def validate_command(directory: Path | None, output: str) -> None:
+@click.option(
+    "--lang",
+    "language",
+    type=click.Choice(FINDING_LANGUAGES),
+    default=None,
+    help="Language of the messages; by default that of LC_ALL, LC_MESSAGES or LANG, else en.",
+)
+def validate_command(directory: Path | None, output: str, language: str | None) -> None:
     """Check a course folder or a folder of courses; exit 1 when there are errors."""
     root, shown = _root_and_display(directory)
     _, findings = load_tree(root, display=shown)
-    click.echo(findings_to_json(findings) if output == "json" else format_findings_text(findings))
+    with force_locale(language or environment_language()):
+        report = findings_to_json(findings) if output == "json" else format_findings_text(findings)
+    click.echo(report)
     sys.exit(1 if has_errors(findings) else 0)
 
 

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from flask_babel import lazy_gettext as _l
+
 from .findings import Findings
 
 if TYPE_CHECKING:
@@ -205,7 +207,8 @@ def decode_text(data: bytes, path: str, code: str, findings: Findings) -> str | 
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
-        findings.add(code, path, line, f"the file is not UTF-8 (byte 0x{data[error.start]:02x})")
+        message = _l("the file is not UTF-8 (byte %(byte)s)", byte=f"0x{data[error.start]:02x}")
+        findings.add(code, path, line, message)
         return None
 
 

@@ -7,6 +7,8 @@ import hashlib
 import re
 from pathlib import Path
 
+from flask_babel import lazy_gettext as _l
+
 from .assets import load_assets, visible_files
 from .citations import check_cross_course_links
 from .completion_rules import check_completion
@@ -67,7 +69,7 @@ def load_tree(
             if folder.is_dir() and not folder.name.startswith((".", "_"))
         ]
     if not folders:
-        findings.add("W001", display, None, "no course folder found here")
+        findings.add("W001", display, None, _l("no course folder found here"))
     courses = []
     for folder, shown in folders:
         course, found = load_course(folder, display=shown)
@@ -151,7 +153,7 @@ def _load_language_folders(
         if not folder.is_dir() or folder.name.startswith(".") or folder.name == "assets":
             continue
         if folder.name not in course.languages:
-            message = f"folder '{folder.name}' is not in languages and is ignored"
+            message = _l("folder '%(name)s' is not in languages and is ignored", name=folder.name)
             findings.add("W003", f"{course.display}/{folder.name}", None, message)
             continue
         unreadable[folder.name] = set()
@@ -169,7 +171,8 @@ def _load_modules(
         if file.name.startswith("."):
             continue
         if not file.is_file() or file.suffix != ".md":
-            findings.add("W106", shown, None, f"'{file.name}' is not a .md file and is ignored")
+            message = _l("'%(name)s' is not a .md file and is ignored", name=file.name)
+            findings.add("W106", shown, None, message)
             continue
         data = file.read_bytes()
         module = parse_module(
@@ -202,16 +205,22 @@ def _assemble(
         if module_id not in defaults:
             if {module_id, None} & unreadable.get(course.default_language, set()):
                 continue  # the unreadable file has its own finding; "no file" would mislead
-            message = f"module '{module_id}' has no file in {course.default_language}/"
+            message = _l(
+                "module '%(id)s' has no file in %(language)s/",
+                id=module_id,
+                language=course.default_language,
+            )
             findings.add("E014", f"{course.display}/course.yaml", line, message)
             continue
         texts = {lang: files[lang][module_id] for lang in files if module_id in files[lang]}
         course.modules.append(CourseModule(module_id, position, course.default_language, texts))
         for language in course.languages:
             if language not in texts and not {module_id, None} & unreadable.get(language, set()):
-                message = (
-                    f"module '{module_id}' has no {language} file; "
-                    f"{course.default_language} is shown"
+                message = _l(
+                    "module '%(id)s' has no %(language)s file; %(default)s is shown",
+                    id=module_id,
+                    language=language,
+                    default=course.default_language,
                 )
                 findings.add("W301", f"{course.display}/{language}", None, message)
     for sources in by_language.values():
@@ -227,7 +236,11 @@ def _index_by_id(sources: list[ModuleSource], findings: Findings) -> dict[str, M
         if source.id is None:
             continue
         if source.id in index:
-            message = f"module id '{source.id}' is also declared by {index[source.id].relpath}"
+            message = _l(
+                "module id '%(id)s' is also declared by %(path)s",
+                id=source.id,
+                path=index[source.id].relpath,
+            )
             findings.add("E107", source.path, source.front_lines.get("id"), message)
             continue
         index[source.id] = source
@@ -241,10 +254,15 @@ def _report_unlisted(course: CourseSource, source: ModuleSource, findings: Findi
             (m.default for m in course.modules if m.default.filename == source.filename), None
         )
         if original is not None:
-            message = f"module id '{source.id}' differs from {original.relpath} ('{original.id}')"
+            message = _l(
+                "module id '%(id)s' differs from %(path)s ('%(original)s')",
+                id=source.id,
+                path=original.relpath,
+                original=original.id,
+            )
             findings.add("E301", source.path, line, message)
             return
-    message = f"module '{source.id}' is not listed in course.yaml 'modules'"
+    message = _l("module '%(id)s' is not listed in course.yaml 'modules'", id=source.id)
     findings.add("W101", source.path, line, message)
 
 
@@ -255,7 +273,11 @@ def _check_aliases(course: CourseSource, findings: Findings) -> None:
             owner = owners.setdefault(alias, module.id)
             if owner != module.id:
                 line = module.default.front_lines.get("aliases")
-                message = f"alias '{alias}' is already the id or an alias of module '{owner}'"
+                message = _l(
+                    "alias '%(alias)s' is already the id or an alias of module '%(owner)s'",
+                    alias=alias,
+                    owner=owner,
+                )
                 findings.add("E110", module.default.path, line, message)
 
 
@@ -267,7 +289,11 @@ def _check_question_ids(course: CourseSource, findings: Findings) -> None:
             for question in source.questions if source else []:
                 first = seen.setdefault(question.id, source)
                 if first is not source:
-                    message = f"question id '{question.id}' is also used in {first.relpath}"
+                    message = _l(
+                        "question id '%(id)s' is also used in %(path)s",
+                        id=question.id,
+                        path=first.relpath,
+                    )
                     findings.add("E205", source.path, question.id_line, message)
     _check_assignment_ids(course, findings)
 
@@ -280,5 +306,9 @@ def _check_assignment_ids(course: CourseSource, findings: Findings) -> None:
             continue
         first = seen.setdefault(assignment.id, module.default)
         if first is not module.default:
-            message = f"assignment id '{assignment.id}' is also used in {first.relpath}"
+            message = _l(
+                "assignment id '%(id)s' is also used in %(path)s",
+                id=assignment.id,
+                path=first.relpath,
+            )
             findings.add("E705", module.default.path, assignment.line, message)
