@@ -75,8 +75,11 @@ def format_findings_text(findings: Iterable[Finding]) -> str:
     errors = sum(1 for finding in findings if finding.is_error)
     warnings = len(findings) - errors
     lines.append(
-        f"{ngettext('%(num)d error', '%(num)d errors', errors)}, "
-        f"{ngettext('%(num)d warning', '%(num)d warnings', warnings)}"
+        _(
+            "%(errors)s, %(warnings)s",
+            errors=ngettext("%(num)d error", "%(num)d errors", errors),
+            warnings=ngettext("%(num)d warning", "%(num)d warnings", warnings),
+        )
     )
     return "\n".join(lines)
 

@@ -176,7 +176,9 @@ def _read_assignments(module: ModuleSource, blocks: list[QuizBlock], findings: F
             continue
         assignment = parse_assignment(block, module.path, findings)
         if assignment is not None and module.assignment is not None:
-            message = f"a module holds one assignment; '{module.assignment.id}' is already here"
+            message = _l(
+                "a module holds one assignment; '%(id)s' is already here", id=module.assignment.id
+            )
             findings.add("E705", module.path, block.line, message)
         elif assignment is not None:
             module.assignment = assignment
@@ -188,7 +190,7 @@ def _read_surveys(module: ModuleSource, blocks: list[QuizBlock], findings: Findi
         if item is None:
             continue
         if any(other.id == item.id for other in module.survey_items):
-            message = f"survey question '{item.id}' is already in this file"
+            message = _l("survey question '%(id)s' is already in this file", id=item.id)
             findings.add("E233", module.path, item.line, message)
             continue
         module.survey_items.append(item)
@@ -200,17 +202,19 @@ def _check_quiz_presence(
     settings = module.quiz_settings
     if "quiz" in matter and not blocks and not (settings or {}).get("pool"):
         line = matter.line_of("quiz")
-        findings.add("W104", module.path, line, "'quiz:' is set but there are no questions")
+        findings.add("W104", module.path, line, _l("'quiz:' is set but there are no questions"))
     if blocks and "quiz" not in matter:
         findings.add(
             "W105",
             module.path,
             module.front_matter_line,
-            "the module has questions but no 'quiz:' settings; pass_mark 70 applies",
+            _l("the module has questions but no 'quiz:' settings; pass_mark 70 applies"),
         )
     draw = (settings or {}).get("draw")
     if draw and blocks and draw > len(blocks):
-        message = f"draw {draw} is more than the {len(blocks)} questions"
+        message = _l(
+            "draw %(draw)s is more than the %(count)s questions", draw=draw, count=len(blocks)
+        )
         findings.add("E109", module.path, matter["quiz"].line_of("draw"), message)
     if not blocks and not module.body.strip() and not module.assignment_ids:
-        findings.add("W103", module.path, module.front_matter_line, "the module has no text")
+        findings.add("W103", module.path, module.front_matter_line, _l("the module has no text"))
