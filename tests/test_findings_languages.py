@@ -1,6 +1,7 @@
 """Validator findings speak the interface language: every message and hint, editor and CLI."""
 
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,8 @@ from depomi_learn.authoring.commands import environment_language
 from depomi_learn.content import validate_tree
 from depomi_learn.content.codes import CODES
 from tests.test_content_validate import CASES, copy_course
+from tests.test_practical_format import CASES as ASSIGNMENT_CASES
+from tests.test_practical_format import COURSE as PRACTICAL_COURSE
 
 ARABIC = re.compile(r"[\u0600-\u06ff]")
 
@@ -28,12 +31,9 @@ def test_every_code_title_and_hint_is_translated(ctx: Flask, code: str) -> None:
         assert _in("fr", text) != _in("en", text) or "{" in str(text), (code, str(text))
 
 
-@pytest.mark.parametrize(("mutate", "code", "file", "line", "also"), CASES)
-def test_no_english_message_remains_in_arabic(
-    ctx: Flask, tmp_path: Path, mutate, code, file, line, also
-) -> None:
-    mutate(copy_course(tmp_path))
-    findings = validate_tree(tmp_path / "courses", display="courses")
+def assert_translated(findings) -> None:
+    """Each message and hint differs from the English source in Arabic (in Arabic script) and
+    in French: a text that escaped translation would read the same in every language."""
     assert findings
     for finding in findings:
         for text in (finding.message, finding.hint):
@@ -41,6 +41,28 @@ def test_no_english_message_remains_in_arabic(
             assert arabic != english, (finding.code, english)
             assert ARABIC.search(arabic), (finding.code, english)
             assert _in("fr", text) != english, (finding.code, english)
+
+
+@pytest.mark.parametrize(("mutate", "code", "file", "line", "also"), CASES)
+def test_no_english_message_remains_in_arabic(
+    ctx: Flask, tmp_path: Path, mutate, code, file, line, also
+) -> None:
+    mutate(copy_course(tmp_path))
+    assert_translated(validate_tree(tmp_path / "courses", display="courses"))
+
+
+@pytest.mark.parametrize(("mutate", "code", "file", "line", "also"), ASSIGNMENT_CASES)
+def test_no_english_message_remains_in_arabic_for_assignments(
+    ctx: Flask, tmp_path: Path, mutate, code, file, line, also
+) -> None:
+    folder = tmp_path / "courses" / "practical-course"
+    shutil.copytree(PRACTICAL_COURSE, folder)
+    mutate(folder)
+    assert_translated(validate_tree(tmp_path / "courses", display="courses"))
+
+
+def test_an_empty_folder_is_reported_in_arabic(ctx: Flask, tmp_path: Path) -> None:
+    assert_translated(validate_tree(tmp_path, display="courses"))
 
 
 def _broken_courses(tmp_path: Path) -> Path:
