@@ -196,7 +196,7 @@ def _numeric(scope: Scope, data: MarkedDict, question_type: str, text: QuestionT
     answer = _number(scope, data, "answer")
     tolerance = _number(scope, data, "tolerance") if "tolerance" in data else 0
     if tolerance is not None and tolerance < 0:
-        message = _l("tolerance %(value)s is negative", value=f"{tolerance:g}")
+        message = _l("tolerance %(value)s is negative", value=format(tolerance, "g"))
         scope.add("E219", data.line_of("tolerance"), message)
         return None
     if answer is None or tolerance is None:
@@ -219,8 +219,8 @@ def _numeric_range(scope: Scope, data: MarkedDict):
     if low > high:
         message = _l(
             "range minimum %(low)s is greater than maximum %(high)s",
-            low=f"{low:g}",
-            high=f"{high:g}",
+            low=format(low, "g"),
+            high=format(high, "g"),
         )
         scope.add("E218", line, message)
         return None

@@ -231,7 +231,7 @@ def check_assignment_translation(default: object, translation: object, findings:
         message = _l(
             "assignment '%(id)s' (%(place)s) is missing here",
             id=original.id,
-            place=f"{default.relpath}:{original.line}",
+            place=_place(default.relpath, original.line),
         )
         findings.add("E714", translation.path, None, message)
     elif original is None and translated and translated.id not in default.assignment_ids:
@@ -243,6 +243,10 @@ def check_assignment_translation(default: object, translation: object, findings:
         message = _l(
             "assignment '%(id)s': id, settings or rubric points differ from %(place)s",
             id=translated.id,
-            place=f"{default.relpath}:{original.line}",
+            place=_place(default.relpath, original.line),
         )
         findings.add("E715", translation.path, translated.line, message)
+
+
+def _place(path: str, line: int) -> str:
+    return f"{path}:{line}"

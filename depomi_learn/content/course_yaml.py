@@ -213,7 +213,7 @@ def _translations(
         elif not isinstance(text, str) or not text.strip():
             shown = describe(text, raw_of(value, language))
             message = _l(
-                "'%(key)s' must be text, not %(value)s", key=f"{key}.{language}", value=shown
+                "'%(key)s' must be text, not %(value)s", key=".".join((key, language)), value=shown
             )
             scope.add("E008", value.line_of(language), message)
         else:

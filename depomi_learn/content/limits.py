@@ -153,7 +153,9 @@ def time_limit(seconds: float = RENDER_SECONDS) -> Iterator[None]:
 
     def watch(frame, event, arg):
         if time.monotonic() > deadline:
-            message = _l("rendering took more than %(seconds)s seconds", seconds=f"{seconds:g}")
+            message = _l(
+                "rendering took more than %(seconds)s seconds", seconds=format(seconds, "g")
+            )
             raise MarkdownRefused(Problem("E113", None, message))
 
     sys.settrace(watch)

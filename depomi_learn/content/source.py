@@ -207,7 +207,9 @@ def decode_text(data: bytes, path: str, code: str, findings: Findings) -> str | 
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
-        message = _l("the file is not UTF-8 (byte %(byte)s)", byte=f"0x{data[error.start]:02x}")
+        message = _l(
+            "the file is not UTF-8 (byte %(byte)s)", byte=format(data[error.start], "#04x")
+        )
         findings.add(code, path, line, message)
         return None
 

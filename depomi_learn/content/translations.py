@@ -69,7 +69,7 @@ def _check_questions(default: ModuleSource, translation: ModuleSource, findings:
             message = _l(
                 "quiz '%(id)s' (%(place)s) is missing here",
                 id=question.id,
-                place=f"{default.relpath}:{question.line}",
+                place=":".join((default.relpath, str(question.line))),
             )
             findings.add("E303", translation.path, None, message)
         elif question.id in translated:
