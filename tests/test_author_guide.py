@@ -57,6 +57,8 @@ def test_the_arabic_guide_is_right_to_left_and_in_arabic(client, trainer):
     assert '<html lang="ar" dir="rtl">' in html
     assert '<article class="module-text guide" lang="ar" dir="rtl">' in html
     assert '<h2 id="module-file">ملف الوحدة</h2>' in html
+    assert "<h1>صيغة الدورات</h1>" in html
+    assert '<code dir="ltr">course.yaml</code>' in html
     assert '<pre dir="ltr">' in html  # YAML examples stay left to right
     assert "<script" not in html.split("<article", 1)[1].split("</article>", 1)[0]
 

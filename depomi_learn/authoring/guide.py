@@ -20,6 +20,7 @@ GUIDE_LANGUAGES = ("fr", "ar", "en")
 ANCHOR_LINE = re.compile(r"^<!-- anchor: ([a-z0-9-]+) -->$")
 HEADING = re.compile(r"^#{1,6}\s+(.*?)\s*#*\s*$")
 FENCE = re.compile(r"^(`{3,}|~{3,})")
+LEADING_H1 = re.compile(r"^\s*<h1[^>]*>.*?</h1>", re.DOTALL)
 
 # Each finding code's section; a code not listed here falls back to "validation".
 SECTION_OF_CODES: dict[str, str] = {
@@ -49,7 +50,8 @@ SECTION_OF_CODES: dict[str, str] = {
 @dataclass(frozen=True)
 class Guide:
     language: str
-    html: str  # sanitised by the platform's Markdown renderer
+    title: str  # the text of the leading "# " heading, shown as the page's h1
+    html: str  # the rest, sanitised by the platform's Markdown renderer
     sections: list[tuple[str, str]]  # (anchor, title) in document order
 
 
@@ -76,8 +78,11 @@ def load_guide(language: str) -> Guide:
         html = html.replace(f'id="{entry["id"]}"', f'id="{anchor}"', 1)
         sections.append((anchor, entry["title"]))
     # Code and YAML examples read left to right even inside the Arabic guide.
-    html = html.replace("<pre>", '<pre dir="ltr">')
-    return Guide(language, html, sections)
+    html = html.replace("<pre>", '<pre dir="ltr">').replace("<code>", '<code dir="ltr">')
+    title = rendered.toc[0]["title"] if rendered.toc and rendered.toc[0]["level"] == 1 else ""
+    if title:
+        html = LEADING_H1.sub("", html, count=1)
+    return Guide(language, title, html, sections)
 
 
 def _take_anchors(text: str) -> tuple[str, list[tuple[str, str]]]:
