@@ -1,13 +1,16 @@
 """The editor in a real browser: an uploaded image lands at the cursor, unsaved text survives an
-upload with or without JavaScript, and the line indicator follows the caret after an insertion."""
+upload with or without JavaScript, the line indicator follows the caret after an insertion, and
+the editor and the course-format guide meet WCAG AA in French and Arabic."""
 
 import io
 import re
 
+import pytest
 from PIL import Image
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import PASSWORD
+from tests.e2e.test_accessibility import AXE, LANGUAGE_BUTTON, Audit, new_page
 
 MODULE = """---
 id: images
@@ -125,3 +128,32 @@ def test_without_javascript_an_upload_keeps_the_unsaved_text(browser, live_serve
         expect(page.locator("#text")).to_have_value(re.compile("Une phrase pas encore enregistrée"))
     finally:
         context.close()
+
+
+@pytest.fixture(scope="module")
+def axe_script() -> str:
+    if not AXE.exists():
+        pytest.skip("axe-core is not installed: run `npm ci` (package.json)")
+    return AXE.read_text()
+
+
+@pytest.mark.parametrize("language", ["fr", "ar"])
+def test_the_guide_and_the_editor_meet_wcag_aa(browser, live_server, axe_script, language):
+    audit = Audit(axe_script, language)
+    page = new_page(browser)
+    try:
+        open_new_module(page, live_server, f"e2e-a11y-{language}")
+        page.get_by_role("button", name=LANGUAGE_BUTTON[language]).click()
+        expect(page.locator("html")).to_have_attribute("lang", language)
+        page.locator("#text").fill(MODULE.replace("title: Des images", 'title: "Des images'))
+        expect(page.locator("#preview .finding-error")).to_contain_text("E103")
+        audit.check(page, "author-editor")
+        page.goto(f"{live_server}/author/guide")
+        expect(page.locator("article.guide")).to_have_attribute(
+            "dir", "rtl" if language == "ar" else "ltr"
+        )
+        audit.check(page, "author-guide")
+    finally:
+        page.get_by_role("button", name=LANGUAGE_BUTTON["fr"]).click()  # the account is shared
+        page.context.close()
+    assert audit.blocking() == {}
