@@ -99,6 +99,8 @@ def test_cli_validate_defaults_to_the_environment_language(app: Flask, tmp_path:
         args=["courses", "validate", str(root)], env={**unset, "LANG": "fr_FR.UTF-8"}
     )
     assert "erreur E004" in french.output
+    imported = runner.invoke(args=["courses", "import", str(root)], env={**unset, "LANG": "ar"})
+    assert "خطأ E004" in imported.output
     english = runner.invoke(args=["courses", "validate", str(root)], env={**unset, "LANG": None})
     assert "error E004: course id 'SNIA' is not valid" in english.output
 

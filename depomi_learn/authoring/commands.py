@@ -73,6 +73,12 @@ def validate_command(directory: Path | None, output: str, language: str | None) 
     sys.exit(1 if has_errors(findings) else 0)
 
 
+def _findings_report(findings: list) -> str:
+    """Format findings in the language of the environment, as `validate` does by default."""
+    with force_locale(environment_language()):
+        return format_findings_text(findings)
+
+
 @courses_cli.command("import")
 @click.argument("directory", required=False, type=DIRECTORY)
 @click.option("--dry-run", is_flag=True, help="Validate and tell what would change; write nothing.")
@@ -86,11 +92,11 @@ def import_command(directory: Path | None, dry_run: bool, allow_removals: bool) 
     root, shown = _root_and_display(directory)
     courses, findings = load_tree(root, display=shown)
     if has_errors(findings):
-        click.echo(format_findings_text(findings), err=True)
+        click.echo(_findings_report(findings), err=True)
         click.echo("nothing was imported", err=True)
         sys.exit(1)
     if findings:
-        click.echo(format_findings_text(findings), err=True)
+        click.echo(_findings_report(findings), err=True)
     removals = [found for course in courses for found in removals_with_learner_work(course)]
     for removal in removals:
         click.echo(removal, err=True)
@@ -110,7 +116,7 @@ def import_command(directory: Path | None, dry_run: bool, allow_removals: bool) 
                 result = import_course(course)
             except ImportRefused as refused:
                 db.session.rollback()
-                click.echo(format_findings_text([refused.finding]), err=True)
+                click.echo(_findings_report([refused.finding]), err=True)
                 click.echo("nothing was imported", err=True)
                 sys.exit(1)
             action = f"created version {result.version_number}"
