@@ -122,3 +122,56 @@ def test_a_clean_image_passes_the_check_unchanged_in_size():
         40,
         20,
     )
+
+
+EDITED = "fr/02-evaluation.md"
+
+
+def test_the_editor_script_uploads_without_leaving_and_gets_the_markdown(app, client, draft):
+    before = draft_files(app)[EDITED]
+    response = post(
+        client,
+        f"/author/{COURSE}/editor-images",
+        {"image": (io.BytesIO(picture("PNG")), "Carte.png")},
+        content_type="multipart/form-data",
+        headers={"Accept": "application/json"},
+    )
+    assert response.status_code == 200
+    answer = response.get_json()
+    assert answer["name"] == "carte.png"
+    assert answer["markdown"] == "![Description of the image](../assets/carte.png)"
+    assert "assets/carte.png" in assets(app)
+    assert draft_files(app)[EDITED] == before  # the module text is the editor's, untouched
+    refused = post(
+        client,
+        f"/author/{COURSE}/editor-images",
+        {"image": (io.BytesIO(b"MZ not an image"), "x.png")},
+        content_type="multipart/form-data",
+    )
+    assert refused.status_code == 400
+    assert refused.get_json()["error"]
+
+
+def test_without_javascript_the_upload_brings_the_unsaved_text_back(app, client, draft):
+    saved = draft_files(app)[EDITED]
+    page = client.get(f"/author/{COURSE}/files/{EDITED}").get_data(as_text=True)
+    base_sha = page.split('name="base_sha" value="', 1)[1].split('"', 1)[0]
+    unsaved = saved.decode() + "\nUne phrase que personne n'a encore enregistrée.\n"
+    response = post(
+        client,
+        f"/author/{COURSE}/files/{EDITED}",
+        {
+            "text": unsaved,
+            "base_sha": base_sha,
+            "path": EDITED,
+            "action": "upload_image",
+            "image": (io.BytesIO(picture("PNG")), "schema.png"),
+        },
+        content_type="multipart/form-data",
+    )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Une phrase que personne n&#39;a encore enregistrée." in html  # back in the textarea
+    assert "assets/schema.png" in assets(app)
+    assert 'data-snippet="![Description of the image](../assets/schema.png)"' in html
+    assert draft_files(app)[EDITED] == saved  # not saved behind the author's back

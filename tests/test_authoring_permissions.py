@@ -50,6 +50,7 @@ DOORS = [
     ("POST", "/author/<course_id>/files/<path:path>", f"/files/{PATH}", {"text": "x"}),
     ("POST", "/author/<course_id>/preview", "/preview", {"path": PATH, "text": "x"}),
     ("POST", "/author/<course_id>/assets", "/assets", "image"),
+    ("POST", "/author/<course_id>/editor-images", "/editor-images", "image"),
     ("POST", "/author/<course_id>/assets/<path:name>/delete", "/assets/map.png/delete", {}),
     ("GET", "/author/<course_id>/draft-assets/<path:name>", "/draft-assets/map.png", None),
     ("POST", "/author/<course_id>/publish", "/publish", {"confirm_removals": "yes"}),

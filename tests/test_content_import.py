@@ -124,7 +124,8 @@ def test_tree_with_one_bad_course_imports_nothing(ctx: Flask, tmp_path: Path) ->
 
 
 def test_cli_validate_exit_codes_and_formats(app: Flask, tmp_path: Path) -> None:
-    runner = app.test_cli_runner()
+    # No locale in the environment: the messages are the English source.
+    runner = app.test_cli_runner(env={"LC_ALL": None, "LC_MESSAGES": None, "LANG": None})
     root = courses_folder(tmp_path)
     clean = runner.invoke(args=["courses", "validate", str(root)])
     assert clean.exit_code == 0

@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 from flask import current_app
 from flask.cli import AppGroup
+from flask_babel import force_locale
 
 from ..audit import record
 from ..content.assets import visible_files
@@ -37,17 +38,45 @@ def _root_and_display(directory: Path | None) -> tuple[Path, str]:
     return root, shown
 
 
+def environment_language(environ: dict[str, str] | None = None) -> str:
+    """Return the language of LC_ALL, LC_MESSAGES or LANG (the first set), if spoken, else en."""
+    environ = os.environ if environ is None else environ
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        if environ.get(name):
+            primary = environ[name].split(".")[0].split("_")[0].split("-")[0].lower()
+            return primary if primary in FINDING_LANGUAGES else "en"
+    return "en"
+
+
+FINDING_LANGUAGES = ("fr", "ar", "en")
+
+
 @courses_cli.command("validate")
 @click.argument("directory", required=False, type=DIRECTORY)
 @click.option(
     "--format", "output", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
-def validate_command(directory: Path | None, output: str) -> None:
+@click.option(
+    "--lang",
+    "language",
+    type=click.Choice(FINDING_LANGUAGES),
+    default=None,
+    help="Language of the messages; by default that of LC_ALL, LC_MESSAGES or LANG, else en.",
+)
+def validate_command(directory: Path | None, output: str, language: str | None) -> None:
     """Check a course folder or a folder of courses; exit 1 when there are errors."""
     root, shown = _root_and_display(directory)
     _, findings = load_tree(root, display=shown)
-    click.echo(findings_to_json(findings) if output == "json" else format_findings_text(findings))
+    with force_locale(language or environment_language()):
+        report = findings_to_json(findings) if output == "json" else format_findings_text(findings)
+    click.echo(report)
     sys.exit(1 if has_errors(findings) else 0)
+
+
+def _findings_report(findings: list) -> str:
+    """Format findings in the language of the environment, as `validate` does by default."""
+    with force_locale(environment_language()):
+        return format_findings_text(findings)
 
 
 @courses_cli.command("import")
@@ -63,11 +92,11 @@ def import_command(directory: Path | None, dry_run: bool, allow_removals: bool) 
     root, shown = _root_and_display(directory)
     courses, findings = load_tree(root, display=shown)
     if has_errors(findings):
-        click.echo(format_findings_text(findings), err=True)
+        click.echo(_findings_report(findings), err=True)
         click.echo("nothing was imported", err=True)
         sys.exit(1)
     if findings:
-        click.echo(format_findings_text(findings), err=True)
+        click.echo(_findings_report(findings), err=True)
     removals = [found for course in courses for found in removals_with_learner_work(course)]
     for removal in removals:
         click.echo(removal, err=True)
@@ -87,7 +116,7 @@ def import_command(directory: Path | None, dry_run: bool, allow_removals: bool) 
                 result = import_course(course)
             except ImportRefused as refused:
                 db.session.rollback()
-                click.echo(format_findings_text([refused.finding]), err=True)
+                click.echo(_findings_report([refused.finding]), err=True)
                 click.echo("nothing was imported", err=True)
                 sys.exit(1)
             action = f"created version {result.version_number}"

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from flask_babel import lazy_gettext as _l
+
 from .fields import (
     MISSING,
     Scope,
@@ -20,6 +22,7 @@ from .fields import (
     raw_of,
     trap_hint,
 )
+from .findings import Text
 from .source import OptionText, QuestionText
 from .yamlmarks import MarkedDict, MarkedList
 
@@ -48,8 +51,12 @@ def parse_answer(
 def _choice(scope: Scope, data: MarkedDict, question_type: str, text: QuestionText):
     options = data.get("options")
     if not isinstance(options, MarkedList) or not 2 <= len(options) <= 10:
-        found = "missing" if options is None else _count_of(options)
-        scope.add("E209", data.line_of("options"), f"needs 2 to 10 options, found {found}")
+        found = _l("missing") if options is None else _count_of(options)
+        scope.add(
+            "E209",
+            data.line_of("options"),
+            _l("needs 2 to 10 options, found %(found)s", found=found),
+        )
         return None
     correct: list[str] = []
     correct_lines: list[int] = []
@@ -74,24 +81,26 @@ def _choice(scope: Scope, data: MarkedDict, question_type: str, text: QuestionTe
         lines["scoring"] = data.line_of("scoring")
         if key["scoring"] not in SCORINGS:
             shown = describe(key["scoring"], raw_of(data, "scoring"))
-            scope.add("E213", data.line_of("scoring"), f"unknown scoring {shown}")
+            scope.add("E213", data.line_of("scoring"), _l("unknown scoring %(value)s", value=shown))
             ok = False
     return (key, lines) if ok else None
 
 
-def _count_of(options: object) -> str:
+def _count_of(options: object) -> Text:
     return str(len(options)) if isinstance(options, list) else describe(options)
 
 
 def _option(scope: Scope, options: MarkedList, index: int, seen: list[str]) -> OptionText | None:
     item = options[index]
     if not isinstance(item, MarkedDict):
-        scope.add("E209", options.line_of(index), f"option {index + 1} must have 'id' and 'text'")
+        message = _l("option %(number)s must have 'id' and 'text'", number=index + 1)
+        scope.add("E209", options.line_of(index), message)
         return None
     check_unknown_keys(scope, item, OPTION_KEYS)
-    option_id = get_id(scope, item, "id", "E210", "option id")
+    option_id = get_id(scope, item, "id", "E210", _l("option id"))
     if option_id in seen:
-        scope.add("E210", item.line_of("id"), f"option id '{option_id}' appears twice")
+        message = _l("option id '%(id)s' appears twice", id=option_id)
+        scope.add("E210", item.line_of("id"), message)
         option_id = None
     option_text = get_text(scope, item, "text", missing_code="E208")
     get_bool(scope, item, "correct", False, code="E221")
@@ -104,15 +113,20 @@ def _option(scope: Scope, options: MarkedList, index: int, seen: list[str]) -> O
 def _check_correct(scope: Scope, data: MarkedDict, question_type: str, correct: list) -> bool:
     line = data.line_of("options")
     if question_type == "single" and len(correct) != 1:
-        found = (
-            "no option is marked correct: true"
+        message = (
+            _l("single choice needs one correct option; no option is marked correct: true")
             if not correct
-            else f"{len(correct)} options are marked correct ({', '.join(correct)})"
+            else _l(
+                "single choice needs one correct option; "
+                "%(count)s options are marked correct (%(ids)s)",
+                count=len(correct),
+                ids=", ".join(correct),
+            )
         )
-        scope.add("E211", line, f"single choice needs one correct option; {found}")
+        scope.add("E211", line, message)
         return False
     if question_type == "multiple" and not correct:
-        scope.add("E212", line, "no option is marked correct: true")
+        scope.add("E212", line, _l("no option is marked correct: true"))
         return False
     return True
 
@@ -120,20 +134,24 @@ def _check_correct(scope: Scope, data: MarkedDict, question_type: str, correct: 
 def _true_false(scope: Scope, data: MarkedDict, question_type: str, text: QuestionText):
     answer = data.get("answer", MISSING)
     if not isinstance(answer, bool):
-        shown = "missing" if answer is MISSING else describe(answer, raw_of(data, "answer"))
-        scope.add("E214", data.line_of("answer"), f"answer must be true or false, not {shown}")
+        shown = _l("missing") if answer is MISSING else describe(answer, raw_of(data, "answer"))
+        message = _l("answer must be true or false, not %(value)s", value=shown)
+        scope.add("E214", data.line_of("answer"), message)
         return None
     feedback = data.get("feedback")
     if feedback is not None and not isinstance(feedback, MarkedDict):
-        scope.add("E208", data.line_of("feedback"), "feedback must be {true: ..., false: ...}")
+        message = _l("feedback must be {true: ..., false: ...}")
+        scope.add("E208", data.line_of("feedback"), message)
         return None
     for key, value in (feedback or {}).items():
         name = {True: "true", False: "false", "true": "true", "false": "false"}.get(key)
         if name is None:
-            scope.add(scope.unknown_code, feedback.line_of(key), f"unknown feedback key '{key}'")
+            message = _l("unknown feedback key '%(key)s'", key=key)
+            scope.add(scope.unknown_code, feedback.line_of(key), message)
         elif not isinstance(value, str):
             shown = describe(value, raw_of(feedback, key))
-            scope.add("E208", feedback.line_of(key), f"feedback must be text, not {shown}")
+            message = _l("feedback must be text, not %(value)s", value=shown)
+            scope.add("E208", feedback.line_of(key), message)
             return None
         else:
             text.feedback[name] = value
@@ -143,8 +161,9 @@ def _true_false(scope: Scope, data: MarkedDict, question_type: str, text: Questi
 def _short_text(scope: Scope, data: MarkedDict, question_type: str, text: QuestionText):
     accept = data.get("accept")
     if not isinstance(accept, MarkedList) or not accept:
-        shown = "missing" if accept is None else describe(accept, raw_of(data, "accept"))
-        scope.add("E215", data.line_of("accept"), f"accept must be a non-empty list, not {shown}")
+        shown = _l("missing") if accept is None else describe(accept, raw_of(data, "accept"))
+        message = _l("accept must be a non-empty list, not %(value)s", value=shown)
+        scope.add("E215", data.line_of("accept"), message)
         return None
     ok = True
     for index, item in enumerate(accept):
@@ -154,7 +173,7 @@ def _short_text(scope: Scope, data: MarkedDict, question_type: str, text: Questi
         elif isinstance(item, int | float) and not isinstance(item, bool) and raw:
             text.accept.append(raw)  # 1956 is meant as the text '1956'
         else:
-            message = f"accepted answer {describe(item, raw)} is not text"
+            message = _l("accepted answer %(value)s is not text", value=describe(item, raw))
             scope.add("E215", accept.line_of(index), message, trap_hint(item, raw))
             ok = False
     sensitive = get_bool(scope, data, "case_sensitive", False, code="E221")
@@ -165,15 +184,20 @@ def _short_text(scope: Scope, data: MarkedDict, question_type: str, text: Questi
 
 def _numeric(scope: Scope, data: MarkedDict, question_type: str, text: QuestionText):
     if ("answer" in data) == ("range" in data):
-        both = "both 'answer' and 'range'" if "answer" in data else "neither 'answer' nor 'range'"
-        scope.add("E217", data.line, f"numeric question has {both}")
+        message = (
+            _l("numeric question has both 'answer' and 'range'")
+            if "answer" in data
+            else _l("numeric question has neither 'answer' nor 'range'")
+        )
+        scope.add("E217", data.line, message)
         return None
     if "range" in data:
         return _numeric_range(scope, data)
     answer = _number(scope, data, "answer")
     tolerance = _number(scope, data, "tolerance") if "tolerance" in data else 0
     if tolerance is not None and tolerance < 0:
-        scope.add("E219", data.line_of("tolerance"), f"tolerance {tolerance:g} is negative")
+        message = _l("tolerance %(value)s is negative", value=format(tolerance, "g"))
+        scope.add("E219", data.line_of("tolerance"), message)
         return None
     if answer is None or tolerance is None:
         return None
@@ -185,13 +209,20 @@ def _numeric_range(scope: Scope, data: MarkedDict):
     bounds = data["range"]
     line = data.line_of("range")
     if not isinstance(bounds, MarkedList) or len(bounds) != 2:
-        scope.add("E218", line, f"range must be [min, max], not {describe(bounds)}")
+        scope.add(
+            "E218", line, _l("range must be [min, max], not %(value)s", value=describe(bounds))
+        )
         return None
     low, high = _number(scope, bounds, 0), _number(scope, bounds, 1)
     if low is None or high is None:
         return None
     if low > high:
-        scope.add("E218", line, f"range minimum {low:g} is greater than maximum {high:g}")
+        message = _l(
+            "range minimum %(low)s is greater than maximum %(high)s",
+            low=format(low, "g"),
+            high=format(high, "g"),
+        )
+        scope.add("E218", line, message)
         return None
     return {"range": [low, high]}, {"range": line}
 
@@ -201,16 +232,24 @@ def _number(scope: Scope, container: MarkedDict | MarkedList, key: str | int) ->
     number = get_number(value)
     if number is not None:
         return number
-    where = f"'{key}'" if isinstance(key, str) else "range bound"
+    where = f"'{key}'" if isinstance(key, str) else _l("range bound")
     line = container.line_of(key)
     if isinstance(value, str) and ARABIC_DIGITS.search(value):
-        message = f"{where} '{value}' is written with Arabic-Indic digits"
-        hint = f"write it with Latin digits as a YAML number: {value.translate(TO_LATIN)}"
+        message = _l(
+            "%(where)s '%(value)s' is written with Arabic-Indic digits", where=where, value=value
+        )
+        hint = _l(
+            "write it with Latin digits as a YAML number: %(number)s",
+            number=value.translate(TO_LATIN),
+        )
         scope.add("E216", line, message, hint)
     elif isinstance(value, str) and re.fullmatch(r"\s*-?\d+,\d+\s*", value):
-        message = f"{where} '{value}' uses a decimal comma"
-        scope.add("E216", line, message, f"write {value.strip().replace(',', '.')} instead")
+        message = _l("%(where)s '%(value)s' uses a decimal comma", where=where, value=value)
+        hint = _l("write %(number)s instead", number=value.strip().replace(",", "."))
+        scope.add("E216", line, message, hint)
     else:
         shown = describe(value, raw_of(container, key))
-        scope.add("E216", line, f"{where} must be a number, not {shown}")
+        scope.add(
+            "E216", line, _l("%(where)s must be a number, not %(value)s", where=where, value=shown)
+        )
     return None

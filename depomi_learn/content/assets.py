@@ -6,6 +6,8 @@ import hashlib
 import re
 from pathlib import Path
 
+from flask_babel import lazy_gettext as _l
+
 from .attachments import attachment_media_type
 from .findings import Findings
 from .source import AssetSource
@@ -61,12 +63,17 @@ def load_assets(course_folder: Path, display: str, findings: Findings) -> list[A
         if media_type == UNKNOWN_TYPE:
             media_type = attachment_media_type(relative, data) or UNKNOWN_TYPE
         if media_type == UNKNOWN_TYPE:
-            message = f"'{relative}' is not an image, a PDF or a CSV, Markdown or office template"
+            message = _l(
+                "'%(name)s' is not an image, a PDF or a CSV, Markdown or office template",
+                name=relative,
+            )
             findings.add("W401", shown, None, message)
         if media_type == "image/svg+xml" and SVG_DANGER.search(data):
-            findings.add("E405", shown, _line_of(data), "the SVG file contains active content")
+            message = _l("the SVG file contains active content")
+            findings.add("E405", shown, _line_of(data), message)
         if len(data) > LARGE_ASSET:
-            findings.add("W403", shown, None, f"'{relative}' is {len(data) // 1024} KiB")
+            message = _l("'%(name)s' is %(size)s KiB", name=relative, size=len(data) // 1024)
+            findings.add("W403", shown, None, message)
         sha256 = hashlib.sha256(data).hexdigest()
         assets.append(AssetSource(relative, data, media_type, sha256))
     return assets

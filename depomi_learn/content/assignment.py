@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from flask_babel import lazy_gettext as _l
+
 from .fields import Scope, check_unknown_keys, describe, get_id, get_number, get_text, raw_of
 from .findings import Findings
 from .yamlmarks import MarkedDict, YamlProblem, load_marked
@@ -58,11 +60,13 @@ def parse_assignment(block: object, path: str, findings: Findings) -> ParsedAssi
         data = load_marked(block.text, block.line + 1)
     except YamlProblem as problem:
         code = "E703" if problem.is_tab else "E702"
-        local.add(code, path, problem.line, f"assignment block: {problem.message}")
+        message = _l("assignment block: %(problem)s", problem=problem.message)
+        local.add(code, path, problem.line, message)
         findings.extend(local)
         return None
     if not isinstance(data, MarkedDict):
-        local.add("E702", path, block.line, "an assignment block is YAML 'key: value' lines")
+        message = _l("an assignment block is YAML 'key: value' lines")
+        local.add("E702", path, block.line, message)
         findings.extend(local)
         return None
     scope = Scope(local, path, "E713", "W701")
@@ -73,9 +77,9 @@ def parse_assignment(block: object, path: str, findings: Findings) -> ParsedAssi
 
 def _parse_mapping(data: MarkedDict, fence_line: int, scope: Scope) -> ParsedAssignment | None:
     check_unknown_keys(scope, data, KEYS)
-    assignment_id = get_id(scope, data, "id", "E704", "assignment id")
+    assignment_id = get_id(scope, data, "id", "E704", _l("assignment id"))
     if assignment_id:
-        scope.label = f"assignment '{assignment_id}': "
+        scope.label = _l("assignment '%(id)s': ", id=assignment_id)
     title = get_text(scope, data, "title", missing_code="E706")
     instructions = get_text(scope, data, "instructions", missing_code="E706")
     settings = {
@@ -88,7 +92,7 @@ def _parse_mapping(data: MarkedDict, fence_line: int, scope: Scope) -> ParsedAss
     }
     if settings["accept"] == ["text"] and ("file_types" in data or "max_files" in data):
         scope.add("W702", data.line_of("file_types") or data.line_of("max_files"),
-                  "file settings are set but the assignment accepts text only")  # fmt: skip
+                  _l("file settings are set but the assignment accepts text only"))  # fmt: skip
     rubric = _rubric(scope, data)
     if not (assignment_id and title and instructions and rubric) or scope.findings.has_errors:
         return None
@@ -103,9 +107,8 @@ def _accept(scope: Scope, data: MarkedDict) -> list[str]:
     value = [value] if isinstance(value, str) else value
     if not isinstance(value, list) or not value or any(v not in ACCEPTS for v in value):
         shown = describe(data.get("accept"), raw_of(data, "accept"))
-        scope.add(
-            "E707", data.line_of("accept"), f"accept must list text and/or files, not {shown}"
-        )
+        message = _l("accept must list text and/or files, not %(value)s", value=shown)
+        scope.add("E707", data.line_of("accept"), message)
         return ["text"]
     return [kind for kind in ACCEPTS if kind in value]
 
@@ -115,7 +118,8 @@ def _file_types(scope: Scope, data: MarkedDict) -> list[str]:
     value = [value] if isinstance(value, str) else value
     if not isinstance(value, list) or not value or any(v not in FILE_TYPES for v in value):
         shown = describe(data.get("file_types"), raw_of(data, "file_types"))
-        scope.add("E708", data.line_of("file_types"), f"file_types: unknown or empty: {shown}")
+        message = _l("file_types: unknown or empty: %(value)s", value=shown)
+        scope.add("E708", data.line_of("file_types"), message)
         return []
     return [kind for kind in FILE_TYPES if kind in value]
 
@@ -128,9 +132,13 @@ def _bounded(
     value = data[key]
     if isinstance(value, bool) or not isinstance(value, int) or not 0 < value <= maximum:
         shown = describe(value, raw_of(data, key))
-        scope.add(
-            code, data.line_of(key), f"{key} must be a whole number 1 to {maximum}, not {shown}"
+        message = _l(
+            "%(key)s must be a whole number 1 to %(maximum)s, not %(value)s",
+            key=key,
+            maximum=maximum,
+            value=shown,
         )
+        scope.add(code, data.line_of(key), message)
         return default
     return value
 
@@ -141,9 +149,13 @@ def _choice(
     value = data.get(key, default)
     if value not in choices:
         shown = describe(value, raw_of(data, key))
-        scope.add(
-            code, data.line_of(key), f"{key} must be one of {', '.join(choices)}, not {shown}"
+        message = _l(
+            "%(key)s must be one of %(choices)s, not %(value)s",
+            key=key,
+            choices=", ".join(choices),
+            value=shown,
         )
+        scope.add(code, data.line_of(key), message)
         return default
     return value
 
@@ -151,7 +163,7 @@ def _choice(
 def _rubric(scope: Scope, data: MarkedDict) -> list[dict]:
     value = data.get("rubric")
     if not isinstance(value, list) or not value:
-        scope.add("E710", data.line_of("rubric") or data.line, "rubric: a list of criteria")
+        scope.add("E710", data.line_of("rubric") or data.line, _l("rubric: a list of criteria"))
         return []
     criteria, seen = [], set()
     for index, item in enumerate(value):
@@ -160,7 +172,8 @@ def _rubric(scope: Scope, data: MarkedDict) -> list[dict]:
         if criterion is None:
             continue
         if criterion["id"] in seen:
-            scope.add("E710", line, f"criterion id '{criterion['id']}' is used twice")
+            message = _l("criterion id '%(id)s' is used twice", id=criterion["id"])
+            scope.add("E710", line, message)
             continue
         seen.add(criterion["id"])
         criteria.append(criterion)
@@ -169,30 +182,39 @@ def _rubric(scope: Scope, data: MarkedDict) -> list[dict]:
 
 def _criterion(scope: Scope, item: object, line: int | None, number: int) -> dict | None:
     if not isinstance(item, MarkedDict):
-        scope.add("E710", line, f"criterion {number} must be a mapping with id, title and levels")
+        message = _l(
+            "criterion %(number)s must be a mapping with id, title and levels", number=number
+        )
+        scope.add("E710", line, message)
         return None
     check_unknown_keys(scope, item, ("id", "title", "levels"))
-    criterion_id = get_id(scope, item, "id", "E710", f"criterion {number} id")
+    criterion_id = get_id(scope, item, "id", "E710", _l("criterion %(number)s id", number=number))
     title = get_text(scope, item, "title", missing_code="E710")
     levels = item.get("levels")
     if not isinstance(levels, list) or len(levels) < 2:
-        scope.add("E710", item.line_of("levels") or item.line, "a criterion needs 2 or more levels")
+        message = _l("a criterion needs 2 or more levels")
+        scope.add("E710", item.line_of("levels") or item.line, message)
         return None
     titles, points = [], []
     for index, level in enumerate(levels):
-        shown = f"criterion {number} level {index + 1}"
+        shown = _l("criterion %(number)s level %(level)s", number=number, level=index + 1)
         value = get_number(level.get("points")) if isinstance(level, MarkedDict) else None
         name = get_text(scope, level, "title") if isinstance(level, MarkedDict) else None
         if value is None or value < 0 or not name:
-            scope.add("E710", levels.line_of(index), f"{shown} needs a title and points >= 0")
+            message = _l("%(level)s needs a title and points >= 0", level=shown)
+            scope.add("E710", levels.line_of(index), message)
             return None
         extra = [key for key in level if key not in ("title", "points")]
         if extra:  # {title: Bon, mais incomplet, points: 2} reads as a title "Bon" and a key
             scope.add(
                 "E710",
                 levels.line_of(index),
-                f"{shown}: '{extra[0]}' is not a field of a level; "
-                "put a title that holds a comma in quotes",
+                _l(
+                    "%(level)s: '%(key)s' is not a field of a level; "
+                    "put a title that holds a comma in quotes",
+                    level=shown,
+                    key=extra[0],
+                ),
             )
             return None
         titles.append(name)
@@ -206,14 +228,25 @@ def check_assignment_translation(default: object, translation: object, findings:
     """Compare a translated module's assignment with the default-language file's (E714-E716)."""
     original, translated = default.assignment, translation.assignment
     if original is not None and translated is None and not translation.assignment_ids:
-        message = f"assignment '{original.id}' ({default.relpath}:{original.line}) is missing here"
+        message = _l(
+            "assignment '%(id)s' (%(place)s) is missing here",
+            id=original.id,
+            place=_place(default.relpath, original.line),
+        )
         findings.add("E714", translation.path, None, message)
     elif original is None and translated and translated.id not in default.assignment_ids:
-        message = f"assignment '{translated.id}' is not in {default.relpath}"
+        message = _l(
+            "assignment '%(id)s' is not in %(path)s", id=translated.id, path=default.relpath
+        )
         findings.add("E716", translation.path, translated.line, message)
     elif original and translated and (original.id, original.key) != (translated.id, translated.key):
-        message = (
-            f"assignment '{translated.id}': id, settings or rubric points differ from "
-            f"{default.relpath}:{original.line}"
+        message = _l(
+            "assignment '%(id)s': id, settings or rubric points differ from %(place)s",
+            id=translated.id,
+            place=_place(default.relpath, original.line),
         )
         findings.add("E715", translation.path, translated.line, message)
+
+
+def _place(path: str, line: int) -> str:
+    return f"{path}:{line}"

@@ -13,6 +13,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from flask_babel import lazy_gettext as _l
+
 from .fields import Scope, check_unknown_keys, describe, is_valid_id, raw_of
 from .findings import Findings
 from .links import cross_course_target, find_links, resolve
@@ -48,14 +50,16 @@ def read_sources(module: ModuleSource, matter: MarkedDict, scope: Scope) -> None
     declared = {citation.id: citation for citation in module.sources}
     for source_id, line in defined.items():
         if source_id in declared:
-            message = f"source '{source_id}' is declared in sources: and defined in the text"
-            scope.add("E115", line, message, "keep one: the entry under sources:")
+            message = _l(
+                "source '%(id)s' is declared in sources: and defined in the text", id=source_id
+            )
+            scope.add("E115", line, message, _l("keep one: the entry under sources:"))
     for source_id, line in referenced.items():
         if source_id not in declared and source_id not in defined:
-            scope.add("E114", line, f"reference [^{source_id}] has no source")
+            scope.add("E114", line, _l("reference [^%(id)s] has no source", id=source_id))
     for citation in module.sources:
         if citation.id not in referenced:
-            scope.add("W107", citation.line, f"source '{citation.id}' is never cited")
+            scope.add("W107", citation.line, _l("source '%(id)s' is never cited", id=citation.id))
     if module.sources:
         module.body = module.body.rstrip("\n") + "\n\n" + footnotes(module)
 
@@ -73,7 +77,7 @@ def footnotes(module: ModuleSource) -> str:
 
 def _parse_list(value: object, line: int, scope: Scope) -> list[Citation]:
     if not isinstance(value, MarkedList):
-        scope.add("E115", line, "'sources' must be a list of {id, cite, as_of} entries")
+        scope.add("E115", line, _l("'sources' must be a list of {id, cite, as_of} entries"))
         return []
     citations: list[Citation] = []
     for index, item in enumerate(value):
@@ -81,7 +85,8 @@ def _parse_list(value: object, line: int, scope: Scope) -> list[Citation]:
         if citation is None:
             continue
         if any(other.id == citation.id for other in citations):
-            scope.add("E115", citation.line, f"source id '{citation.id}' is declared twice")
+            message = _l("source id '%(id)s' is declared twice", id=citation.id)
+            scope.add("E115", citation.line, message)
             continue
         citations.append(citation)
     return citations
@@ -89,21 +94,24 @@ def _parse_list(value: object, line: int, scope: Scope) -> list[Citation]:
 
 def _parse_entry(item: object, line: int, scope: Scope) -> Citation | None:
     if not isinstance(item, MarkedDict):
-        scope.add("E115", line, "a source is a mapping with id, cite and as_of")
+        scope.add("E115", line, _l("a source is a mapping with id, cite and as_of"))
         return None
     check_unknown_keys(scope, item, SOURCE_KEYS)
     source_id, cite = item.get("id"), item.get("cite")
     if not is_valid_id(source_id):
         where = item.line_of("id")
-        scope.add("E115", where, f"source id {describe(source_id, raw_of(item, 'id'))} is invalid")
+        shown = describe(source_id, raw_of(item, "id"))
+        scope.add("E115", where, _l("source id %(value)s is invalid", value=shown))
         return None
     if not isinstance(cite, str) or not cite.strip():
-        scope.add("E115", item.line_of("cite"), f"source '{source_id}' has no 'cite' text")
+        message = _l("source '%(id)s' has no 'cite' text", id=source_id)
+        scope.add("E115", item.line_of("cite"), message)
         return None
     as_of = _as_of(item, source_id, scope)
     url = item.get("url")
     if url is not None and not (isinstance(url, str) and URL.match(url)):
-        scope.add("E115", item.line_of("url"), f"source '{source_id}': url must be http(s)")
+        message = _l("source '%(id)s': url must be http(s)", id=source_id)
+        scope.add("E115", item.line_of("url"), message)
         url = None
     if as_of is None:
         return None
@@ -117,18 +125,23 @@ def _as_of(item: MarkedDict, source_id: str, scope: Scope) -> str | None:
         written = written or value.isoformat()
     match = AS_OF.match(written or "")
     if not match:
-        shown = describe(value, raw_of(item, "as_of")) if "as_of" in item else "missing"
-        message = f"source '{source_id}': as_of must be YYYY-MM or YYYY-MM-DD, not {shown}"
+        shown = describe(value, raw_of(item, "as_of")) if "as_of" in item else _l("missing")
+        message = _l(
+            "source '%(id)s': as_of must be YYYY-MM or YYYY-MM-DD, not %(value)s",
+            id=source_id,
+            value=shown,
+        )
         scope.add("E115", item.line_of("as_of"), message)
         return None
     year, month, day = int(match[1]), int(match[2]), int(match[3] or 1)
     try:
         checked = datetime.date(year, month, day)
     except ValueError:
-        scope.add("E115", item.line_of("as_of"), f"source '{source_id}': {written} is no date")
+        message = _l("source '%(id)s': %(date)s is no date", id=source_id, date=written)
+        scope.add("E115", item.line_of("as_of"), message)
         return None
     if checked > datetime.date.today():
-        message = f"source '{source_id}': {written} is in the future"
+        message = _l("source '%(id)s': %(date)s is in the future", id=source_id, date=written)
         scope.add("E115", item.line_of("as_of"), message)
         return None
     return written
@@ -191,5 +204,9 @@ def _check_cross_links(
             continue
         course_id, relpath = target
         if relpath not in files.get(course_id, set()):
-            message = f"link '{link.target}' points to a missing module of course '{course_id}'"
+            message = _l(
+                "link '%(target)s' points to a missing module of course '%(id)s'",
+                target=link.target,
+                id=course_id,
+            )
             findings.add("E408", source.path, link.line, message)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from flask_babel import lazy_gettext as _l
+
 from .fields import (
     Scope,
     check_unknown_keys,
@@ -71,7 +73,7 @@ def parse_course_yaml(folder: Path, display: str, findings: Findings) -> CourseS
     check_unknown_keys(scope, meta, COURSE_KEYS)
     for key in REQUIRED_KEYS:
         if key not in meta:
-            scope.add("E007", meta.line, f"required key '{key}' is missing")
+            scope.add("E007", meta.line, _l("required key '%(key)s' is missing", key=key))
     _check_schema(scope, meta)
     course_id = _course_id(scope, meta, folder)
     languages, default = _languages(scope, meta)
@@ -87,7 +89,9 @@ def parse_course_yaml(folder: Path, display: str, findings: Findings) -> CourseS
         level=_level(scope, meta),
         duration_minutes=get_int(scope, meta, "duration_minutes", minimum=1) or 0,
         audience=get_text_list(scope, meta, "audience"),
-        prerequisites=get_id_list(scope, meta, "prerequisites", "E004", "prerequisite course id"),
+        prerequisites=get_id_list(
+            scope, meta, "prerequisites", "E004", _l("prerequisite course id")
+        ),
         certificate_enabled=False,
         validity_months=None,
         source_yaml=text,
@@ -103,7 +107,7 @@ def parse_course_yaml(folder: Path, display: str, findings: Findings) -> CourseS
 
 def _load(path: Path, shown: str, findings: Findings) -> tuple[str, MarkedDict] | None:
     if not path.is_file():
-        findings.add("E001", shown, None, "course.yaml is missing")
+        findings.add("E001", shown, None, _l("course.yaml is missing"))
         return None
     text = decode_text(path.read_bytes(), shown, "E015", findings)
     if text is None:
@@ -114,7 +118,8 @@ def _load(path: Path, shown: str, findings: Findings) -> tuple[str, MarkedDict] 
         findings.add("E003" if problem.is_tab else "E002", shown, problem.line, problem.message)
         return None
     if not isinstance(meta, MarkedDict):
-        findings.add("E002", shown, 1, "course.yaml must be 'key: value' lines (schema, id...)")
+        message = _l("course.yaml must be 'key: value' lines (schema, id...)")
+        findings.add("E002", shown, 1, message)
         return None
     return text, meta
 
@@ -122,19 +127,26 @@ def _load(path: Path, shown: str, findings: Findings) -> tuple[str, MarkedDict] 
 def _check_schema(scope: Scope, meta: MarkedDict) -> None:
     schema = meta.get("schema")
     if schema is None:
-        scope.add("E006", meta.line, "'schema' is missing")
+        scope.add("E006", meta.line, _l("'schema' is missing"))
     elif schema != SCHEMA or isinstance(schema, bool):
         shown = describe(schema, raw_of(meta, "schema"))
-        scope.add("E006", meta.line_of("schema"), f"schema {shown} is not supported (use {SCHEMA})")
+        message = _l(
+            "schema %(value)s is not supported (use %(schema)s)", value=shown, schema=SCHEMA
+        )
+        scope.add("E006", meta.line_of("schema"), message)
 
 
 def _course_id(scope: Scope, meta: MarkedDict, folder: Path) -> str:
     folder_name = folder.resolve().name
     if "id" not in meta:
         return folder_name
-    course_id = get_id(scope, meta, "id", "E004", "course id")
+    course_id = get_id(scope, meta, "id", "E004", _l("course id"))
     if course_id and course_id != folder_name:
-        message = f"course id '{course_id}' differs from its folder name '{folder_name}'"
+        message = _l(
+            "course id '%(id)s' differs from its folder name '%(folder)s'",
+            id=course_id,
+            folder=folder_name,
+        )
         scope.add("E005", meta.line_of("id"), message)
     return course_id or folder_name
 
@@ -143,7 +155,9 @@ def _label(scope: Scope, meta: MarkedDict) -> str:
     label = get_text(scope, meta, "version") or ""
     if len(label) > LABEL_MAX:
         scope.add(
-            "E008", meta.line_of("version"), f"'version' is longer than {LABEL_MAX} characters"
+            "E008",
+            meta.line_of("version"),
+            _l("'version' is longer than %(limit)s characters", limit=LABEL_MAX),
         )
     return label[:LABEL_MAX]
 
@@ -152,19 +166,24 @@ def _languages(scope: Scope, meta: MarkedDict) -> tuple[list[str], str]:
     value = meta.get("languages")
     languages: list[str] = []
     if "languages" in meta and (not isinstance(value, MarkedList) or not value):
-        scope.add("E010", meta.line_of("languages"), "'languages' must be a non-empty list")
+        scope.add("E010", meta.line_of("languages"), _l("'languages' must be a non-empty list"))
     for index, item in enumerate(value if isinstance(value, MarkedList) else []):
         if not isinstance(item, str) or not LANGUAGE_CODE.match(item):
             raw = raw_of(value, index)
-            message = f"language code {describe(item, raw)} is not valid"
+            message = _l("language code %(value)s is not valid", value=describe(item, raw))
             scope.add("E010", value.line_of(index), message, trap_hint(item, raw))
         elif item in languages:
-            scope.add("E010", value.line_of(index), f"language '{item}' is listed twice")
+            message = _l("language '%(language)s' is listed twice", language=item)
+            scope.add("E010", value.line_of(index), message)
         else:
             languages.append(item)
     default = get_text(scope, meta, "default_language") or ""
     if default and languages and default not in languages:
-        message = f"default_language '{default}' is not in languages ({', '.join(languages)})"
+        message = _l(
+            "default_language '%(language)s' is not in languages (%(languages)s)",
+            language=default,
+            languages=", ".join(languages),
+        )
         scope.add("E011", meta.line_of("default_language"), message)
     return languages, default
 
@@ -176,7 +195,8 @@ def _translations(
     if key not in meta:
         return {}
     if not isinstance(value, MarkedDict):
-        scope.add("E008", meta.line_of(key), f"'{key}' must map languages to texts: {{fr: ...}}")
+        message = _l("'%(key)s' must map languages to texts: {fr: ...}", key=key)
+        scope.add("E008", meta.line_of(key), message)
         return {}
     texts = {}
     for language, text in value.items():
@@ -184,13 +204,18 @@ def _translations(
             scope.add(
                 "W004",
                 value.line_of(language),
-                f"'{key}' has a text in '{language}', which is not in languages",
+                _l(
+                    "'%(key)s' has a text in '%(language)s', which is not in languages",
+                    key=key,
+                    language=language,
+                ),
             )
         elif not isinstance(text, str) or not text.strip():
             shown = describe(text, raw_of(value, language))
-            scope.add(
-                "E008", value.line_of(language), f"'{key}.{language}' must be text, not {shown}"
+            message = _l(
+                "'%(key)s' must be text, not %(value)s", key=".".join((key, language)), value=shown
             )
+            scope.add("E008", value.line_of(language), message)
         else:
             texts[language] = text
     for language in languages:
@@ -198,9 +223,20 @@ def _translations(
             continue
         line = meta.line_of(key)
         if language == default:
-            scope.add("E007", line, f"'{key}' has no text in the default language '{default}'")
+            message = _l(
+                "'%(key)s' has no text in the default language '%(language)s'",
+                key=key,
+                language=default,
+            )
+            scope.add("E007", line, message)
         else:
-            scope.add("W002", line, f"'{key}' has no '{language}' text; '{default}' is shown")
+            message = _l(
+                "'%(key)s' has no '%(language)s' text; '%(default)s' is shown",
+                key=key,
+                language=language,
+                default=default,
+            )
+            scope.add("W002", line, message)
     return texts
 
 
@@ -208,7 +244,10 @@ def _level(scope: Scope, meta: MarkedDict) -> str:
     level = meta.get("level")
     if "level" in meta and level not in LEVELS:
         shown = describe(level, raw_of(meta, "level"))
-        scope.add("E009", meta.line_of("level"), f"level {shown} is not one of {', '.join(LEVELS)}")
+        message = _l(
+            "level %(value)s is not one of %(levels)s", value=shown, levels=", ".join(LEVELS)
+        )
+        scope.add("E009", meta.line_of("level"), message)
         return ""
     return level or ""
 
@@ -218,7 +257,7 @@ def _certificate(scope: Scope, meta: MarkedDict, course: CourseSource) -> None:
     if value is None:
         return
     if not isinstance(value, MarkedDict):
-        scope.add("E008", meta.line_of("certificate"), "'certificate' must be a mapping")
+        scope.add("E008", meta.line_of("certificate"), _l("'certificate' must be a mapping"))
         return
     check_unknown_keys(scope, value, CERTIFICATE_KEYS)
     course.certificate_enabled = get_bool(scope, value, "enabled", False)
@@ -234,7 +273,9 @@ def _completion(scope: Scope, meta: MarkedDict, course: CourseSource) -> None:
     value = meta.get("completion")
     course.completion_line = meta.line_of("completion")
     if not isinstance(value, MarkedDict):
-        message = "'completion' must be a mapping such as {modules: all, attendance_percent: 80}"
+        message = _l(
+            "'completion' must be a mapping such as {modules: all, attendance_percent: 80}"
+        )
         scope.add("E016", course.completion_line, message)
         return
     check_unknown_keys(scope, value, COMPLETION_KEYS)
@@ -245,12 +286,12 @@ def _completion(scope: Scope, meta: MarkedDict, course: CourseSource) -> None:
         course.completion_module_lines = {m: modules.line_of(i) for i, m in enumerate(modules)}
     elif modules != "all":
         shown = describe(modules, raw_of(value, "modules"))
-        scope.add(
-            "E016", value.line_of("modules"), f"'modules' is 'all' or a list of ids, not {shown}"
-        )
+        message = _l("'modules' is 'all' or a list of ids, not %(value)s", value=shown)
+        scope.add("E016", value.line_of("modules"), message)
     percent = get_int(scope, value, "attendance_percent", minimum=1, code="E016")
     if percent is not None and percent > 100:
-        scope.add("E016", value.line_of("attendance_percent"), "attendance_percent is 1 to 100")
+        message = _l("attendance_percent is 1 to 100")
+        scope.add("E016", value.line_of("attendance_percent"), message)
     elif percent is not None:
         rule["attendance_percent"] = percent
         course.attendance_line = value.line_of("attendance_percent")
@@ -263,15 +304,17 @@ def _completion(scope: Scope, meta: MarkedDict, course: CourseSource) -> None:
 def _modules(scope: Scope, meta: MarkedDict, course: CourseSource) -> None:
     value = meta.get("modules")
     if "modules" in meta and (not isinstance(value, MarkedList) or not value):
-        scope.add("E008", meta.line_of("modules"), "'modules' must list at least one module id")
+        message = _l("'modules' must list at least one module id")
+        scope.add("E008", meta.line_of("modules"), message)
         return
     for index, item in enumerate(value or []):
         line = value.line_of(index)
         if not is_valid_id(item):
             shown = describe(item, raw_of(value, index))
-            scope.add("E012", line, f"module id {shown} is not valid")
+            scope.add("E012", line, _l("module id %(value)s is not valid", value=shown))
         elif item in course.module_lines:
             first = course.module_lines[item]
-            scope.add("E013", line, f"module '{item}' is already listed at line {first}")
+            message = _l("module '%(id)s' is already listed at line %(line)s", id=item, line=first)
+            scope.add("E013", line, message)
         else:
             course.module_lines[item] = line

@@ -13,7 +13,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from .findings import Findings
+from flask_babel import lazy_gettext as _l
+
+from .findings import Findings, Text, joined
 from .yamlmarks import MarkedDict, MarkedList
 
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}\Z")  # \Z: no trailing newline
@@ -28,11 +30,11 @@ class Scope:
     path: str
     type_code: str  # a value of the wrong type
     unknown_code: str  # an unknown key (a warning)
-    label: str = ""  # prefix naming the object, e.g. "quiz 'acteurs-dgcl': "
+    label: Text = ""  # prefix naming the object, e.g. "quiz 'acteurs-dgcl': "
 
-    def add(self, code: str, line: int | None, message: str, hint: str | None = None) -> None:
+    def add(self, code: str, line: int | None, message: Text, hint: Text | None = None) -> None:
         """Record a finding in this scope's file, prefixed with its label."""
-        self.findings.add(code, self.path, line, self.label + message, hint)
+        self.findings.add(code, self.path, line, joined(self.label, message), hint)
 
 
 def is_valid_id(value: object) -> bool:
@@ -40,29 +42,34 @@ def is_valid_id(value: object) -> bool:
     return isinstance(value, str) and bool(ID_PATTERN.match(value))
 
 
-def describe(value: object, raw: str | None = None) -> str:
+def describe(value: object, raw: str | None = None) -> Text:
     """Describe a YAML value, naming the YAML 1.1 trap when plain text was read as non-text."""
     if raw is not None and not isinstance(value, str):
         if isinstance(value, bool):
-            return f"'{raw}' (YAML reads it as the boolean {str(value).lower()})"
+            return _l(
+                "'%(raw)s' (YAML reads it as the boolean %(value)s)",
+                raw=raw,
+                value=str(value).lower(),
+            )
         if value is None:
-            return f"'{raw}' (YAML reads it as null)" if raw else "empty"
+            return _l("'%(raw)s' (YAML reads it as null)", raw=raw) if raw else _l("empty")
         if isinstance(value, int | float):
-            number = "a number" if str(value) == raw else f"the number {value}"
-            return f"'{raw}' (YAML reads it as {number})"
+            if str(value) == raw:
+                return _l("'%(raw)s' (YAML reads it as a number)", raw=raw)
+            return _l("'%(raw)s' (YAML reads it as the number %(value)s)", raw=raw, value=value)
     if value is None:
-        return "empty"
+        return _l("empty")
     if isinstance(value, dict):
-        return "a mapping"
+        return _l("a mapping")
     if isinstance(value, list):
-        return "a list"
+        return _l("a list")
     return f"'{value}'" if isinstance(value, str) else f"{value!r}"
 
 
-def trap_hint(value: object, raw: str | None) -> str | None:
+def trap_hint(value: object, raw: str | None) -> Text | None:
     """Return a hint to quote a plain value that YAML read as something other than text."""
     if raw and not isinstance(value, str):
-        return f'write it in quotes so YAML keeps it as text: "{raw}"'
+        return _l('write it in quotes so YAML keeps it as text: "%(raw)s"', raw=raw)
     return None
 
 
@@ -85,8 +92,12 @@ def check_unknown_keys(scope: Scope, mapping: MarkedDict, allowed: Iterable[str]
         if key in allowed:
             continue
         close = difflib.get_close_matches(str(key), allowed, n=1, cutoff=0.6)
-        guess = f" (did you mean '{close[0]}'?)" if close else ""
-        scope.add(scope.unknown_code, mapping.line_of(key), f"unknown key '{key}'{guess}")
+        message = (
+            _l("unknown key '%(key)s' (did you mean '%(guess)s'?)", key=key, guess=close[0])
+            if close
+            else _l("unknown key '%(key)s'", key=key)
+        )
+        scope.add(scope.unknown_code, mapping.line_of(key), message)
 
 
 def get_text(
@@ -96,16 +107,16 @@ def get_text(
     value = mapping.get(key, MISSING)
     if value is MISSING or (value is None and not raw_of(mapping, key)):
         if missing_code:
-            scope.add(missing_code, mapping.line, f"'{key}' is missing")
+            scope.add(missing_code, mapping.line, _l("'%(key)s' is missing", key=key))
         return None
     if not isinstance(value, str):
         raw = raw_of(mapping, key)
-        message = f"'{key}' must be text, not {describe(value, raw)}"
+        message = _l("'%(key)s' must be text, not %(value)s", key=key, value=describe(value, raw))
         scope.add(scope.type_code, mapping.line_of(key), message, trap_hint(value, raw))
         return None
     if not value.strip():
         if missing_code:
-            scope.add(missing_code, mapping.line_of(key), f"'{key}' is empty")
+            scope.add(missing_code, mapping.line_of(key), _l("'%(key)s' is empty", key=key))
         return None
     return value
 
@@ -121,8 +132,12 @@ def get_int(
         scope.add(
             code or scope.type_code,
             mapping.line_of(key),
-            f"'{key}' must be a whole number >= {minimum}, not "
-            f"{describe(value, raw_of(mapping, key))}",
+            _l(
+                "'%(key)s' must be a whole number >= %(minimum)s, not %(value)s",
+                key=key,
+                minimum=minimum,
+                value=describe(value, raw_of(mapping, key)),
+            ),
         )
         return None
     return value
@@ -137,7 +152,11 @@ def get_bool(
         scope.add(
             code or scope.type_code,
             mapping.line_of(key),
-            f"'{key}' must be true or false, not {describe(value, raw_of(mapping, key))}",
+            _l(
+                "'%(key)s' must be true or false, not %(value)s",
+                key=key,
+                value=describe(value, raw_of(mapping, key)),
+            ),
         )
         return default
     return value
@@ -158,7 +177,8 @@ def get_text_list(scope: Scope, mapping: MarkedDict, key: str) -> list[str]:
     if isinstance(value, str):
         return [value]
     if not isinstance(value, list):
-        scope.add(scope.type_code, mapping.line_of(key), f"'{key}' must be a list of texts")
+        message = _l("'%(key)s' must be a list of texts", key=key)
+        scope.add(scope.type_code, mapping.line_of(key), message)
         return []
     texts = []
     for index, item in enumerate(value):
@@ -166,18 +186,24 @@ def get_text_list(scope: Scope, mapping: MarkedDict, key: str) -> list[str]:
             texts.append(item)
         else:
             raw = raw_of(value, index)
-            message = f"'{key}' item {index + 1} must be text, not {describe(item, raw)}"
+            message = _l(
+                "'%(key)s' item %(number)s must be text, not %(value)s",
+                key=key,
+                number=index + 1,
+                value=describe(item, raw),
+            )
             scope.add(scope.type_code, line_of(value, index), message, trap_hint(item, raw))
     return texts
 
 
-def get_id_list(scope: Scope, mapping: MarkedDict, key: str, code: str, what: str) -> list[str]:
+def get_id_list(scope: Scope, mapping: MarkedDict, key: str, code: str, what: Text) -> list[str]:
     """Return a list of valid ids, reporting each invalid item with `code`."""
     value = mapping.get(key)
     if value is None:
         return []
     if not isinstance(value, list):
-        scope.add(scope.type_code, mapping.line_of(key), f"'{key}' must be a list of ids")
+        message = _l("'%(key)s' must be a list of ids", key=key)
+        scope.add(scope.type_code, mapping.line_of(key), message)
         return []
     ids = []
     for index, item in enumerate(value):
@@ -185,20 +211,20 @@ def get_id_list(scope: Scope, mapping: MarkedDict, key: str, code: str, what: st
             ids.append(item)
         else:
             raw = raw_of(value, index)
-            message = f"{what} {describe(item, raw)} is not valid"
+            message = _l("%(what)s %(value)s is not valid", what=what, value=describe(item, raw))
             scope.add(code, line_of(value, index), message, trap_hint(item, raw))
     return ids
 
 
-def get_id(scope: Scope, mapping: MarkedDict, key: str, code: str, what: str) -> str | None:
+def get_id(scope: Scope, mapping: MarkedDict, key: str, code: str, what: Text) -> str | None:
     """Return a valid id, reporting a missing or invalid one with `code`."""
     value = mapping.get(key, MISSING)
     if value is MISSING:
-        scope.add(code, mapping.line, f"{what} is missing")
+        scope.add(code, mapping.line, _l("%(what)s is missing", what=what))
         return None
     if not is_valid_id(value):
         raw = raw_of(mapping, key)
-        message = f"{what} {describe(value, raw)} is not valid"
+        message = _l("%(what)s %(value)s is not valid", what=what, value=describe(value, raw))
         scope.add(code, mapping.line_of(key), message, trap_hint(value, raw))
         return None
     return value

@@ -10,6 +10,8 @@ import re
 import unicodedata
 from collections import Counter
 
+from flask_babel import lazy_gettext as _l
+
 from .findings import Findings
 from .source import ModuleSource, ParsedQuestion
 
@@ -79,10 +81,12 @@ def _check_longest_correct(module: ModuleSource, findings: Findings) -> None:
         return
     longest = [q for q in singles if _correct_is_longest(q)]
     if len(longest) * 2 > len(singles):
-        message = (
-            f"the correct option is the longest in {len(longest)} of {len(singles)} "
-            f"single-choice questions ({', '.join(q.id for q in longest[:5])}"
-            f"{', ...' if len(longest) > 5 else ''})"
+        message = _l(
+            "the correct option is the longest in %(count)s of %(total)s "
+            "single-choice questions (%(ids)s)",
+            count=len(longest),
+            total=len(singles),
+            ids=", ".join(q.id for q in longest[:5]) + (", ..." if len(longest) > 5 else ""),
         )
         findings.add("W203", module.path, longest[0].line, message)
 
@@ -103,8 +107,11 @@ def _check_true_false_balance(module: ModuleSource, findings: Findings) -> None:
     value, count = counts.most_common(1)[0]
     if count > LOPSIDED * len(answers):
         first = next(q for q in answers if bool(q.answer_key.get("answer")) == value)
-        message = (
-            f"{count} of {len(answers)} true/false questions have the answer {str(value).lower()}"
+        message = _l(
+            "%(count)s of %(total)s true/false questions have the answer %(value)s",
+            count=count,
+            total=len(answers),
+            value=str(value).lower(),
         )
         findings.add("W204", module.path, first.line, message)
 
@@ -114,11 +121,19 @@ def _check_options(module: ModuleSource, question: ParsedQuestion, findings: Fin
     for option in question.text.options:
         text = normalise(option.text)
         if any(text == phrase or text.startswith(phrase + " ") for phrase in CATCH_ALL):
-            message = f"quiz '{question.id}': option '{option.id}' is '{option.text.strip()}'"
+            message = _l(
+                "quiz '%(id)s': option '%(option)s' is '%(text)s'",
+                id=question.id,
+                option=option.id,
+                text=option.text.strip(),
+            )
             findings.add("W205", module.path, question.line, message)
         if text in seen:
-            message = (
-                f"quiz '{question.id}': options '{seen[text]}' and '{option.id}' have the same text"
+            message = _l(
+                "quiz '%(id)s': options '%(first)s' and '%(option)s' have the same text",
+                id=question.id,
+                first=seen[text],
+                option=option.id,
             )
             findings.add("W206", module.path, question.line, message)
         seen.setdefault(text, option.id)

@@ -17,8 +17,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+from flask_babel import lazy_gettext as _l
+
 from .codes import CODES
-from .findings import Finding
+from .findings import Finding, Text
 
 MAX_MODULE_CHARACTERS = 100_000
 MAX_NESTING = 12  # list, blockquote and indentation levels on one line
@@ -42,7 +44,7 @@ LIMIT_CODES = frozenset({"E111", "E112", "E113"})
 class Problem:
     code: str  # E111 too large, E112 nested too deeply, E113 too complex to render
     line: int | None
-    message: str
+    message: Text
 
 
 class MarkdownRefused(ValueError):
@@ -62,24 +64,33 @@ def refused_finding(problem: Problem, path: str, line: int | None = None) -> Fin
 def markdown_problem(text: str, *, first_line: int = 1) -> Problem | None:
     """Return the first reason not to render `text`, in one linear pass; None when it is fine."""
     if len(text) > MAX_MODULE_CHARACTERS:
-        message = f"the file has {len(text)} characters, more than {MAX_MODULE_CHARACTERS}"
+        message = _l(
+            "the file has %(count)s characters, more than %(limit)s",
+            count=len(text),
+            limit=MAX_MODULE_CHARACTERS,
+        )
         return Problem("E111", None, message)
     scan, headings, footnotes = _Scan(), 0, 0
     for number, line in enumerate(text.split("\n"), start=first_line):
         if RULE.match(line):
             pass
         elif (depth := nesting(line)) > MAX_NESTING:
-            return Problem("E112", number, f"nested {depth} levels deep (at most {MAX_NESTING})")
+            message = _l(
+                "nested %(depth)s levels deep (at most %(limit)s)", depth=depth, limit=MAX_NESTING
+            )
+            return Problem("E112", number, message)
         elif MARK_RUN.search(line):
-            message = f"a run of more than {MAX_MARK_RUN} '*', '_' or '~' inside text"
+            message = _l(
+                "a run of more than %(limit)s '*', '_' or '~' inside text", limit=MAX_MARK_RUN
+            )
             return Problem("E112", number, message)
         headings += bool(HEADING.match(line))
         footnotes += line.count("[^")
         if headings > MAX_HEADINGS or footnotes > MAX_FOOTNOTE_REFERENCES:
-            message = f"more than {MAX_HEADINGS} headings or footnote references"
+            message = _l("more than %(limit)s headings or footnote references", limit=MAX_HEADINGS)
             return Problem("E113", number, message)
         if scan.feed(line) > MAX_SCAN:
-            message = "too many unclosed or deeply nested brackets, parentheses or '<'"
+            message = _l("too many unclosed or deeply nested brackets, parentheses or '<'")
             return Problem("E113", number, message)
     return None
 
@@ -142,7 +153,9 @@ def time_limit(seconds: float = RENDER_SECONDS) -> Iterator[None]:
 
     def watch(frame, event, arg):
         if time.monotonic() > deadline:
-            message = f"rendering took more than {seconds:g} seconds"
+            message = _l(
+                "rendering took more than %(seconds)s seconds", seconds=format(seconds, "g")
+            )
             raise MarkdownRefused(Problem("E113", None, message))
 
     sys.settrace(watch)

@@ -11,7 +11,9 @@ import re
 from dataclasses import dataclass
 from urllib.parse import unquote
 
-from .findings import Findings
+from flask_babel import lazy_gettext as _l
+
+from .findings import Findings, Text
 from .source import ModuleSource
 
 INLINE = re.compile(r"(!?)\[(?:[^\[\]]|\[[^\[\]]*\])*\]\(\s*(<[^>]*>|[^)\s]*)")
@@ -101,16 +103,22 @@ def _check_link(
     module: ModuleSource, link: Link, findings: Findings, files: set[str] | None, languages: list
 ) -> None:
     target, add = link.target, _adder(findings, module.path, link.line)
-    what = "image" if link.is_image else "link"
+    what = _l("image") if link.is_image else _l("link")
     if is_absolute_path(target):
-        add("E403", f"{what} '{target}' is an absolute path")
+        add("E403", _l("%(what)s '%(target)s' is an absolute path", what=what, target=target))
         return
     scheme = SCHEME.match(target)
     if scheme:
         if scheme.group(1).lower() not in ALLOWED_SCHEMES:
-            add("E406", f"{what} '{target[:60]}' uses the '{scheme.group(1)}:' scheme")
+            message = _l(
+                "%(what)s '%(target)s' uses the '%(scheme)s:' scheme",
+                what=what,
+                target=target[:60],
+                scheme=scheme.group(1),
+            )
+            add("E406", message)
         elif link.is_image:
-            add("W402", f"image '{target}' is loaded from another site")
+            add("W402", _l("image '%(target)s' is loaded from another site", target=target))
         return
     path = resolve(target, module.language)
     if path is None:
@@ -118,7 +126,10 @@ def _check_link(
     if path.startswith("../") and cross_course_target(path):
         return  # another course's module: checked against the tree (E408)
     if path == ".." or path.startswith("../"):
-        add("E404", f"{what} '{target}' points outside the course folder")
+        message = _l(
+            "%(what)s '%(target)s' points outside the course folder", what=what, target=target
+        )
+        add("E404", message)
     elif files is not None:
         _check_course_path(path, target, link.is_image, add, files, languages)
 
@@ -129,17 +140,22 @@ def _check_course_path(
     if path not in files:
         add(
             "E401" if is_image else "E402",
-            f"{'image' if is_image else 'link'} '{target}' points to a missing file ({path})",
+            _l(
+                "%(what)s '%(target)s' points to a missing file (%(path)s)",
+                what=_l("image") if is_image else _l("link"),
+                target=target,
+                path=path,
+            ),
         )
         return
     in_assets = path.startswith("assets/")
     is_module = path.endswith(".md") and path.count("/") == 1 and path.split("/")[0] in languages
     if (is_image and not in_assets) or not (in_assets or is_module):
-        add("E407", f"'{target}' is neither in assets/ nor a module file")
+        add("E407", _l("'%(target)s' is neither in assets/ nor a module file", target=target))
 
 
 def _adder(findings: Findings, path: str, line: int):
-    def add(code: str, message: str) -> None:
+    def add(code: str, message: Text) -> None:
         findings.add(code, path, line, message)
 
     return add

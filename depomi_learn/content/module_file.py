@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 import re
 
+from flask_babel import lazy_gettext as _l
+
 from .assignment import parse_assignment
 from .citations import read_sources
 from .fields import (
@@ -80,20 +82,23 @@ def parse_module(
 
 def _front_matter(lines: list[str], path: str, findings: Findings) -> tuple[MarkedDict, int] | None:
     if lines[0].strip() != "---":
-        findings.add("E102", path, 1, "the file must start with front matter between '---' lines")
+        message = _l("the file must start with front matter between '---' lines")
+        findings.add("E102", path, 1, message)
         return None
     end = next((i for i, line in enumerate(lines) if i and line.strip() in ("---", "...")), None)
     if end is None:
-        findings.add("E102", path, 1, "the front matter is never closed by a '---' line")
+        findings.add("E102", path, 1, _l("the front matter is never closed by a '---' line"))
         return None
     try:
         matter = load_marked("\n".join(lines[1:end]), 2)
     except YamlProblem as problem:
         code = "E104" if problem.is_tab else "E103"
-        findings.add(code, path, problem.line, f"front matter: {problem.message}")
+        message = _l("front matter: %(problem)s", problem=problem.message)
+        findings.add(code, path, problem.line, message)
         return None
     if not isinstance(matter, MarkedDict):
-        findings.add("E103", path, 1, "the front matter must be 'key: value' lines (id, title...)")
+        message = _l("the front matter must be 'key: value' lines (id, title...)")
+        findings.add("E103", path, 1, message)
         return None
     return matter, end
 
@@ -102,15 +107,17 @@ def _read_front_matter(module: ModuleSource, matter: MarkedDict, scope: Scope) -
     check_unknown_keys(scope, matter, FRONT_MATTER_KEYS)
     module.front_matter_line = matter.line
     module.front_lines = dict(matter.key_lines)
-    module.id = get_id(scope, matter, "id", "E106", "module id")
+    module.id = get_id(scope, matter, "id", "E106", _l("module id"))
     module.title = get_text(scope, matter, "title", missing_code="E108")
     if module.title and len(module.title) > TITLE_MAX:
-        scope.add("E105", matter.line_of("title"), f"title is longer than {TITLE_MAX} characters")
+        message = _l("title is longer than %(limit)s characters", limit=TITLE_MAX)
+        scope.add("E105", matter.line_of("title"), message)
     module.duration_minutes = get_int(scope, matter, "duration_minutes", minimum=0) or 0
     module.objectives = get_text_list(scope, matter, "objectives")
-    module.aliases = get_id_list(scope, matter, "aliases", "E110", "alias")
+    module.aliases = get_id_list(scope, matter, "aliases", "E110", _l("alias"))
     if module.id in module.aliases:
-        scope.add("E110", matter.line_of("aliases"), f"alias '{module.id}' is the module's own id")
+        message = _l("alias '%(id)s' is the module's own id", id=module.id)
+        scope.add("E110", matter.line_of("aliases"), message)
     if "quiz" in matter:
         line = matter.line_of("quiz")
         module.quiz_settings = parse_quiz_settings(scope, matter["quiz"], line) or {}
@@ -120,7 +127,9 @@ def _read_front_matter(module: ModuleSource, matter: MarkedDict, scope: Scope) -
             module.translated_from = value.strip().lower()
         else:
             line = matter.line_of("translated_from")
-            scope.add("E105", line, f"translated_from '{value}' is not a short hash")
+            scope.add(
+                "E105", line, _l("translated_from '%(value)s' is not a short hash", value=value)
+            )
 
 
 def _read_body(
@@ -136,16 +145,20 @@ def _read_body(
         if block_id:
             module.quiz_ids.add(block_id)
         if not block.closed:
-            findings.add("E201", module.path, block.line, "the quiz block is never closed")
+            findings.add("E201", module.path, block.line, _l("the quiz block is never closed"))
             continue
         question = parse_question(block, module.path, findings)
         if question is None:
             continue
         if question.id in seen:
-            message = f"question id '{question.id}' is also used at line {seen[question.id]}"
-            findings.add("E205", module.path, question.line, message)
+            message = _l(
+                "question id '%(id)s' is also used at line %(line)s",
+                id=question.id,
+                line=seen[question.id],
+            )
+            findings.add("E205", module.path, question.id_line, message)
             continue
-        seen[question.id] = question.line
+        seen[question.id] = question.id_line
         module.questions.append(question)
     module.body_lines = prose
     module.body = "\n".join(text for _, text in prose)
@@ -158,11 +171,14 @@ def _read_assignments(module: ModuleSource, blocks: list[QuizBlock], findings: F
         if block_id:
             module.assignment_ids.add(block_id)
         if not block.closed:
-            findings.add("E701", module.path, block.line, "the assignment block is never closed")
+            message = _l("the assignment block is never closed")
+            findings.add("E701", module.path, block.line, message)
             continue
         assignment = parse_assignment(block, module.path, findings)
         if assignment is not None and module.assignment is not None:
-            message = f"a module holds one assignment; '{module.assignment.id}' is already here"
+            message = _l(
+                "a module holds one assignment; '%(id)s' is already here", id=module.assignment.id
+            )
             findings.add("E705", module.path, block.line, message)
         elif assignment is not None:
             module.assignment = assignment
@@ -174,7 +190,7 @@ def _read_surveys(module: ModuleSource, blocks: list[QuizBlock], findings: Findi
         if item is None:
             continue
         if any(other.id == item.id for other in module.survey_items):
-            message = f"survey question '{item.id}' is already in this file"
+            message = _l("survey question '%(id)s' is already in this file", id=item.id)
             findings.add("E233", module.path, item.line, message)
             continue
         module.survey_items.append(item)
@@ -186,17 +202,19 @@ def _check_quiz_presence(
     settings = module.quiz_settings
     if "quiz" in matter and not blocks and not (settings or {}).get("pool"):
         line = matter.line_of("quiz")
-        findings.add("W104", module.path, line, "'quiz:' is set but there are no questions")
+        findings.add("W104", module.path, line, _l("'quiz:' is set but there are no questions"))
     if blocks and "quiz" not in matter:
         findings.add(
             "W105",
             module.path,
             module.front_matter_line,
-            "the module has questions but no 'quiz:' settings; pass_mark 70 applies",
+            _l("the module has questions but no 'quiz:' settings; pass_mark 70 applies"),
         )
     draw = (settings or {}).get("draw")
     if draw and blocks and draw > len(blocks):
-        message = f"draw {draw} is more than the {len(blocks)} questions"
+        message = _l(
+            "draw %(draw)s is more than the %(count)s questions", draw=draw, count=len(blocks)
+        )
         findings.add("E109", module.path, matter["quiz"].line_of("draw"), message)
     if not blocks and not module.body.strip() and not module.assignment_ids:
-        findings.add("W103", module.path, module.front_matter_line, "the module has no text")
+        findings.add("W103", module.path, module.front_matter_line, _l("the module has no text"))

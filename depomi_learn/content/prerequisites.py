@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from flask_babel import lazy_gettext as _l
+
 from .course_yaml import parse_course_yaml
 from .findings import Findings
 from .source import CourseSource
@@ -30,12 +32,13 @@ def check_prerequisites(
         for prerequisite in course.prerequisites:
             line = course.prerequisite_lines.get(prerequisite)
             if prerequisite not in graph:
-                findings.add("E501", shown, line, f"prerequisite '{prerequisite}' is not a course")
+                message = _l("prerequisite '%(id)s' is not a course", id=prerequisite)
+                findings.add("E501", shown, line, message)
                 continue
             path = _path(graph, prerequisite, course.id)
             if path is not None:
                 cycle = " -> ".join([course.id, *path])
-                findings.add("E502", shown, line, f"prerequisite cycle: {cycle}")
+                findings.add("E502", shown, line, _l("prerequisite cycle: %(cycle)s", cycle=cycle))
 
 
 def _sibling_graph(folder: Path, known: set[str]) -> dict[str, list[str]]:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from flask_babel import lazy_gettext as _l
+
 from .answers import parse_answer
 from .fields import (
     Scope,
@@ -98,11 +100,12 @@ def parse_question(block: QuizBlock, path: str, findings: Findings) -> ParsedQue
         data = load_marked(block.text, block.line + 1)
     except YamlProblem as problem:
         code = "E203" if problem.is_tab else "E202"
-        local.add(code, path, problem.line, f"quiz block: {problem.message}")
+        local.add(code, path, problem.line, _l("quiz block: %(problem)s", problem=problem.message))
         findings.extend(local)
         return None
     if not isinstance(data, MarkedDict):
-        local.add("E202", path, block.line, "a quiz block holds one question as YAML 'key: value'")
+        message = _l("a quiz block holds one question as YAML 'key: value'")
+        local.add("E202", path, block.line, message)
         findings.extend(local)
         return None
     question = _parse_mapping(data, block.line, Scope(local, path, "E208", "W201"))
@@ -117,9 +120,9 @@ def question_id_of(block: QuizBlock) -> str | None:
 
 
 def _parse_mapping(data: MarkedDict, fence_line: int, scope: Scope) -> ParsedQuestion | None:
-    question_id = get_id(scope, data, "id", "E204", "question id")
+    question_id = get_id(scope, data, "id", "E204", _l("question id"))
     if question_id:
-        scope.label = f"quiz '{question_id}': "
+        scope.label = _l("quiz '%(id)s': ", id=question_id)
     question_type = _question_type(scope, data)
     _check_keys(scope, data, question_type)
     prompt = get_text(scope, data, "prompt", missing_code="E207")
@@ -135,7 +138,12 @@ def _parse_mapping(data: MarkedDict, fence_line: int, scope: Scope) -> ParsedQue
     if not (question_id and prompt and points and answer):
         return None
     answer_key, key_lines = answer
-    key_lines = {"type": data.line_of("type"), "points": data.line_of("points"), **key_lines}
+    key_lines = {
+        "id": data.line_of("id"),
+        "type": data.line_of("type"),
+        "points": data.line_of("points"),
+        **key_lines,
+    }
     return ParsedQuestion(
         question_id, question_type, fence_line, points, answer_key, text, key_lines
     )
@@ -144,11 +152,11 @@ def _parse_mapping(data: MarkedDict, fence_line: int, scope: Scope) -> ParsedQue
 def _question_type(scope: Scope, data: MarkedDict) -> str | None:
     value = data.get("type")
     if value is None:
-        scope.add("E206", data.line, "'type' is missing")
+        scope.add("E206", data.line, _l("'type' is missing"))
         return None
     if value not in QUESTION_TYPES:
         shown = describe(value, raw_of(data, "type"))
-        scope.add("E206", data.line_of("type"), f"unknown question type {shown}")
+        scope.add("E206", data.line_of("type"), _l("unknown question type %(value)s", value=shown))
         return None
     return value
 
@@ -160,9 +168,8 @@ def _check_keys(scope: Scope, data: MarkedDict, question_type: str | None) -> No
     used = COMMON_KEYS + TYPE_KEYS[question_type]
     for key in data:
         if key in ALL_KEYS and key not in used:
-            scope.add(
-                "W202", data.line_of(key), f"'{key}' is not used by {question_type} questions"
-            )
+            message = _l("'%(key)s' is not used by %(type)s questions", key=key, type=question_type)
+            scope.add("W202", data.line_of(key), message)
 
 
 def _points(scope: Scope, data: MarkedDict) -> float | None:
@@ -171,7 +178,8 @@ def _points(scope: Scope, data: MarkedDict) -> float | None:
     points = get_number(data["points"])
     if points is None or points <= 0:
         shown = describe(data["points"], raw_of(data, "points"))
-        scope.add("E220", data.line_of("points"), f"points must be greater than 0, not {shown}")
+        message = _l("points must be greater than 0, not %(value)s", value=shown)
+        scope.add("E220", data.line_of("points"), message)
         return None
     return float(points)
 
@@ -179,14 +187,16 @@ def _points(scope: Scope, data: MarkedDict) -> float | None:
 def parse_quiz_settings(scope: Scope, value: object, line: int) -> dict | None:
     """Check the 'quiz:' mapping of a front matter and return only the keys it sets."""
     if not isinstance(value, MarkedDict):
-        scope.add("E109", line, "'quiz' must be a mapping of settings such as pass_mark: 70")
+        message = _l("'quiz' must be a mapping of settings such as pass_mark: 70")
+        scope.add("E109", line, message)
         return None
     check_unknown_keys(scope, value, SETTINGS_KEYS)
     settings: dict = {}
     if "pass_mark" in value:
         pass_mark = get_int(scope, value, "pass_mark", minimum=0, code="E109")
         if pass_mark is not None and pass_mark > 100:
-            scope.add("E109", value.line_of("pass_mark"), "pass_mark is a percentage, 0 to 100")
+            message = _l("pass_mark is a percentage, 0 to 100")
+            scope.add("E109", value.line_of("pass_mark"), message)
         elif pass_mark is not None:
             settings["pass_mark"] = pass_mark
     for key in ("max_attempts", "time_limit_minutes", "draw"):
@@ -196,7 +206,7 @@ def parse_quiz_settings(scope: Scope, value: object, line: int) -> dict | None:
     if "shuffle" in value:
         settings["shuffle"] = get_bool(scope, value, "shuffle", False, code="E109")
     if "pool" in value:
-        pool = get_id(scope, value, "pool", "E109", "pool module id")
+        pool = get_id(scope, value, "pool", "E109", _l("pool module id"))
         if pool:
             settings["pool"] = pool
     if "role" in value:
@@ -205,5 +215,6 @@ def parse_quiz_settings(scope: Scope, value: object, line: int) -> dict | None:
             settings["role"] = role
         else:
             shown = describe(role, raw_of(value, "role"))
-            scope.add("E109", value.line_of("role"), f"role {shown} is not pre_test or post_test")
+            message = _l("role %(value)s is not pre_test or post_test", value=shown)
+            scope.add("E109", value.line_of("role"), message)
     return settings

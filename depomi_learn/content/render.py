@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 import markdown
 import nh3
+from flask_babel import lazy_gettext as _l
 from pymdownx.slugs import slugify
 
 from .limits import MarkdownRefused, Problem, markdown_problem, time_limit
@@ -116,7 +117,7 @@ def render_markdown(
         with time_limit():
             raw_html = converter.convert(markdown_text)
     except RecursionError as error:
-        raise MarkdownRefused(Problem("E112", None, "the text is nested too deeply")) from error
+        raise MarkdownRefused(Problem("E112", None, _l("the text is nested too deeply"))) from error
     toc = _flatten(getattr(converter, "toc_tokens", []))
     heading_ids = {entry["id"] for entry in toc}
 

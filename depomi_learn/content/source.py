@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from flask_babel import lazy_gettext as _l
+
 from .findings import Findings
 
 if TYPE_CHECKING:
@@ -54,7 +56,12 @@ class ParsedQuestion:
     points: float
     answer_key: dict  # language-independent: see quiz.answer_key_of
     text: QuestionText
-    key_lines: dict[str, int] = field(default_factory=dict)  # answer-key field -> line
+    key_lines: dict[str, int] = field(default_factory=dict)  # id, type, answer-key field -> line
+
+    @property
+    def id_line(self) -> int:
+        """Return the line of `id:`, where a duplicate id is reported."""
+        return self.key_lines.get("id") or self.line
 
 
 @dataclass
@@ -200,7 +207,10 @@ def decode_text(data: bytes, path: str, code: str, findings: Findings) -> str | 
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
-        findings.add(code, path, line, f"the file is not UTF-8 (byte 0x{data[error.start]:02x})")
+        message = _l(
+            "the file is not UTF-8 (byte %(byte)s)", byte=format(data[error.start], "#04x")
+        )
+        findings.add(code, path, line, message)
         return None
 
 

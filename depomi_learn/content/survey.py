@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from flask_babel import lazy_gettext as _l
+
 from .fields import Scope, check_unknown_keys, describe, get_id, get_text, raw_of
 from .findings import Findings
 from .quiz import QuizBlock
@@ -38,26 +40,29 @@ class SurveyItem:
 def parse_survey(block: QuizBlock, path: str, findings: Findings) -> SurveyItem | None:
     """Parse one survey block; None (with findings) when it cannot be used."""
     if not block.closed:
-        findings.add("E230", path, block.line, "the survey block is never closed")
+        findings.add("E230", path, block.line, _l("the survey block is never closed"))
         return None
     try:
         data = load_marked(block.text, block.line + 1)
     except YamlProblem as problem:
-        findings.add("E230", path, problem.line, f"survey block: {problem.message}")
+        message = _l("survey block: %(problem)s", problem=problem.message)
+        findings.add("E230", path, problem.line, message)
         return None
     if not isinstance(data, MarkedDict):
-        findings.add("E230", path, block.line, "a survey block holds one question as YAML")
+        message = _l("a survey block holds one question as YAML")
+        findings.add("E230", path, block.line, message)
         return None
     local = Findings()
     scope = Scope(local, path, "E230", "W207")
     check_unknown_keys(scope, data, SURVEY_KEYS)
-    item_id = get_id(scope, data, "id", "E230", "survey question id")
+    item_id = get_id(scope, data, "id", "E230", _l("survey question id"))
     if item_id:
-        scope.label = f"survey '{item_id}': "
+        scope.label = _l("survey '%(id)s': ", id=item_id)
     kind = data.get("type")
     if kind not in SURVEY_TYPES:
         shown = describe(kind, raw_of(data, "type"))
-        scope.add("E231", data.line_of("type") or block.line, f"unknown survey type {shown}")
+        message = _l("unknown survey type %(value)s", value=shown)
+        scope.add("E231", data.line_of("type") or block.line, message)
     prompt = get_text(scope, data, "prompt", missing_code="E230")
     options = _options(scope, data) if kind == "single" else []
     findings.extend(local)
@@ -69,19 +74,19 @@ def parse_survey(block: QuizBlock, path: str, findings: Findings) -> SurveyItem 
 def _options(scope: Scope, data: MarkedDict) -> list[tuple[str, str]]:
     value = data.get("options")
     if not isinstance(value, MarkedList) or not 2 <= len(value) <= 10:
-        scope.add("E232", data.line_of("options") or data.line, "give 2 to 10 options")
+        scope.add("E232", data.line_of("options") or data.line, _l("give 2 to 10 options"))
         return []
     options: list[tuple[str, str]] = []
     for index, option in enumerate(value):
         line = value.line_of(index)
         if not isinstance(option, MarkedDict):
-            scope.add("E232", line, "each option has an 'id' and a 'text'")
+            scope.add("E232", line, _l("each option has an 'id' and a 'text'"))
             continue
         check_unknown_keys(scope, option, OPTION_KEYS)
-        option_id = get_id(scope, option, "id", "E232", "option id")
+        option_id = get_id(scope, option, "id", "E232", _l("option id"))
         text = get_text(scope, option, "text", missing_code="E232")
         if option_id in {existing for existing, _text in options}:
-            scope.add("E232", line, f"option '{option_id}' is listed twice")
+            scope.add("E232", line, _l("option '%(id)s' is listed twice", id=option_id))
         elif option_id and text:
             options.append((option_id, text))
     return options
@@ -94,7 +99,9 @@ def check_course_survey(course: CourseSource, findings: Findings) -> None:
         default = module.default
         for item in default.survey_items:
             if item.id in seen:
-                message = f"survey question '{item.id}' is also in {seen[item.id]}"
+                message = _l(
+                    "survey question '%(id)s' is also in %(path)s", id=item.id, path=seen[item.id]
+                )
                 findings.add("E233", default.path, item.line, message)
             seen.setdefault(item.id, default.relpath)
         expected = {item.id: item.shape for item in default.survey_items}
@@ -104,16 +111,24 @@ def check_course_survey(course: CourseSource, findings: Findings) -> None:
             found = {item.id: item for item in source.survey_items}
             for item_id, shape in expected.items():
                 if item_id not in found:
-                    message = f"survey '{item_id}' of {default.relpath} is missing here"
+                    message = _l(
+                        "survey '%(id)s' of %(path)s is missing here",
+                        id=item_id,
+                        path=default.relpath,
+                    )
                     findings.add("E305", source.path, None, message)
                 elif found[item_id].shape != shape:
-                    message = (
-                        f"survey '{item_id}': type or option ids differ from {default.relpath}"
+                    message = _l(
+                        "survey '%(id)s': type or option ids differ from %(path)s",
+                        id=item_id,
+                        path=default.relpath,
                     )
                     findings.add("E305", source.path, found[item_id].line, message)
             for item_id, item in found.items():
                 if item_id not in expected:
-                    message = f"survey '{item_id}' is not in {default.relpath}"
+                    message = _l(
+                        "survey '%(id)s' is not in %(path)s", id=item_id, path=default.relpath
+                    )
                     findings.add("E305", source.path, item.line, message)
 
 

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import re
 from pathlib import Path
+
+from flask_babel import lazy_gettext as _l
 
 from .assets import load_assets, visible_files
 from .citations import check_cross_course_links
@@ -17,6 +20,9 @@ from .prerequisites import check_prerequisites
 from .source import CourseModule, CourseSource, ModuleSource
 from .survey import check_course_survey
 from .translations import check_module_translations
+
+# An `id:` line of a front matter, read without YAML when the YAML itself is broken.
+DECLARED_ID = re.compile(r"^id:[ \t]*[\"']?([A-Za-z0-9_-]+)", re.MULTILINE)
 
 
 def load_course(
@@ -35,8 +41,8 @@ def load_course(
     course.files = set(course.file_data)
     course.content_hash = hash_files(course.file_data)
     course.assets = load_assets(folder, display, findings)
-    by_language = _load_language_folders(course, findings)
-    _assemble(course, by_language, findings)
+    by_language, unreadable = _load_language_folders(course, findings)
+    _assemble(course, by_language, unreadable, findings)
     for module in course.modules:
         check_module_translations(module, findings)
     _check_question_ids(course, findings)
@@ -63,7 +69,7 @@ def load_tree(
             if folder.is_dir() and not folder.name.startswith((".", "_"))
         ]
     if not folders:
-        findings.add("W001", display, None, "no course folder found here")
+        findings.add("W001", display, None, _l("no course folder found here"))
     courses = []
     for folder, shown in folders:
         course, found = load_course(folder, display=shown)
@@ -139,20 +145,25 @@ def hash_files(files: dict[str, bytes]) -> str:
 
 def _load_language_folders(
     course: CourseSource, findings: Findings
-) -> dict[str, list[ModuleSource]]:
+) -> tuple[dict[str, list[ModuleSource]], dict[str, set[str | None]]]:
+    """Return the modules read in each language, and the ids declared by unreadable files."""
     by_language: dict[str, list[ModuleSource]] = {}
+    unreadable: dict[str, set[str | None]] = {}
     for folder in sorted(course.folder.iterdir()):
         if not folder.is_dir() or folder.name.startswith(".") or folder.name == "assets":
             continue
         if folder.name not in course.languages:
-            message = f"folder '{folder.name}' is not in languages and is ignored"
+            message = _l("folder '%(name)s' is not in languages and is ignored", name=folder.name)
             findings.add("W003", f"{course.display}/{folder.name}", None, message)
             continue
-        by_language[folder.name] = _load_modules(course, folder, findings)
-    return by_language
+        unreadable[folder.name] = set()
+        by_language[folder.name] = _load_modules(course, folder, findings, unreadable[folder.name])
+    return by_language, unreadable
 
 
-def _load_modules(course: CourseSource, folder: Path, findings: Findings) -> list[ModuleSource]:
+def _load_modules(
+    course: CourseSource, folder: Path, findings: Findings, unreadable: set[str | None]
+) -> list[ModuleSource]:
     modules = []
     for file in sorted(folder.iterdir()):
         relpath = f"{folder.name}/{file.name}"
@@ -160,18 +171,31 @@ def _load_modules(course: CourseSource, folder: Path, findings: Findings) -> lis
         if file.name.startswith("."):
             continue
         if not file.is_file() or file.suffix != ".md":
-            findings.add("W106", shown, None, f"'{file.name}' is not a .md file and is ignored")
+            message = _l("'%(name)s' is not a .md file and is ignored", name=file.name)
+            findings.add("W106", shown, None, message)
             continue
+        data = file.read_bytes()
         module = parse_module(
-            file.read_bytes(), path=shown, relpath=relpath, language=folder.name, findings=findings
+            data, path=shown, relpath=relpath, language=folder.name, findings=findings
         )
         if module is not None:
             modules.append(module)
+        else:
+            unreadable.add(_declared_id(data))
     return modules
 
 
+def _declared_id(data: bytes) -> str | None:
+    """Return the id a file whose front matter cannot be read seems to declare, if any."""
+    match = DECLARED_ID.search(data.decode("utf-8", "replace"))
+    return match.group(1) if match else None
+
+
 def _assemble(
-    course: CourseSource, by_language: dict[str, list[ModuleSource]], findings: Findings
+    course: CourseSource,
+    by_language: dict[str, list[ModuleSource]],
+    unreadable: dict[str, set[str | None]],
+    findings: Findings,
 ) -> None:
     files: dict[str, dict[str, ModuleSource]] = {}
     for language, sources in by_language.items():
@@ -179,16 +203,24 @@ def _assemble(
     defaults = files.get(course.default_language, {})
     for position, (module_id, line) in enumerate(course.module_lines.items()):
         if module_id not in defaults:
-            message = f"module '{module_id}' has no file in {course.default_language}/"
+            if {module_id, None} & unreadable.get(course.default_language, set()):
+                continue  # the unreadable file has its own finding; "no file" would mislead
+            message = _l(
+                "module '%(id)s' has no file in %(language)s/",
+                id=module_id,
+                language=course.default_language,
+            )
             findings.add("E014", f"{course.display}/course.yaml", line, message)
             continue
         texts = {lang: files[lang][module_id] for lang in files if module_id in files[lang]}
         course.modules.append(CourseModule(module_id, position, course.default_language, texts))
         for language in course.languages:
-            if language not in texts:
-                message = (
-                    f"module '{module_id}' has no {language} file; "
-                    f"{course.default_language} is shown"
+            if language not in texts and not {module_id, None} & unreadable.get(language, set()):
+                message = _l(
+                    "module '%(id)s' has no %(language)s file; %(default)s is shown",
+                    id=module_id,
+                    language=language,
+                    default=course.default_language,
                 )
                 findings.add("W301", f"{course.display}/{language}", None, message)
     for sources in by_language.values():
@@ -204,7 +236,11 @@ def _index_by_id(sources: list[ModuleSource], findings: Findings) -> dict[str, M
         if source.id is None:
             continue
         if source.id in index:
-            message = f"module id '{source.id}' is also declared by {index[source.id].relpath}"
+            message = _l(
+                "module id '%(id)s' is also declared by %(path)s",
+                id=source.id,
+                path=index[source.id].relpath,
+            )
             findings.add("E107", source.path, source.front_lines.get("id"), message)
             continue
         index[source.id] = source
@@ -218,10 +254,15 @@ def _report_unlisted(course: CourseSource, source: ModuleSource, findings: Findi
             (m.default for m in course.modules if m.default.filename == source.filename), None
         )
         if original is not None:
-            message = f"module id '{source.id}' differs from {original.relpath} ('{original.id}')"
+            message = _l(
+                "module id '%(id)s' differs from %(path)s ('%(original)s')",
+                id=source.id,
+                path=original.relpath,
+                original=original.id,
+            )
             findings.add("E301", source.path, line, message)
             return
-    message = f"module '{source.id}' is not listed in course.yaml 'modules'"
+    message = _l("module '%(id)s' is not listed in course.yaml 'modules'", id=source.id)
     findings.add("W101", source.path, line, message)
 
 
@@ -232,7 +273,11 @@ def _check_aliases(course: CourseSource, findings: Findings) -> None:
             owner = owners.setdefault(alias, module.id)
             if owner != module.id:
                 line = module.default.front_lines.get("aliases")
-                message = f"alias '{alias}' is already the id or an alias of module '{owner}'"
+                message = _l(
+                    "alias '%(alias)s' is already the id or an alias of module '%(owner)s'",
+                    alias=alias,
+                    owner=owner,
+                )
                 findings.add("E110", module.default.path, line, message)
 
 
@@ -244,8 +289,12 @@ def _check_question_ids(course: CourseSource, findings: Findings) -> None:
             for question in source.questions if source else []:
                 first = seen.setdefault(question.id, source)
                 if first is not source:
-                    message = f"question id '{question.id}' is also used in {first.relpath}"
-                    findings.add("E205", source.path, question.line, message)
+                    message = _l(
+                        "question id '%(id)s' is also used in %(path)s",
+                        id=question.id,
+                        path=first.relpath,
+                    )
+                    findings.add("E205", source.path, question.id_line, message)
     _check_assignment_ids(course, findings)
 
 
@@ -257,5 +306,9 @@ def _check_assignment_ids(course: CourseSource, findings: Findings) -> None:
             continue
         first = seen.setdefault(assignment.id, module.default)
         if first is not module.default:
-            message = f"assignment id '{assignment.id}' is also used in {first.relpath}"
+            message = _l(
+                "assignment id '%(id)s' is also used in %(path)s",
+                id=assignment.id,
+                path=first.relpath,
+            )
             findings.add("E705", module.default.path, assignment.line, message)

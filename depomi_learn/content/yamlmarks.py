@@ -9,12 +9,28 @@ from __future__ import annotations
 from typing import Any
 
 import yaml
+from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
+
+# PyYAML's own words for the usual slips, said again in the interface language.
+KNOWN_PROBLEMS = (
+    ("mapping values are not allowed", _l("a ': ' inside a value: put the text in quotes")),
+    ("could not find expected ':'", _l("a ':' is missing after a key, or a quote is not closed")),
+    ("did not find expected key", _l("the indentation does not match the lines above")),
+    ("expected <block end>", _l("the indentation does not match the lines above")),
+    ("did not find expected '-'", _l("the indentation does not match the list above")),
+    ("cannot start any token", _l("a character that cannot start a value: put the text in quotes")),
+    ("found undefined alias", _l("'*' starts a value: put the text in quotes")),
+    ("found unknown escape character", _l("a '\\' inside double quotes: use single quotes")),
+)
 
 
 class YamlProblem(Exception):
     """The text is not valid YAML; `line` is the 1-based file line, `is_tab` for tab trouble."""
 
-    def __init__(self, line: int | None, message: str, *, is_tab: bool = False) -> None:
+    def __init__(
+        self, line: int | None, message: str | LazyString, *, is_tab: bool = False
+    ) -> None:
         super().__init__(message)
         self.line = line
         self.message = message
@@ -66,12 +82,17 @@ def _construct_map(loader: _MarkedLoader, node: yaml.MappingNode):
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
         if not isinstance(key, str | int | float | bool | None):
-            raise YamlProblem(loader.file_line(key_node), "a key must be a plain word")
+            raise YamlProblem(loader.file_line(key_node), _l("a key must be a plain word"))
         if key in data.key_lines:
             first = data.key_lines[key]
             raise YamlProblem(
                 loader.file_line(key_node),
-                f"key '{key}' appears twice (lines {first} and {loader.file_line(key_node)})",
+                _l(
+                    "key '%(key)s' appears twice (lines %(first)s and %(second)s)",
+                    key=key,
+                    first=first,
+                    second=loader.file_line(key_node),
+                ),
             )
         data[key] = loader.construct_object(value_node, deep=True)
         data.key_lines[key] = loader.file_line(key_node)
@@ -105,16 +126,28 @@ def load_marked(text: str, first_line: int = 1) -> Any:
     except yaml.MarkedYAMLError as error:
         raise _problem(error, first_line) from None
     except yaml.YAMLError as error:
-        raise YamlProblem(first_line, str(error)) from None
+        raise YamlProblem(first_line, _unknown(str(error))) from None
     finally:
         loader.dispose()
 
 
 def _problem(error: yaml.MarkedYAMLError, first_line: int) -> YamlProblem:
     mark = error.problem_mark or error.context_mark
+    unclosed = "end of stream" in (error.problem or "")
+    if unclosed and error.context_mark and "quoted scalar" in (error.context or ""):
+        # The scanner fails where the text ends; the author needs the line where the quote opens.
+        line = error.context_mark.line + first_line
+        return YamlProblem(line, _l("a quote opened here is never closed"))
     line = mark.line + first_line if mark else first_line
     problem = error.problem or error.context or "invalid YAML"
     if "'\\t'" in problem:
-        return YamlProblem(line, "tab character (YAML indents with spaces)", is_tab=True)
+        return YamlProblem(line, _l("tab character (YAML indents with spaces)"), is_tab=True)
+    known = next((said for words, said in KNOWN_PROBLEMS if words in problem), None)
+    if known is not None:
+        return YamlProblem(line, known)
     context = f" ({error.context})" if error.context and error.problem else ""
-    return YamlProblem(line, f"{problem}{context}")
+    return YamlProblem(line, _unknown(f"{problem}{context}"))
+
+
+def _unknown(detail: str) -> LazyString:
+    return _l("YAML cannot read this line (%(detail)s)", detail=detail)

@@ -1,7 +1,9 @@
 // Progressive enhancement for the course editor: check and preview as the author types
 // (debounced, rendered by the server exactly as learners will see it), jump to a finding's line,
-// insert question and image blocks at the cursor, and warn before leaving unsaved changes.
-// Without JavaScript the "Check and preview" and "Save" buttons do the same work.
+// insert question and image blocks at the cursor, upload an image without leaving the page (its
+// Markdown lands at the cursor), and warn before leaving unsaved changes.
+// Without JavaScript the "Check and preview" and "Save" buttons do the same work, and uploading
+// posts the text along with the image so it comes back, unsaved, with the new image listed.
 (function () {
   "use strict";
   var form = document.getElementById("editor-form");
@@ -92,6 +94,60 @@
     text.setRangeText(snippet, start, end, "end");
     text.focus();
     text.dispatchEvent(new Event("input", { bubbles: true }));
+    showCursor(); // the caret moved without a key or a click
+  }
+
+  function listImage(name, markdown) {
+    var list = form.querySelector(".image-snippets");
+    if (!list) return;
+    var row = document.createElement("div");
+    row.className = "snippet";
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "insert";
+    button.dataset.snippet = markdown;
+    button.textContent = name;
+    var code = document.createElement("code");
+    code.dir = "ltr";
+    code.textContent = markdown;
+    row.appendChild(button);
+    row.appendChild(document.createTextNode(" "));
+    row.appendChild(code);
+    list.appendChild(row);
+    list.hidden = false;
+  }
+
+  function uploadImage(button) {
+    var input = form.querySelector("input[type=file][name=image]");
+    var status = form.querySelector(".upload-status");
+    if (!input || !input.files.length) return false; // the server explains what is missing
+    var body = new FormData();
+    body.append("image", input.files[0]);
+    body.append("csrf_token", csrfToken());
+    button.disabled = true;
+    if (status) status.textContent = form.dataset.uploadingText;
+    fetch(form.dataset.uploadUrl, {
+      method: "POST",
+      body: body,
+      credentials: "same-origin",
+      headers: { "X-CSRFToken": csrfToken(), Accept: "application/json" },
+    }).then(function (response) {
+      return response.json().then(function (data) { return { ok: response.ok, data: data }; });
+    }).then(function (result) {
+      button.disabled = false;
+      if (!result.ok) {
+        if (status) status.textContent = result.data.error;
+        return;
+      }
+      insert(result.data.markdown);
+      listImage(result.data.name, result.data.markdown);
+      input.value = "";
+      if (status) status.textContent = result.data.message;
+    }).catch(function () {
+      button.disabled = false;
+      if (status) status.textContent = form.dataset.uploadFailedText;
+    });
+    return true;
   }
 
   text.addEventListener("input", schedule);
@@ -108,6 +164,7 @@
     if (!target) return;
     if (target.classList.contains("goto")) goToLine(parseInt(target.dataset.line, 10));
     if (target.classList.contains("insert")) insert(target.dataset.snippet);
+    if (target.classList.contains("upload-button") && uploadImage(target)) event.preventDefault();
   });
   form.addEventListener("submit", function () { saved = text.value; });
   window.addEventListener("beforeunload", function (event) {

@@ -3,7 +3,7 @@
 `common` holds the blueprint and what the pages share; each page module adds its routes to it.
 """
 
-from . import editor, publishing, workspace  # noqa: F401 - their routes register on bp
+from . import editor, guide, publishing, workspace  # noqa: F401 - their routes register on bp
 from .common import bp
 
 __all__ = ["bp"]

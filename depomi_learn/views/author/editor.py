@@ -47,7 +47,9 @@ def edit_file(course_id: str, path: str):
         text = request.form.get("text", "").replace("\r\n", "\n")
         action = request.form.get("action", "save")
         base_sha = request.form.get("base_sha", base_sha)
-        if action in ("save", "mark_current"):
+        if action == "upload_image":  # without JavaScript: the unsaved text comes back below
+            _upload_with_text(course, draft)
+        elif action in ("save", "mark_current"):
             preview = _preview(course, draft, path, text) if action == "mark_current" else None
             if preview is not None and preview.translation is not None:
                 text = set_translated_from(text, preview.translation.expected)
@@ -142,21 +144,67 @@ def upload_image(course_id: str):
     if not form.validate_on_submit():
         flash(_("Choose an image to upload."), "error")
         return redirect(back)
-    upload = form.image.data
     try:
-        image = clean_image(upload.filename or "image", upload.stream.read(MAX_UPLOAD_BYTES + 1))
+        name = _store_image(course, draft, form)
     except AuthoringError as error:
         flash(error.message, "error")
         return redirect(back)
-    write_file(draft, f"assets/{image.name}", image.data, current_user)
-    audit("course_image_uploaded", course, path=image.name, bytes=len(image.data))
-    db.session.commit()
     message = _(
         "Image saved as assets/%(name)s: write ![description](../assets/%(name)s) in a module.",
-        name=image.name,
+        name=name,
     )
     flash(message, "success")
     return redirect(back)
+
+
+@bp.route("/<course_id>/editor-images", methods=["POST"])
+def upload_image_from_editor(course_id: str):
+    """Store an image sent by the editor's script; answer its Markdown, the page stays."""
+    course = editable_course_or_404(course_id)
+    draft = draft_or_404(course)
+    form = ImageForm()
+    if not form.validate_on_submit():
+        return jsonify(error=_("Choose an image to upload.")), 400
+    try:
+        name = _store_image(course, draft, form)
+    except AuthoringError as error:
+        return jsonify(error=error.message), 400
+    message = _("Image saved as assets/%(name)s and inserted at the cursor.", name=name)
+    return jsonify(name=name, markdown=image_markdown(name), message=message)
+
+
+def _upload_with_text(course: Course, draft: CourseDraft) -> None:
+    """Store the image posted with the editor's text (no JavaScript); flash the outcome."""
+    form = ImageForm()
+    if not form.validate_on_submit():
+        flash(_("Choose an image to upload."), "error")
+        return
+    try:
+        name = _store_image(course, draft, form)
+    except AuthoringError as error:
+        flash(error.message, "error")
+        return
+    message = _(
+        "Image saved as assets/%(name)s. Your text below is not saved yet: insert the image "
+        "where it belongs, then save.",
+        name=name,
+    )
+    flash(message, "success")
+
+
+def _store_image(course: Course, draft: CourseDraft, form: ImageForm) -> str:
+    """Check the uploaded image, store it in the draft's assets and commit; return its name."""
+    upload = form.image.data
+    image = clean_image(upload.filename or "image", upload.stream.read(MAX_UPLOAD_BYTES + 1))
+    write_file(draft, f"assets/{image.name}", image.data, current_user)
+    audit("course_image_uploaded", course, path=image.name, bytes=len(image.data))
+    db.session.commit()
+    return image.name
+
+
+def image_markdown(name: str) -> str:
+    """Return the Markdown that shows an image of assets/ from a module file."""
+    return f"![{_('Description of the image')}](../assets/{name})"
 
 
 @bp.route("/<course_id>/assets/<path:name>/delete", methods=["POST"])
