@@ -11,7 +11,7 @@ import argparse
 import ctypes
 import os
 import shutil
-import subprocess  # noqa: S404 - fc-list, a fixed argument list
+import subprocess
 import sys
 from dataclasses import dataclass
 
@@ -100,9 +100,7 @@ def advice(packages: list[str]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument(
-        "--no-browser", action="store_true", help="the browser tests will not run"
-    )
+    parser.add_argument("--no-browser", action="store_true", help="the browser tests will not run")
     options = parser.parse_args(argv)
     packages = missing_packages(requirements(browser=not options.no_browser))
     if packages:
