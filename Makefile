@@ -43,9 +43,11 @@ setup: $(STAMP) translations
 	$(BIN)/flask regions load
 	$(BIN)/flask courses import
 
+# `make run PORT=5101` for another port; in development links and QR codes follow it.
+PORT ?= 5000
 run: setup
 	@if [ "$${DEPOMI_ENV:-development}" != production ]; then $(BIN)/flask users demo; fi
-	$(BIN)/flask run --host 127.0.0.1 --port 5000
+	FLASK_RUN_PORT=$(PORT) $(BIN)/flask run --host 127.0.0.1
 
 serve: setup
 	$(BIN)/gunicorn --config gunicorn.conf.py 'depomi_learn:create_app()'
