@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from wtforms import SelectChoice
 
 from .. import audit
 from ..accounts import demographics, two_factor
@@ -106,9 +107,14 @@ def _account_form(actor: User, user: User | None = None) -> AccountForm:
     regions = _regions_for(actor)
     national = [("", _("National (no region)"))] if may_place_in_region(actor, None) else []
     form.region.choices = national + [(r.code, r.name(language)) for r in regions]
-    form.province.choices = [("", "—")] + [
-        (p.code, p.name(language)) for r in regions for p in r.provinces
+    # Grouped by region and tagged with it, so static/js/provinces.js can offer only the
+    # chosen region's; the server checks it again (accounts.users.check_fields).
+    form.province.choices = [SelectChoice("", "—")] + [
+        SelectChoice(p.code, p.name(language), {"data-region": r.code}, r.name(language))
+        for r in regions
+        for p in r.provinces
     ]
+    form.province.render_kw = {"data-region-select": form.region.id}
     form.preferred_language.choices = list(LANGUAGE_NAMES.items())
     form.sex.choices = demographics.choices("sex", blank=None)
     form.institution_type.choices = demographics.choices("institution_type")
