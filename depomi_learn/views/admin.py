@@ -5,8 +5,20 @@ files, erase people on request and read the audit log. Every account is reached 
 `users_manageable_by` or `can_manage_user`, so another region's people answer 404.
 """
 
+from datetime import date
+
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectChoice
@@ -14,7 +26,14 @@ from wtforms import SelectChoice
 from .. import audit
 from ..accounts import demographics, two_factor
 from ..accounts.administration import account_target, create_account, set_active, update_account
-from ..accounts.directory import recorded_actions, search_audit, search_users, target_names
+from ..accounts.directory import (
+    AuditSearch,
+    audit_table,
+    recorded_actions,
+    search_audit,
+    search_users,
+    target_names,
+)
 from ..accounts.mail import MailError, mail_configured, send_mail
 from ..accounts.privacy import erase_user
 from ..accounts.resets import create_reset_link, reset_message
@@ -30,8 +49,9 @@ from ..permissions import (
     may_place_in_region,
     role_required,
 )
+from ..reports.exports import CSV_TYPE, csv_chunks, csv_separator
 from .forms import AccountForm, EraseForm, ImportForm
-from .inputs import page_arg
+from .inputs import date_arg, page_arg
 from .security import client_address
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -322,19 +342,47 @@ def import_users():
     )
 
 
+def _audit_search() -> AuditSearch:
+    return AuditSearch(
+        text=request.args.get("q", "").strip()[:100],
+        action=request.args.get("action", "").strip()[:64],
+        first_day=date_arg("from"),
+        last_day=date_arg("to"),
+    )
+
+
 @bp.route("/audit")
 @role_required(Role.ADMIN)
 def audit_log():
-    action = request.args.get("action", "").strip()[:64]
-    text = request.args.get("q", "").strip()[:100]
-    found = search_audit(text, action, page_arg())
+    search = _audit_search()
+    found = search_audit(search, page_arg())
     return render_template(
         "admin/audit.html",
         rows=found.items,
         targets=target_names([event.target for event, _email in found.items]),
         actions=recorded_actions(),
         labels=action_labels(),
-        action=action,
-        q=text,
+        search=search,
+        args=search.query_args(),
         pages=found,
+    )
+
+
+@bp.route("/audit.csv")
+@role_required(Role.ADMIN)
+def audit_export():
+    search = _audit_search()
+    audit.record(
+        "audit_log_exported",
+        actor=_actor(),
+        ip=client_address(),
+        **{f"filter_{key}": value for key, value in search.query_args().items() if value},
+    )
+    db.session.commit()  # recorded before the file leaves, whatever happens while it streams
+    filename = f"depomi-audit-{date.today().isoformat()}.csv"
+    separator = csv_separator(request.args.get("sep"))
+    return Response(
+        stream_with_context(csv_chunks(audit_table(search), separator)),
+        content_type=CSV_TYPE,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
