@@ -21,7 +21,8 @@ MEASURE = """() => [...document.querySelectorAll('.table-wrap')]
   .map(wrap => {
     const table = wrap.querySelector('table.report');
     const first = table.querySelector('tbody tr > :first-child:not([colspan])');
-    wrap.scrollLeft = getComputedStyle(wrap).direction === 'rtl' ? -wrap.scrollWidth : wrap.scrollWidth;
+    const rtl = getComputedStyle(wrap).direction === 'rtl';
+    wrap.scrollLeft = rtl ? -wrap.scrollWidth : wrap.scrollWidth;  // to the far end
     const box = wrap.getBoundingClientRect(), cell = first.getBoundingClientRect();
     return {
       id: table.id,
