@@ -5,6 +5,7 @@ files, erase people on request and read the audit log. Every account is reached 
 `users_manageable_by` or `can_manage_user`, so another region's people answer 404.
 """
 
+from collections.abc import Mapping
 from datetime import date
 
 import sqlalchemy as sa
@@ -342,19 +343,19 @@ def import_users():
     )
 
 
-def _audit_search() -> AuditSearch:
+def _audit_search(values: Mapping[str, str]) -> AuditSearch:
     return AuditSearch(
-        text=request.args.get("q", "").strip()[:100],
-        action=request.args.get("action", "").strip()[:64],
-        first_day=date_arg("from"),
-        last_day=date_arg("to"),
+        text=values.get("q", "").strip()[:100],
+        action=values.get("action", "").strip()[:64],
+        first_day=date_arg("from", values),
+        last_day=date_arg("to", values),
     )
 
 
 @bp.route("/audit")
 @role_required(Role.ADMIN)
 def audit_log():
-    search = _audit_search()
+    search = _audit_search(request.args)
     found = search_audit(search, page_arg())
     return render_template(
         "admin/audit.html",
@@ -368,10 +369,10 @@ def audit_log():
     )
 
 
-@bp.route("/audit.csv")
+@bp.route("/audit.csv", methods=["POST"])  # it records the download: never on a GET
 @role_required(Role.ADMIN)
 def audit_export():
-    search = _audit_search()
+    search = _audit_search(request.form)
     audit.record(
         "audit_log_exported",
         actor=_actor(),
@@ -380,7 +381,7 @@ def audit_export():
     )
     db.session.commit()  # recorded before the file leaves, whatever happens while it streams
     filename = f"depomi-audit-{date.today().isoformat()}.csv"
-    separator = csv_separator(request.args.get("sep"))
+    separator = csv_separator(request.form.get("sep"))
     return Response(
         stream_with_context(csv_chunks(audit_table(search), separator)),
         content_type=CSV_TYPE,

@@ -7,6 +7,7 @@ PostgreSQL refuses NUL in text and nothing should be half done.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 
 from flask import Flask, request
@@ -47,10 +48,10 @@ def int_arg(name: str, default: int | None = None) -> int | None:
     return int(text)
 
 
-def date_arg(name: str) -> date | None:
-    """Return the query argument `name` as a day (YYYY-MM-DD, what a date input sends): None
-    when absent or empty, 400 when it is something else."""
-    text = request.args.get(name, "").strip()
+def date_arg(name: str, values: Mapping[str, str] | None = None) -> date | None:
+    """Return the query argument (or the value in `values`) `name` as a day (YYYY-MM-DD, what
+    a date input sends): None when absent or empty, 400 when it is something else."""
+    text = (request.args if values is None else values).get(name, "").strip()
     if not text:
         return None
     refused = RefusedInput(_l("'%(name)s' is not a date: write it as YYYY-MM-DD.", name=name))
