@@ -1,13 +1,16 @@
 """Every CSV export: one charset in its header, and a semicolon variant for French Excel that
-holds the same cells as the comma one."""
+holds the same cells as the comma one; a course's CSV templates say their charset once too."""
 
 import csv
 import io
+from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 
+from depomi_learn.content.importer import import_tree
 from depomi_learn.extensions import db
-from depomi_learn.models import Role, TrainingSession
+from depomi_learn.models import CourseAsset, CourseVersion, Role, TrainingSession
 from tests.factories import make_course
 from tests.report_world import build_world
 from tests.results_world import build_results_world
@@ -76,3 +79,25 @@ def test_pages_offer_the_semicolon_csv(app, auth, client):
     html = client.get("/coordinate/").get_data(as_text=True)
     assert "sep=semicolon" in html
     assert "CSV for Excel (semicolons)" in html
+
+
+def test_a_csv_template_of_a_course_says_its_charset_once(app, auth):
+    course_id = "projet-migration-developpement"
+    root = Path(__file__).resolve().parent.parent / "courses"
+    with app.app_context():
+        results, findings = import_tree(root / course_id)
+        assert results, findings
+        db.session.commit()
+        asset = db.session.scalars(
+            sa.select(CourseAsset)
+            .join(CourseVersion)
+            .where(
+                CourseVersion.course_id == course_id,
+                CourseAsset.path == "templates/cadre-logique-fr.csv",
+            )
+        ).one()
+        url = f"/courses/{course_id}/assets/{asset.sha256}/{asset.path}"
+    auth.as_role(Role.LEARNER)
+    response = auth.client.get(url)
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == CSV_TYPE
