@@ -5,6 +5,7 @@ as a table for its CSV export."""
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -137,7 +138,7 @@ def audit_table(search: AuditSearch) -> Table:
     return Table("audit", AUDIT_COLUMNS, _audit_rows(stream_rows(query)))
 
 
-def _audit_rows(rows: Iterable[Mapping[str, object]]) -> Iterator[dict[str, object]]:
+def _audit_rows(rows: Iterable[Mapping[str, Any]]) -> Iterator[dict[str, object]]:
     zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
     labels = action_labels()
     for row in rows:

@@ -180,7 +180,7 @@ def _shape(rows: Iterable, language: str, titles: dict[str, str]) -> Iterator[di
         yield values
 
 
-def stream_rows(query) -> Iterator[Mapping[str, object]]:
+def stream_rows(query) -> Iterator:
     """Yield rows as the database sends them, a batch at a time.
 
     On PostgreSQL the rows come through a server-side cursor on a connection of its own: the
