@@ -3,6 +3,7 @@ notice about the system does not fail the suite."""
 
 import importlib.util
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -122,3 +123,17 @@ def test_a_library_notice_about_the_system_does_not_fail_the_suite(library):
 def test_our_own_warnings_still_fail_the_suite():
     with pytest.raises(DeprecationWarning):
         _warn_from("depomi_learn.certificates.pdf")
+
+
+def test_readme_and_ci_name_the_same_packages_as_the_check():
+    check = _check_system()
+    named = {requirement.package for requirement in check.requirements()}
+    readme = (ROOT / "README.md").read_text("utf-8")
+    install = readme.split("sudo apt-get install", 1)[1].split("```", 1)[0]
+    assert named == set(install.replace("\\", " ").split())
+    ci = (ROOT / ".ci" / "run").read_text("utf-8")
+    ci_packages = set(re.findall(r"missing\+=\(([^)]*)\)", ci))
+    ci_named = {name for group in ci_packages for name in group.split()}
+    assert ci_named - {"postgresql-15", "npm"} <= named
+    # the libraries WeasyPrint cannot start without are installed by CI too
+    assert {"libpango-1.0-0", "libpangoft2-1.0-0", "libharfbuzz-subset0"} <= ci_named

@@ -24,6 +24,7 @@ def test_the_forced_set_up_shows_only_signing_out(app, client, role):
         html = client.get("/account/two-factor").get_data(as_text=True)
         menu = _menu(html)
         assert not [path for path in MENU_PATHS if f'href="{path}' in menu], step
+        assert 'class="brand" href=' not in html, step  # the home page would lead back here
         assert "Sign out" in menu
         assert "recovery" not in html.lower(), step
         if step == "offer":
