@@ -13,6 +13,9 @@ PAGES = (
     "/coordinate/breakdown/region",
     "/coordinate/breakdown/province",
     "/coordinate/breakdown/course",
+    "/coordinate/learners?metric=learners",
+    "/results/?by=region&by=sex",
+    "/sessions/report",
 )
 LANGUAGE_BUTTON = {"fr": "Français", "ar": "العربية"}
 
