@@ -7,7 +7,7 @@ PYTEST_ARGS ?=
 export FLASK_APP := depomi_learn:create_app
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run serve test test-fast lint lock format setup install translations translations-update e2e bench bench-load bench-faults clean
+.PHONY: run serve test test-fast system-check system-check-no-browser lint lock format setup install translations translations-update e2e bench bench-load bench-faults clean
 
 # Exact versions with their hashes from requirements.lock (`make lock` refreshes it), then the
 # project itself without resolving anything again.
@@ -43,9 +43,11 @@ setup: $(STAMP) translations
 	$(BIN)/flask regions load
 	$(BIN)/flask courses import
 
+# `make run PORT=5101` for another port; in development links and QR codes follow it.
+PORT ?= 5000
 run: setup
 	@if [ "$${DEPOMI_ENV:-development}" != production ]; then $(BIN)/flask users demo; fi
-	$(BIN)/flask run --host 127.0.0.1 --port 5000
+	FLASK_RUN_PORT=$(PORT) $(BIN)/flask run --host 127.0.0.1
 
 serve: setup
 	$(BIN)/gunicorn --config gunicorn.conf.py 'depomi_learn:create_app()'
@@ -57,13 +59,21 @@ node_modules/.package-lock.json: package-lock.json
 
 # Everything (CI runs this), with coverage and its floor; test-fast skips the live-server,
 # crash and race tests and the browser.
+# Both first check the system libraries, fonts and programs (one line naming the Debian packages
+# when one is missing); the browser only when the end-to-end tests run.
 COVERAGE_FLOOR := 90
-test: $(STAMP) translations $(if $(NPM),node_modules/.package-lock.json)
+test: system-check $(STAMP) translations $(if $(NPM),node_modules/.package-lock.json)
 	$(BIN)/pytest --cov=depomi_learn --cov-report=term:skip-covered \
 		--cov-fail-under=$(COVERAGE_FLOOR) $(PYTEST_ARGS)
 
-test-fast: $(STAMP) translations
+test-fast: system-check-no-browser $(STAMP) translations
 	$(BIN)/pytest -q -m 'not slow and not e2e' $(PYTEST_ARGS)
+
+system-check:
+	@$(PYTHON) tools/check_system.py $(if $(findstring not e2e,$(PYTEST_ARGS)),--no-browser)
+
+system-check-no-browser:
+	@$(PYTHON) tools/check_system.py --no-browser
 
 # Benchmarks, load and fault tests on 127.0.0.1 (bench/README.md). BENCH_PG=postgresql+psycopg://...
 # runs them on PostgreSQL too, e.g. BENCH_PG=postgresql+psycopg://depomi@127.0.0.1:55433/depomi_bench9

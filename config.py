@@ -40,6 +40,12 @@ def _database_url(env: Env) -> str:
     return url
 
 
+def _local_url(env: Env) -> str:
+    """The address `make run PORT=...` serves on (`flask run` reads FLASK_RUN_PORT too), so that
+    links and QR codes made in development lead back to this server."""
+    return f"http://127.0.0.1:{_env_int(env, 'FLASK_RUN_PORT', 5000)}"
+
+
 def development(env: Env) -> dict[str, object]:
     """Development defaults: an SQLite file under instance/, a throwaway secret key."""
     return {
@@ -74,7 +80,7 @@ def development(env: Env) -> dict[str, object]:
         "RESULTS_ATTENDANCE_PERCENT": _env_int(env, "DEPOMI_RESULTS_ATTENDANCE_PERCENT", 80),
         # Certificates: the address printed in QR codes, and the Ed25519 key that signs
         # credentials (base64 of the 32-byte private key; `flask certificates keygen` makes one).
-        "PUBLIC_URL": env.get("DEPOMI_PUBLIC_URL", "http://127.0.0.1:5000").rstrip("/"),
+        "PUBLIC_URL": env.get("DEPOMI_PUBLIC_URL", _local_url(env)).rstrip("/"),
         "SIGNING_KEY": env.get("DEPOMI_SIGNING_KEY", ""),
         "SIGNING_KEY_FILE": INSTANCE_DIR / "signing-key",
         # lookups per address per minute

@@ -26,6 +26,7 @@ ACTIONS = {
     "user_erased": _l("Person erased"),
     "users_imported": _l("Accounts imported"),
     "data_exported": _l("Personal data downloaded"),
+    "audit_log_exported": _l("Audit log downloaded"),
     "course_imported": _l("Course imported"),
     "course_created": _l("Course created"),
     "course_published": _l("Course published"),

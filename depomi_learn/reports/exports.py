@@ -25,6 +25,10 @@ NUMBER_KINDS = frozenset({"count", "rate", "score", "ratio"})
 # Excel number formats: the decimals the page shows; the decimal sign is the reader's own.
 CELL_FORMATS = {"rate": "0.0", "score": "0.0", "ratio": "0.00", "date": "dd/mm/yyyy"}
 CSV_FLUSH_BYTES = 64 * 1024
+# The whole header value: given as a mimetype, Werkzeug would add a second "charset=utf-8".
+CSV_TYPE = "text/csv; charset=utf-8"
+# Comma by default; French Excel expects ';' (`?sep=semicolon`, the "Excel" link on each page).
+CSV_SEPARATORS = {"comma": ",", "semicolon": ";"}
 CSV_QUOTE_NEEDED = re.compile(r'[,;"\t\r\n]')
 # French Excel splits on ';' even inside quotes it does not see at a cell's start.
 FORMULA_AFTER_SEPARATOR = re.compile(r"([,;\t\r\n])(?=[=+\-@\t\r])")
@@ -44,9 +48,14 @@ def csv_field(text: str, *, number: bool = False) -> str:
     return text
 
 
-def csv_line(fields: list[str]) -> str:
+def csv_separator(name: str | None) -> str:
+    """Return the separator a `sep` query value names: ';' for "semicolon", else ','."""
+    return CSV_SEPARATORS.get(name or "comma", ",")
+
+
+def csv_line(fields: list[str], separator: str = ",") -> str:
     """Return one CSV line of fields already made safe by `csv_field`."""
-    return ",".join(fields) + "\r\n"
+    return separator.join(fields) + "\r\n"
 
 
 def csv_cell(value: object, kind: str) -> str:
@@ -58,13 +67,14 @@ def _is_number(value: object, kind: str) -> bool:
     return kind in NUMBER_KINDS or (kind == "value" and isinstance(value, int | float))
 
 
-def csv_chunks(table: Table) -> Iterator[str]:
+def csv_chunks(table: Table, separator: str = ",") -> Iterator[str]:
     """Yield a UTF-8 CSV (with BOM, so Excel reads Arabic) in chunks as rows arrive."""
     buffer = io.StringIO()
     buffer.write("\ufeff")
-    buffer.write(csv_line([csv_field(str(c.label)) for c in table.columns]))
+    buffer.write(csv_line([csv_field(str(c.label)) for c in table.columns], separator))
     for row in table.rows:
-        buffer.write(csv_line([csv_cell(row.get(c.key), c.kind) for c in table.columns]))
+        cells = [csv_cell(row.get(c.key), c.kind) for c in table.columns]
+        buffer.write(csv_line(cells, separator))
         if buffer.tell() >= CSV_FLUSH_BYTES:
             yield buffer.getvalue()
             buffer.seek(0)

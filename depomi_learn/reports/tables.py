@@ -204,7 +204,7 @@ def _shape(rows: Iterable, language: str, titles: dict[str, str]) -> Iterator[di
         yield values
 
 
-def _stream(query) -> Iterator:
+def stream_rows(query) -> Iterator:
     """Yield rows as the database sends them, a batch at a time.
 
     On PostgreSQL the rows come through a server-side cursor on a connection of its own: the
@@ -230,7 +230,7 @@ def drilldown_table(
     user: User, filters: ReportFilters, metric: str, sort: Sort, language: str
 ) -> Table:
     """Return every learner behind a number, streamed (exports and the API's full report)."""
-    return _learners_table(metric, language, _stream(drilldown(user, filters, metric, sort)))
+    return _learners_table(metric, language, stream_rows(drilldown(user, filters, metric, sort)))
 
 
 def drilldown_page(

@@ -13,7 +13,7 @@ from ..accounts.passwords import verify_password
 from ..accounts.privacy import personal_data
 from ..extensions import db
 from ..models import utcnow
-from .forms import TwoFactorCodeForm, TwoFactorOffForm
+from .forms import TwoFactorCodeForm, TwoFactorEnrolForm, TwoFactorOffForm
 from .security import client_address, open_before_two_factor
 
 bp = Blueprint("account", __name__, url_prefix="/account")
@@ -38,6 +38,7 @@ def two_factor_page():
         qr_code=two_factor.qr_code_data_uri(user) if secret else None,
         codes_left=two_factor.recovery_codes_left(user) if user.totp_enabled else 0,
         form=TwoFactorCodeForm(),
+        enrol_form=TwoFactorEnrolForm(),
         off_form=TwoFactorOffForm(prefix="off"),
     )
 
@@ -58,7 +59,7 @@ def two_factor_start():
 @login_required
 def two_factor_confirm():
     user = _me()
-    form = TwoFactorCodeForm()
+    form = TwoFactorEnrolForm()
     codes = (
         two_factor.confirm_enrolment(user, form.code.data) if form.validate_on_submit() else None
     )

@@ -5,15 +5,36 @@ files, erase people on request and read the audit log. Every account is reached 
 `users_manageable_by` or `can_manage_user`, so another region's people answer 404.
 """
 
+from collections.abc import Mapping
+from datetime import date
+
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
+from wtforms import SelectChoice
 
 from .. import audit
 from ..accounts import demographics, two_factor
 from ..accounts.administration import account_target, create_account, set_active, update_account
-from ..accounts.directory import recorded_actions, search_audit, search_users, target_names
+from ..accounts.directory import (
+    AuditSearch,
+    audit_table,
+    recorded_actions,
+    search_audit,
+    search_users,
+    target_names,
+)
 from ..accounts.mail import MailError, mail_configured, send_mail
 from ..accounts.privacy import erase_user
 from ..accounts.resets import create_reset_link, reset_message
@@ -29,8 +50,9 @@ from ..permissions import (
     may_place_in_region,
     role_required,
 )
+from ..reports.exports import CSV_TYPE, csv_chunks, csv_separator
 from .forms import AccountForm, EraseForm, ImportForm
-from .inputs import page_arg
+from .inputs import date_arg, page_arg
 from .security import client_address
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -106,9 +128,14 @@ def _account_form(actor: User, user: User | None = None) -> AccountForm:
     regions = _regions_for(actor)
     national = [("", _("National (no region)"))] if may_place_in_region(actor, None) else []
     form.region.choices = national + [(r.code, r.name(language)) for r in regions]
-    form.province.choices = [("", "—")] + [
-        (p.code, p.name(language)) for r in regions for p in r.provinces
+    # Grouped by region and tagged with it, so static/js/provinces.js can offer only the
+    # chosen region's; the server checks it again (accounts.users.check_fields).
+    form.province.choices = [SelectChoice("", "—")] + [
+        SelectChoice(p.code, p.name(language), {"data-region": r.code}, r.name(language))
+        for r in regions
+        for p in r.provinces
     ]
+    form.province.render_kw = {"data-region-select": form.region.id}
     form.preferred_language.choices = list(LANGUAGE_NAMES.items())
     form.sex.choices = demographics.choices("sex", blank=None)
     form.institution_type.choices = demographics.choices("institution_type")
@@ -316,19 +343,47 @@ def import_users():
     )
 
 
+def _audit_search(values: Mapping[str, str]) -> AuditSearch:
+    return AuditSearch(
+        text=values.get("q", "").strip()[:100],
+        action=values.get("action", "").strip()[:64],
+        first_day=date_arg("from", values),
+        last_day=date_arg("to", values),
+    )
+
+
 @bp.route("/audit")
 @role_required(Role.ADMIN)
 def audit_log():
-    action = request.args.get("action", "").strip()[:64]
-    text = request.args.get("q", "").strip()[:100]
-    found = search_audit(text, action, page_arg())
+    search = _audit_search(request.args)
+    found = search_audit(search, page_arg())
     return render_template(
         "admin/audit.html",
         rows=found.items,
         targets=target_names([event.target for event, _email in found.items]),
         actions=recorded_actions(),
         labels=action_labels(),
-        action=action,
-        q=text,
+        search=search,
+        args=search.query_args(),
         pages=found,
+    )
+
+
+@bp.route("/audit.csv", methods=["POST"])  # it records the download: never on a GET
+@role_required(Role.ADMIN)
+def audit_export():
+    search = _audit_search(request.form)
+    audit.record(
+        "audit_log_exported",
+        actor=_actor(),
+        ip=client_address(),
+        **{f"filter_{key}": value for key, value in search.query_args().items() if value},
+    )
+    db.session.commit()  # recorded before the file leaves, whatever happens while it streams
+    filename = f"depomi-audit-{date.today().isoformat()}.csv"
+    separator = csv_separator(request.form.get("sep"))
+    return Response(
+        stream_with_context(csv_chunks(audit_table(search), separator)),
+        content_type=CSV_TYPE,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )

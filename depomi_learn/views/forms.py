@@ -82,6 +82,14 @@ class TwoFactorCodeForm(FlaskForm):
     )
 
 
+class TwoFactorEnrolForm(FlaskForm):
+    """The first code, while setting up: no recovery code exists yet, so none is mentioned."""
+
+    code = StringField(
+        _l("A current code from your app"), validators=[DataRequired(), Length(max=32)]
+    )
+
+
 class TwoFactorOffForm(FlaskForm):
     password = PasswordField(_l("Your password"), validators=[DataRequired(), Length(max=1024)])
     code = StringField(

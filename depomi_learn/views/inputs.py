@@ -7,6 +7,9 @@ PostgreSQL refuses NUL in text and nothing should be half done.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from datetime import date
+
 from flask import Flask, request
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import BadRequest
@@ -14,7 +17,7 @@ from werkzeug.routing import IntegerConverter
 
 from ..models.types import MAX_ID, parse_id
 
-__all__ = ["MAX_ID", "init_app", "int_arg", "page_arg", "parse_id"]
+__all__ = ["MAX_ID", "date_arg", "init_app", "int_arg", "page_arg", "parse_id"]
 
 
 class RefusedInput(BadRequest):
@@ -43,6 +46,21 @@ def int_arg(name: str, default: int | None = None) -> int | None:
     if len(text) > 10 or int(text) > MAX_ID:
         raise RefusedInput(_l("The number in '%(name)s' is out of range.", name=name))
     return int(text)
+
+
+def date_arg(name: str, values: Mapping[str, str] | None = None) -> date | None:
+    """Return the query argument (or the value in `values`) `name` as a day (YYYY-MM-DD, what
+    a date input sends): None when absent or empty, 400 when it is something else."""
+    text = (request.args if values is None else values).get(name, "").strip()
+    if not text:
+        return None
+    refused = RefusedInput(_l("'%(name)s' is not a date: write it as YYYY-MM-DD.", name=name))
+    if len(text) != 10:  # fromisoformat also takes 20261205 and week dates
+        raise refused
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise refused from None
 
 
 def page_arg() -> int:

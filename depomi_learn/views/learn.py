@@ -119,7 +119,9 @@ def course_asset(course_id: str, sha256: str, filename: str):
     if asset is None:
         abort(404)
     visible_course(current_user, course_id) or abort(404)
-    response = Response(asset.data, mimetype=asset.media_type)
+    # The stored type is the whole header ("text/csv; charset=utf-8"): as a mimetype, Werkzeug
+    # would add a second charset.
+    response = Response(asset.data, content_type=asset.media_type)
     response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
     if asset.media_type == "image/svg+xml":
         response.headers["Content-Security-Policy"] = (

@@ -11,7 +11,7 @@ from flask_login import current_user
 from ..i18n import current_language, direction
 from ..models import Role
 from ..permissions import is_national, role_required
-from ..reports.exports import csv_chunks, write_xlsx
+from ..reports.exports import CSV_TYPE, csv_chunks, csv_separator, write_xlsx
 from ..reports.indicators import BREAKDOWN_LABELS, BY_ID, INDICATORS, PERSON_BREAKDOWNS
 from ..reports.quarterly import build_quarterly, quarterly_workbook, recent_quarters
 from ..reports.result_tables import flat_table, value_display
@@ -40,10 +40,10 @@ def _scope() -> str:
     return current_user.region.name(current_language())
 
 
-def _download(body, filename: str, mimetype: str) -> Response:
+def _download(body, filename: str, content_type: str) -> Response:
     return Response(
         body,
-        mimetype=mimetype,
+        content_type=content_type,
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
 
@@ -96,7 +96,8 @@ def export(fmt: str):
     table = flat_table(results(current_user, asked), asked.by, language)
     filename = f"depomi-results-{date.today().isoformat()}.{fmt}"
     if fmt == "csv":
-        return _download(csv_chunks(table), filename, "text/csv; charset=utf-8")
+        separator = csv_separator(request.args.get("sep"))
+        return _download(csv_chunks(table, separator), filename, CSV_TYPE)
     handle = write_xlsx([table], rtl=direction(language) == "rtl")
     return _download(_chunks_then_close(handle), filename, XLSX_TYPE)
 

@@ -13,7 +13,7 @@ from ..extensions import db
 from ..i18n import current_language, direction
 from ..models import Province, Region, Role
 from ..permissions import can_manage_session, is_national, role_required
-from ..reports.exports import csv_chunks, write_xlsx
+from ..reports.exports import CSV_TYPE, csv_chunks, csv_separator, write_xlsx
 from ..reports.tables import Table, cell_display
 from ..sessions.report_groups import GROUPS, NO_PROVINCE, group_table
 from ..sessions.reports import learner_table, session_table
@@ -124,8 +124,8 @@ def _download(table: Table, filename: str, fmt: str) -> Response:
     headers = {"Content-Disposition": f'attachment; filename="{filename}"'}
     if fmt == "csv":
         return Response(
-            stream_with_context(csv_chunks(table)),
-            mimetype="text/csv; charset=utf-8",
+            stream_with_context(csv_chunks(table, csv_separator(request.args.get("sep")))),
+            content_type=CSV_TYPE,
             headers=headers,
         )
     handle = write_xlsx([table], rtl=direction(current_language()) == "rtl")

@@ -15,7 +15,7 @@ from ...models import User, utcnow
 from ...permissions import MANAGER_ROLES, can_view_learner, is_national, role_required
 from ...reports.charts import dashboard_charts
 from ...reports.drilldown import sort_keys
-from ...reports.exports import csv_chunks, write_xlsx
+from ...reports.exports import CSV_TYPE, csv_chunks, csv_separator, write_xlsx
 from ...reports.filters import FilterError, ReportFilters, filter_choices, parse_filters
 from ...reports.queries import DIMENSIONS, course_titles
 from ...reports.requests import dimensions_for, learner_list, parse_metric_and_sort
@@ -159,8 +159,8 @@ def export(name: str, fmt: str):
         tables = [report_table(name, current_user, filters, language, metric, sort)]
     if fmt == "csv":
         return Response(
-            stream_with_context(csv_chunks(tables[0])),
-            mimetype="text/csv; charset=utf-8",
+            stream_with_context(csv_chunks(tables[0], csv_separator(request.args.get("sep")))),
+            content_type=CSV_TYPE,
             headers={"Content-Disposition": f'attachment; filename="{filename}"'},
         )
     handle = write_xlsx(tables, rtl=direction(language) == "rtl")
