@@ -60,6 +60,10 @@ CODES: dict[str, Code] = {
         "add a module whose quiz has 'role: post_test' (with questions) to measure the gain",
     ),
     "E021": Code("more than one pre-test or post-test", "a course has one of each at most"),
+    "E022": Code(
+        "invalid show_answers",
+        "use after_each_attempt (the default) or after_last_attempt",
+    ),
     # module files
     "E101": Code("module file is not UTF-8", "save the file as UTF-8"),
     "E102": Code(

@@ -17,12 +17,13 @@ from ..certificates.stored import render_issued_pdfs
 from ..database import commit_keeping_objects
 from ..extensions import db
 from ..i18n import current_language, pick_content_language
-from ..learning.catalog import content_language, find_module, visible_course
+from ..learning.catalog import content_language, find_module, get_course, visible_course
+from ..learning.quiz_review import answers_shown, review
 from ..learning.quizzes import (
     QuizRefused,
     grade_submission,
+    quiz_state,
     record_submission,
-    review,
     save_answers,
     start_attempt,
 )
@@ -99,6 +100,13 @@ def attempt(attempt_id: int):
     if attempt.is_open and attempt.deadline_at and utcnow() > attempt.deadline_at:
         template = "quiz/time_up.html"
     module = next((m for m in version.modules if m.key == attempt.module_key), None)
+    reviewed, shown = [], False
+    if not attempt.is_open:
+        current = find_module(get_course(attempt.course_id).current_version, attempt.module_key)
+        if current is not None:  # a module since removed from the course shows no answers
+            state = quiz_state(current_user, attempt.course_id, current[1], close_expired=False)
+            shown = answers_shown(attempt, state)
+        reviewed = review(attempt, language, version.default_language, show_answers=shown)
     return render_template(
         template,
         attempt=attempt,
@@ -107,7 +115,8 @@ def attempt(attempt_id: int):
         language=language,
         default_language=version.default_language,
         attempts_used=attempt.number,
-        review=[] if attempt.is_open else review(attempt, language, version.default_language),
+        review=reviewed,
+        answers_shown=shown,
     )
 
 
