@@ -50,6 +50,7 @@ from .security import (
     end_session,
     limit_hits,
     open_before_two_factor,
+    pick_language,
     safe_next_url,
     start_session,
 )
@@ -104,7 +105,7 @@ def login():
     ratelimit.forget(attempt)
     next_url = safe_next_url(request.args.get("next"), url_for("catalog.home"))
     if user.totp_enabled:
-        end_session()  # nothing of an earlier session survives into the code step
+        end_session(keep_pick=True)  # only the language just picked survives into the code step
         session[PENDING] = {
             "user": user.id,
             "version": user.session_version,
@@ -207,7 +208,7 @@ def set_language():
     language = request.form.get("language", "")
     if language not in current_app.config["LANGUAGES"]:
         abort(400)
-    session["language"] = language
+    pick_language(language)
     if current_user.is_authenticated:
         current_user.preferred_language = language
         db.session.commit()
