@@ -88,7 +88,10 @@ def enrol_in_course(course_id: str):
     enrol(current_user, course)
     db.session.commit()
     flash(_("You are enrolled. Good learning!"), "success")
-    first = course.current_version.modules[0] if course.current_version.modules else None
+    version = course.current_version
+    # The language the course page was read in, so the first module opens in it.
+    lang = request.args.get("lang") if request.args.get("lang") in version.languages else None
+    first = version.modules[0] if version.modules else None
     if first is None:
-        return redirect(url_for("catalog.course", course_id=course.id))
-    return redirect(url_for("learn.module", course_id=course.id, module_key=first.key))
+        return redirect(url_for("catalog.course", course_id=course.id, lang=lang))
+    return redirect(url_for("learn.module", course_id=course.id, module_key=first.key, lang=lang))

@@ -85,7 +85,9 @@ def start(course_id: str, module_key: str):
     except QuizRefused as refusal:
         db.session.commit()  # attempts whose time ran out were closed meanwhile
         flash(REFUSALS[refusal.reason](), "error")
-        return redirect(url_for("learn.module", course_id=course.id, module_key=module.key))
+        return redirect(
+            url_for("learn.module", course_id=course.id, module_key=module.key, lang=language)
+        )
     db.session.commit()
     return redirect(url_for("quiz.attempt", attempt_id=attempt.id))
 
