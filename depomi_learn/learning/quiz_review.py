@@ -3,8 +3,9 @@ the right answers when the course lets them be shown."""
 
 from dataclasses import dataclass
 
-from ..models import QuizAttempt
-from .quizzes import QuizState
+from ..models import QuizAttempt, User
+from .catalog import find_module, get_course
+from .quizzes import quiz_state
 
 SHOWN_AFTER_EACH_ATTEMPT = "after_each_attempt"
 
@@ -29,11 +30,17 @@ class ReviewedQuestion:
     right_answer: str | None  # true_false: "true"/"false"; short_text, numeric: a text; else None
 
 
-def answers_shown(attempt: QuizAttempt, state: QuizState) -> bool:
+def answers_shown(attempt: QuizAttempt, user: User) -> bool:
     """Tell whether the result page may show the right answers: after each attempt, unless the
     course keeps them until the learner has no attempt left (course.yaml `show_answers`)."""
     rule = (attempt.settings or {}).get("show_answers", SHOWN_AFTER_EACH_ATTEMPT)
-    return rule == SHOWN_AFTER_EACH_ATTEMPT or state.attempts_left == 0
+    if rule == SHOWN_AFTER_EACH_ATTEMPT:
+        return True
+    course = get_course(attempt.course_id)
+    found = find_module(course.current_version, attempt.module_key) if course else None
+    if found is None:  # a module since removed from the course: nothing more to try
+        return True
+    return quiz_state(user, attempt.course_id, found[1], close_expired=False).attempts_left == 0
 
 
 def review(

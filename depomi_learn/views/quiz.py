@@ -17,12 +17,11 @@ from ..certificates.stored import render_issued_pdfs
 from ..database import commit_keeping_objects
 from ..extensions import db
 from ..i18n import current_language, pick_content_language
-from ..learning.catalog import content_language, find_module, get_course, visible_course
+from ..learning.catalog import content_language, find_module, visible_course
 from ..learning.quiz_review import answers_shown, review
 from ..learning.quizzes import (
     QuizRefused,
     grade_submission,
-    quiz_state,
     record_submission,
     save_answers,
     start_attempt,
@@ -104,10 +103,7 @@ def attempt(attempt_id: int):
     module = next((m for m in version.modules if m.key == attempt.module_key), None)
     reviewed, shown = [], False
     if not attempt.is_open:
-        current = find_module(get_course(attempt.course_id).current_version, attempt.module_key)
-        if current is not None:  # a module since removed from the course shows no answers
-            state = quiz_state(current_user, attempt.course_id, current[1], close_expired=False)
-            shown = answers_shown(attempt, state)
+        shown = answers_shown(attempt, current_user)
         reviewed = review(attempt, language, version.default_language, show_answers=shown)
     return render_template(
         template,
