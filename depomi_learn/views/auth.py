@@ -1,5 +1,5 @@
-"""Signing in (password, then a two-factor code when enrolled) and out, password reset links,
-the profile page, and the language switcher."""
+"""Signing in (password, then a two-factor code when enrolled) and out, password reset links
+(handed over, or asked for by email), the profile page, and the language switcher."""
 
 import time
 
@@ -22,6 +22,7 @@ from flask_login import current_user, login_required, login_user
 from .. import audit
 from ..accounts import demographics, ratelimit, two_factor
 from ..accounts.administration import account_target
+from ..accounts.mail import mail_configured
 from ..accounts.passwords import hash_password, password_problem, verify_password
 from ..accounts.profile_changes import (
     OwnProfile,
@@ -31,7 +32,7 @@ from ..accounts.profile_changes import (
     pending_request,
     save_own_profile,
 )
-from ..accounts.resets import find_reset, use_reset
+from ..accounts.resets import find_reset, request_reset_link, send_reset_link, use_reset
 from ..accounts.sign_in import check_password, check_second_factor, record_sign_in
 from ..accounts.users import AccountError, normalise_email
 from ..extensions import db
@@ -39,6 +40,7 @@ from ..i18n import LANGUAGE_NAMES, current_language
 from ..models import Province, Region, User
 from ..permissions import own_profile_fields
 from .forms import (
+    ForgotPasswordForm,
     LoginForm,
     PasswordChangeForm,
     ProfileForm,
@@ -62,7 +64,10 @@ PENDING_SECONDS = 300
 
 def _too_many(template: str, form, retry_after: int):
     response = make_response(
-        render_template(template, form=form, retry_after=retry_after, throttled=True), 429
+        render_template(
+            template, form=form, retry_after=retry_after, throttled=True, mail=mail_configured()
+        ),
+        429,
     )
     response.headers["Retry-After"] = str(retry_after)
     return response
@@ -91,7 +96,7 @@ def login():
         return redirect(url_for("catalog.home"))
     form = LoginForm()
     if not form.validate_on_submit():
-        return render_template("auth/login.html", form=form)
+        return render_template("auth/login.html", form=form, mail=mail_configured())
     email = normalise_email(form.email.data)
     attempt, retry_after = _throttled_attempt(email)
     if retry_after is not None:
@@ -101,7 +106,7 @@ def login():
         ratelimit.count_failure(attempt, ratelimit.SIGN_IN_PER_ADDRESS)
         db.session.commit()
         flash(_("Email or password is incorrect."), "error")
-        return render_template("auth/login.html", form=form)
+        return render_template("auth/login.html", form=form, mail=mail_configured())
     ratelimit.forget(attempt)
     next_url = safe_next_url(request.args.get("next"), url_for("catalog.home"))
     if user.totp_enabled:
@@ -200,6 +205,36 @@ def reset_password(token: str):
             flash(_("Your password is set. Sign in with it."), "success")
             return redirect(url_for("auth.login"))
     return render_template("auth/reset.html", form=form, user=reset.user)
+
+
+@bp.route("/reset", methods=["GET", "POST"])
+def forgot_password():
+    if not mail_configured():  # without mail, links are handed over by coordinators and admins
+        abort(404)
+    form = ForgotPasswordForm()
+    if not form.validate_on_submit():
+        return render_template("auth/forgot.html", form=form)
+    email = normalise_email(form.email.data)
+    _hits, retry_after = limit_hits(
+        [
+            (ratelimit.RESET_REQUESTS_PER_ADDRESS, client_address()),
+            (ratelimit.RESET_REQUESTS_PER_ACCOUNT, email),
+        ]
+    )
+    if retry_after is not None:
+        return _too_many("auth/forgot.html", form, retry_after)
+    found = request_reset_link(email, ip=client_address())
+    if found is not None:
+        db.session.commit()  # the link exists before the (slow) mail that carries it
+        send_reset_link(*found)  # a failure is logged, never told: the answer stays the same
+    flash(
+        _(
+            "If an account uses this address, a link to choose a new password is on its way. "
+            "It works once, for a limited time."
+        ),
+        "info",
+    )
+    return redirect(url_for("auth.login"))
 
 
 @bp.route("/language", methods=["POST"])
