@@ -95,7 +95,9 @@ def enrol_in_course(course_id: str):
     if course.archived:
         abort(403)
     version = course.current_version
-    lang = request.args.get("lang") if request.args.get("lang") in version.languages else None
+    # The language the course page was read in (a field of its form), so the first module and
+    # any refusal show in it.
+    lang = request.values.get("lang") if request.values.get("lang") in version.languages else None
     missing = missing_prerequisites(current_user, version)
     if missing and find_enrolment(current_user, course.id) is None:
         flash(_refusal(missing, content_language(version, lang or "", current_language())), "error")
@@ -105,7 +107,6 @@ def enrol_in_course(course_id: str):
     enrol(current_user, course)
     db.session.commit()
     flash(_("You are enrolled. Good learning!"), "success")
-    # The language the course page was read in, so the first module opens in it.
     first = version.modules[0] if version.modules else None
     if first is None:
         return redirect(url_for("catalog.course", course_id=course.id, lang=lang))
