@@ -10,6 +10,7 @@ completion time) meets it.
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
@@ -81,3 +82,8 @@ def learners_lacking(version: CourseVersion, learner_ids: sa.Select) -> int:
     )
     lacking = sa.select(sa.func.count()).select_from(learners).where(completed < len(required))
     return db.session.scalar(lacking) or 0
+
+
+def quoted_titles(versions: list[CourseVersion], language: str) -> str:
+    """Return the courses' titles quoted as the interface language quotes, for a message."""
+    return ", ".join(_("“%(title)s”", title=v.text("title", language)) for v in versions)

@@ -17,7 +17,7 @@ from ..learning.catalog import (
     visible_versions,
     with_outline,
 )
-from ..learning.prerequisites import missing_prerequisites, prerequisites_for
+from ..learning.prerequisites import missing_prerequisites, prerequisites_for, quoted_titles
 from ..learning.progress import continue_points, course_progress, enrol, find_enrolment, next_module
 from ..models import CourseVersion
 from ..sessions.scheduling import upcoming_for
@@ -120,5 +120,5 @@ def _refusal(missing: list[CourseVersion], language: str) -> str:
         "You cannot enrol yet: first complete the prerequisite course %(courses)s.",
         "You cannot enrol yet: first complete the prerequisite courses %(courses)s.",
         len(missing),
-        courses=", ".join(f"“{v.text('title', language)}”" for v in missing),
+        courses=quoted_titles(missing, language),
     )

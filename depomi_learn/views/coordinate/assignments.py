@@ -17,7 +17,7 @@ from ...learning.assignments import (
     matching_learners,
     target_in_scope,
 )
-from ...learning.prerequisites import learners_lacking, prerequisite_versions
+from ...learning.prerequisites import learners_lacking, prerequisite_versions, quoted_titles
 from ...models import Assignment, Course
 from ...permissions import MANAGER_ROLES, assignments_visible_to, is_national, role_required
 from ...reports.filters import FilterError, filter_choices
@@ -105,7 +105,7 @@ def _warn_of_prerequisites(assignment: Assignment, language: str) -> None:
     lacking = learners_lacking(version, matching_learners(assignment))
     if not lacking:
         return
-    courses = ", ".join(f"“{v.text('title', language)}”" for v in prerequisite_versions(version))
+    courses = quoted_titles(prerequisite_versions(version), language)
     flash(
         ngettext(
             "%(num)d of these learners has not completed the prerequisites of this course "
