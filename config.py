@@ -99,6 +99,10 @@ def development(env: Env) -> dict[str, object]:
         "SIGN_IN_CONCURRENT_PER_ADDRESS": _env_int(
             env, "DEPOMI_SIGN_IN_CONCURRENT_PER_ADDRESS", 60
         ),
+        # Self-service "forgot my password" (only while SMTP is set): requests allowed per
+        # address and per email address in an hour, so nobody floods an inbox or the server.
+        "RESET_REQUESTS_PER_ADDRESS": _env_int(env, "DEPOMI_RESET_REQUESTS_PER_ADDRESS", 10),
+        "RESET_REQUESTS_PER_ACCOUNT": _env_int(env, "DEPOMI_RESET_REQUESTS_PER_ACCOUNT", 3),
         # Roles that must enrol a two-factor app before using any page.
         "TWO_FACTOR_REQUIRED_ROLES": ("admin", "coordinator"),
         # Key material for encrypting TOTP secrets at rest; SECRET_KEY when empty (then rotating

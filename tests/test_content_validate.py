@@ -141,6 +141,13 @@ CASES = [
     case(replace(YAML, "duration_minutes: 25", "duration_minutes: 2h"), "E008", YAML, 13, id="dur"),
     case(replace(YAML, "enabled: true", "enabled: maybe"), "E008", YAML, 18, id="certificate"),
     case(replace(YAML, "level: beginner", "level: expert"), "E009", YAML, 12, id="level"),
+    case(
+        replace(YAML, "prerequisites: []", "prerequisites: []\nshow_answers: never"),
+        "E022",
+        YAML,
+        16,
+        id="show-answers",
+    ),
     case(replace(YAML, "[fr, ar]", "[fr, ar, no]"), "E010", YAML, 5, id="language-no-boolean"),
     case(replace(YAML, "[fr, ar]", "[fr, ar, ar]"), "E010", YAML, 5, id="language-twice"),
     case(

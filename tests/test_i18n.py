@@ -9,7 +9,7 @@ from babel.messages.pofile import read_po
 
 from depomi_learn.i18n import direction, pick_content_language
 from depomi_learn.models import Role
-from tests.conftest import csrf_token, make_user
+from tests.conftest import csrf_token, get_user, make_user
 from tests.factories import make_course
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -113,6 +113,33 @@ def test_choice_is_remembered_in_the_profile(app, client, auth):
         },
     )
     assert '<html lang="ar" dir="rtl">' in other_browser.get("/").get_data(as_text=True)
+
+
+def _pick(client, language: str) -> None:
+    data = {"language": language, "next": "/login", "csrf_token": csrf_token(client)}
+    client.post("/language", data=data)
+
+
+@pytest.mark.parametrize("role", [Role.LEARNER, Role.COORDINATOR])  # without and with a code step
+def test_language_picked_on_the_sign_in_page_is_kept_and_becomes_the_accounts(
+    app, client, auth, role
+):
+    user_id = make_user(app, email="person@example.ma", role=role, language="fr")
+    _pick(client, "ar")
+    assert auth.login("person@example.ma").status_code == 302
+    assert '<html lang="ar" dir="rtl">' in client.get("/").get_data(as_text=True)
+    assert get_user(app, user_id).preferred_language == "ar"
+
+
+def test_language_left_on_a_shared_computer_gives_way_to_the_next_persons(app, client, auth):
+    make_user(app, email="first@example.ma", language="fr")
+    make_user(app, email="second@example.ma", language="fr")
+    _pick(client, "ar")
+    auth.login("first@example.ma")
+    auth.logout()
+    assert '<html lang="ar" dir="rtl">' in client.get("/login").get_data(as_text=True)
+    auth.login("second@example.ma")
+    assert '<html lang="fr" dir="ltr">' in client.get("/").get_data(as_text=True)
 
 
 PAGES = [

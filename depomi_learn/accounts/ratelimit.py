@@ -1,5 +1,6 @@
 """Rate limits counted in the database, so every gunicorn worker and every server counts together:
-sign-in failures per address and per account, public certificate lookups per address.
+sign-in failures per address and per account, public certificate lookups per address, and
+self-service password link requests per address and per email address.
 
 One mechanism for all: a hit is one row (key, time), written and committed by the caller before
 it is counted, so parallel requests on any number of workers or machines cannot all slip under a
@@ -40,7 +41,18 @@ SIGN_IN_PER_ADDRESS = Limit("address", "SIGN_IN_LIMIT_PER_ADDRESS", timedelta(mi
 SIGN_IN_IN_FLIGHT = Limit("in-flight", "SIGN_IN_CONCURRENT_PER_ADDRESS", timedelta(minutes=1))
 SIGN_IN_PER_ACCOUNT = Limit("account", "SIGN_IN_LIMIT_PER_ACCOUNT", timedelta(minutes=15))
 VERIFICATIONS = Limit("verify", "VERIFY_RATE_LIMIT", timedelta(minutes=1))
-LIMITS = (SIGN_IN_PER_ADDRESS, SIGN_IN_IN_FLIGHT, SIGN_IN_PER_ACCOUNT, VERIFICATIONS)
+RESET_REQUESTS_PER_ADDRESS = Limit("reset", "RESET_REQUESTS_PER_ADDRESS", timedelta(hours=1))
+RESET_REQUESTS_PER_ACCOUNT = Limit(
+    "reset-account", "RESET_REQUESTS_PER_ACCOUNT", timedelta(hours=1)
+)
+LIMITS = (
+    SIGN_IN_PER_ADDRESS,
+    SIGN_IN_IN_FLIGHT,
+    SIGN_IN_PER_ACCOUNT,
+    VERIFICATIONS,
+    RESET_REQUESTS_PER_ADDRESS,
+    RESET_REQUESTS_PER_ACCOUNT,
+)
 KEPT = max(limit.window for limit in LIMITS)  # a hit older than this counts for no limit
 
 

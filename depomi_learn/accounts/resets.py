@@ -1,4 +1,5 @@
-"""One-time, expiring password reset links that an admin hands over (or that are emailed).
+"""One-time, expiring password reset links that an admin hands over, that are emailed, or that
+a person asks for themselves ("forgot my password", when mail is set up).
 
 Only the SHA-256 of a link's token is stored, so a copy of the database cannot be used to reset
 anyone's password. A new link cancels the older ones; using a link signs the account out
@@ -14,11 +15,14 @@ from flask import current_app, url_for
 from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
 
+from .. import audit
 from ..database import rows_changed
 from ..extensions import db
 from ..models import PasswordResetToken, User, utcnow
+from .administration import account_target
+from .mail import MailError, send_mail
 from .passwords import hash_password, password_problem
-from .users import AccountError
+from .users import AccountError, find_user_by_email
 
 
 def _digest(token: str) -> str:
@@ -92,3 +96,30 @@ def reset_message(user: User, link: str) -> tuple[str, str]:
             link=link,
         )
     return subject, body
+
+
+def request_reset_link(email: str, *, ip: str) -> tuple[User, str] | None:
+    """Make a link for the active account using `email` ("forgot my password"); None when there
+    is none. The caller answers the same either way, so the page never tells who has an account;
+    it commits the link and only then sends it (`send_reset_link`: mail is slow)."""
+    user = find_user_by_email(email)
+    if user is None or not user.active:
+        return None
+    link = create_reset_link(user, actor=None)
+    audit.record(
+        "password_reset_link_created",
+        actor=None,
+        target=account_target(user),
+        ip=ip,
+        requested_by="self",
+    )
+    return user, link
+
+
+def send_reset_link(user: User, link: str) -> bool:
+    """Email `link` to `user` in their language; False when the mail server refused (logged)."""
+    try:
+        send_mail(user.email, *reset_message(user, link))
+    except MailError:
+        return False
+    return True

@@ -26,7 +26,7 @@ LEADING_H1 = re.compile(r"^\s*<h1[^>]*>.*?</h1>", re.DOTALL)
 SECTION_OF_CODES: dict[str, str] = {
     **dict.fromkeys(("E001", "E005", "E014", "W003"), "layout"),
     **dict.fromkeys(
-        [f"E0{n:02d}" for n in range(2, 19) if n not in (5, 14)] + ["W002", "W004", "W101"],
+        [f"E0{n:02d}" for n in range(2, 19) if n not in (5, 14)] + ["E022", "W002", "W004", "W101"],
         "course-yaml",
     ),
     **dict.fromkeys(("E019", "E020", "E021"), "pre-post-tests"),

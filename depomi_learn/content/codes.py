@@ -71,6 +71,10 @@ CODES: dict[str, Code] = {
         _l("add a module whose quiz has 'role: post_test' (with questions) to measure the gain"),
     ),
     "E021": Code(_l("more than one pre-test or post-test"), _l("a course has one of each at most")),
+    "E022": Code(
+        _l("invalid show_answers"),
+        _l("use after_each_attempt (the default) or after_last_attempt"),
+    ),
     # module files
     "E101": Code(_l("module file is not UTF-8"), _l("save the file as UTF-8")),
     "E102": Code(

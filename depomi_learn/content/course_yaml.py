@@ -43,6 +43,7 @@ COURSE_KEYS = (
     "certificate",
     "blended",
     "completion",
+    "show_answers",
 )
 REQUIRED_KEYS = (
     "id",
@@ -58,6 +59,9 @@ REQUIRED_KEYS = (
 CERTIFICATE_KEYS = ("enabled", "validity_months")
 COMPLETION_KEYS = ("modules", "attendance_percent", "post_test")
 LEVELS = ("beginner", "intermediate", "advanced")
+# When a quiz's result shows the right answers: after each attempt, or only once the learner has
+# no attempt left (so answers are never handed out for the next try).
+SHOW_ANSWERS = ("after_each_attempt", "after_last_attempt")
 LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*\Z")
 LABEL_MAX = 40
 
@@ -87,6 +91,7 @@ def parse_course_yaml(folder: Path, display: str, findings: Findings) -> CourseS
         title=_translations(scope, meta, "title", languages, default),
         summary=_translations(scope, meta, "summary", languages, default),
         level=_level(scope, meta),
+        show_answers=_show_answers(scope, meta),
         duration_minutes=get_int(scope, meta, "duration_minutes", minimum=1) or 0,
         audience=get_text_list(scope, meta, "audience"),
         prerequisites=get_id_list(
@@ -250,6 +255,20 @@ def _level(scope: Scope, meta: MarkedDict) -> str:
         scope.add("E009", meta.line_of("level"), message)
         return ""
     return level or ""
+
+
+def _show_answers(scope: Scope, meta: MarkedDict) -> str:
+    value = meta.get("show_answers", SHOW_ANSWERS[0])
+    if value not in SHOW_ANSWERS:
+        shown = describe(value, raw_of(meta, "show_answers"))
+        message = _l(
+            "show_answers %(shown)s is not one of %(choices)s",
+            shown=shown,
+            choices=", ".join(SHOW_ANSWERS),
+        )
+        scope.add("E022", meta.line_of("show_answers"), message)
+        return SHOW_ANSWERS[0]
+    return value
 
 
 def _certificate(scope: Scope, meta: MarkedDict, course: CourseSource) -> None:

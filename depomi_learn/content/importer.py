@@ -29,6 +29,7 @@ from ..models import (
     SourceFile,
 )
 from .citations import module_id_in
+from .course_yaml import SHOW_ANSWERS
 from .findings import Finding, has_errors
 from .limits import MarkdownRefused, refused_finding
 from .links import cross_course_target
@@ -79,7 +80,7 @@ def import_course(source: CourseSource, *, imported_by_id: int | None = None) ->
     urls = _Urls(source)
     by_id = {module.id: module for module in source.modules}
     for module in source.modules:
-        version.modules.append(_new_module(module, urls, by_id))
+        version.modules.append(_new_module(module, urls, by_id, source.show_answers))
     version.assets.extend(
         CourseAsset(path=a.path, media_type=a.media_type, sha256=a.sha256, data=a.data)
         for a in source.assets
@@ -206,8 +207,14 @@ def _source_files(source: CourseSource, version: CourseVersion) -> list[SourceFi
     ]
 
 
-def _new_module(module: CourseModule, urls: _Urls, by_id: dict[str, CourseModule]) -> Module:
+def _new_module(
+    module: CourseModule, urls: _Urls, by_id: dict[str, CourseModule], show_answers: str
+) -> Module:
     default = module.default
+    settings = module.quiz_settings
+    if settings is not None and show_answers != SHOW_ANSWERS[0]:
+        # Kept with each quiz's settings, so an attempt keeps the rule it was taken under.
+        settings = {**settings, "show_answers": show_answers}
     # A pre-test may draw from another module's questions (`pool`): it gets its own copy.
     pool = by_id.get((default.quiz_settings or {}).get("pool", ""))
     questions = module.questions or (pool.questions if pool else [])
@@ -216,7 +223,7 @@ def _new_module(module: CourseModule, urls: _Urls, by_id: dict[str, CourseModule
         position=module.position,
         duration_minutes=default.duration_minutes,
         aliases=list(default.aliases),
-        quiz_settings=module.quiz_settings,
+        quiz_settings=settings,
     )
     row.texts.extend(_new_text(module, text, urls) for text in module.texts.values())
     for position, question in enumerate(questions):

@@ -180,6 +180,7 @@ class CourseSource:
     certificate_enabled: bool
     validity_months: int | None
     source_yaml: str
+    show_answers: str = "after_each_attempt"  # see course_yaml.SHOW_ANSWERS
     module_lines: dict[str, int] = field(default_factory=dict)  # listed module id -> line
     blended: bool = False  # the course runs sessions (attendance can be required)
     completion: dict | None = None  # blended courses: what completing means

@@ -15,9 +15,10 @@ QUESTION_TYPES = ("single", "multiple", "true_false", "short_text", "numeric")
 
 # Tatweel, harakat (with hamza above/below), superscript alef and Quranic annotation marks.
 _ARABIC_MARKS = re.compile("[\u0640\u064b-\u065f\u0670\u06d6-\u06ed]")
-# Only the alef forms the course format names. ة/ه and ى/ي stay distinct: the format does not
-# unify them, and doing so would merge words ("كتابة" writing / "كتابه" his book, "على" / "علي").
-_ALEF_FORMS = str.maketrans(dict.fromkeys("أإآٱ", "ا"))
+# The letter variants the course format unifies: alef forms, and ta marbuta/ha and alef
+# maqsura/ya, which learners type interchangeably at the end of words. The cost, accepted: a
+# few word pairs merge ("كتابة" writing / "كتابه" his book, "على" on / "علي" Ali).
+_LETTER_VARIANTS = str.maketrans({**dict.fromkeys("أإآٱ", "ا"), "ة": "ه", "ى": "ي"})
 
 _BIDI_MARKS = re.compile("[\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069]")
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "0123456789" * 2)
@@ -86,7 +87,7 @@ def normalise_text(text: str, *, case_sensitive: bool = False) -> str:
         normal = normal.casefold()
     # Digits are digits in any script ("١٩٥٦" is "1956"), and invisible direction marks that
     # phones insert around mixed Arabic and Latin text are not part of the answer.
-    normal = _ARABIC_MARKS.sub("", normal).translate(_ALEF_FORMS).translate(_DIGITS)
+    normal = _ARABIC_MARKS.sub("", normal).translate(_LETTER_VARIANTS).translate(_DIGITS)
     normal = _BIDI_MARKS.sub("", normal)
     # Casefolding and removing marks can leave sequences NFKC would compose: compose them once
     # more so normalising twice changes nothing.

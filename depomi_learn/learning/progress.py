@@ -137,12 +137,10 @@ def _work_pending(user: User, course_id: str, module_key: str) -> bool:
 
 def completed_module_keys(user: User, version: CourseVersion) -> frozenset[str]:
     """Return the keys of the version's modules the user has completed (aliases count)."""
-    return _completed_in(
-        version, _completed_by_course(user, [version.course_id])[version.course_id]
-    )
+    return completed_in(version, completed_by_course(user, [version.course_id])[version.course_id])
 
 
-def _completed_by_course(user: User, course_ids: list[str]) -> dict[str, set[str]]:
+def completed_by_course(user: User, course_ids: list[str]) -> dict[str, set[str]]:
     """Return the module keys the user has completed in each course, in one query."""
     rows = db.session.execute(
         sa.select(ModuleProgress.course_id, ModuleProgress.module_key).where(
@@ -157,7 +155,8 @@ def _completed_by_course(user: User, course_ids: list[str]) -> dict[str, set[str
     return done
 
 
-def _completed_in(version: CourseVersion, done: set[str]) -> frozenset[str]:
+def completed_in(version: CourseVersion, done: set[str]) -> frozenset[str]:
+    """Return the keys of the version's modules among `done` (completed keys, aliases count)."""
     return frozenset(m.key for m in version.modules if done & {m.key, *m.aliases})
 
 
@@ -236,12 +235,12 @@ def continue_points(user: User) -> list[ContinuePoint]:
         )
         .options(with_outline(Enrolment.course))
     ).all()
-    done = _completed_by_course(user, [enrolment.course_id for enrolment in enrolments])
+    done = completed_by_course(user, [enrolment.course_id for enrolment in enrolments])
     points = []
     for enrolment in enrolments:
         version = enrolment.course.current_version
         progress = CourseProgress(
-            _completed_in(version, done[version.course_id]), len(version.modules)
+            completed_in(version, done[version.course_id]), len(version.modules)
         )
         resume_after = _module_before(version, enrolment.last_module_key, progress)
         points.append(

@@ -293,34 +293,3 @@ def submit_attempt(attempt: QuizAttempt, raw: dict[str, object] | None) -> bool:
     saved in time.
     """
     return record_submission(attempt, grade_submission(attempt, raw))
-
-
-@dataclass(frozen=True)
-class ReviewedQuestion:
-    """One question of a submitted attempt as its result page shows it."""
-
-    question: dict  # as drawn: key, type, points, option_order
-    texts: dict  # in the attempt's language, else the course's default language
-    result: dict  # as graded: score, fraction, correct, chosen
-    answer: object  # what the learner answered
-    verdict: str  # correct | partial | wrong
-    options: list[tuple[dict, bool]]  # (option, chosen) in the order shown; empty when no choice
-
-
-def review(attempt: QuizAttempt, language: str, default_language: str) -> list[ReviewedQuestion]:
-    """Return the questions of a submitted attempt with their results, in the order asked."""
-    results = {result["key"]: result for result in attempt.results or []}
-    reviewed = []
-    for question in attempt.questions:
-        texts = question["texts"].get(language) or question["texts"][default_language]
-        result = results[question["key"]]
-        verdict = (
-            "correct" if result["correct"] else "partial" if result["fraction"] > 0 else "wrong"
-        )
-        options = []
-        if question["type"] in ("single", "multiple"):
-            by_id = {option["id"]: option for option in texts["options"]}
-            options = [(by_id[i], i in result["chosen"]) for i in question["option_order"]]
-        answer = (attempt.answers or {}).get(question["key"])
-        reviewed.append(ReviewedQuestion(question, texts, result, answer, verdict, options))
-    return reviewed

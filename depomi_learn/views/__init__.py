@@ -15,9 +15,10 @@ def register_blueprints(app: Flask) -> None:
     from . import author
 
     app.register_blueprint(author.bp)
-    from . import account, profile_requests
+    from . import account, profile, profile_requests
 
     app.register_blueprint(account.bp)
+    app.register_blueprint(profile.bp)
     app.register_blueprint(profile_requests.bp)
     from . import results
 

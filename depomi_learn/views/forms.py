@@ -19,6 +19,10 @@ class LoginForm(FlaskForm):
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=1024)])
 
 
+class ForgotPasswordForm(FlaskForm):
+    email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254)])
+
+
 class ProfileForm(FlaskForm):
     """The fields a user may change about themselves; role and email are not among them.
 

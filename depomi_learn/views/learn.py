@@ -71,6 +71,7 @@ def module(course_id: str, module_key: str):
         quiz=quiz,
         work=work,
         work_state=work_view,
+        position=index + 1,
         previous=modules[index - 1] if index > 0 else None,
         next=modules[index + 1] if index + 1 < len(modules) else None,
     )

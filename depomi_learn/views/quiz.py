@@ -18,11 +18,11 @@ from ..database import commit_keeping_objects
 from ..extensions import db
 from ..i18n import current_language, pick_content_language
 from ..learning.catalog import content_language, find_module, visible_course
+from ..learning.quiz_review import answers_shown, review
 from ..learning.quizzes import (
     QuizRefused,
     grade_submission,
     record_submission,
-    review,
     save_answers,
     start_attempt,
 )
@@ -84,7 +84,9 @@ def start(course_id: str, module_key: str):
     except QuizRefused as refusal:
         db.session.commit()  # attempts whose time ran out were closed meanwhile
         flash(REFUSALS[refusal.reason](), "error")
-        return redirect(url_for("learn.module", course_id=course.id, module_key=module.key))
+        return redirect(
+            url_for("learn.module", course_id=course.id, module_key=module.key, lang=language)
+        )
     db.session.commit()
     return redirect(url_for("quiz.attempt", attempt_id=attempt.id))
 
@@ -99,6 +101,10 @@ def attempt(attempt_id: int):
     if attempt.is_open and attempt.deadline_at and utcnow() > attempt.deadline_at:
         template = "quiz/time_up.html"
     module = next((m for m in version.modules if m.key == attempt.module_key), None)
+    reviewed, shown = [], False
+    if not attempt.is_open:
+        shown = answers_shown(attempt, current_user)
+        reviewed = review(attempt, language, version.default_language, show_answers=shown)
     return render_template(
         template,
         attempt=attempt,
@@ -107,7 +113,8 @@ def attempt(attempt_id: int):
         language=language,
         default_language=version.default_language,
         attempts_used=attempt.number,
-        review=[] if attempt.is_open else review(attempt, language, version.default_language),
+        review=reviewed,
+        answers_shown=shown,
     )
 
 

@@ -28,6 +28,7 @@ CSP = (
 )
 F = TypeVar("F", bound=Callable)
 SIGNED_IN_AT, SEEN_AT = "signed_in_at", "seen_at"
+LANGUAGE, LANGUAGE_PICKED = "language", "language_picked"
 
 
 def init_login(app: Flask, login_manager: LoginManager) -> None:
@@ -50,22 +51,36 @@ def init_login(app: Flask, login_manager: LoginManager) -> None:
 
 
 def start_session(user: User) -> None:
-    """Sign `user` in on a fresh session (nothing from before survives but the language)."""
-    language = session.get("language")
+    """Sign `user` in on a fresh session. A language picked on the way in (the sign-in page's
+    switcher) is kept and becomes the account's; otherwise the account's own language applies,
+    not the one a previous person left on a shared computer."""
+    picked = session.get(LANGUAGE) if session.get(LANGUAGE_PICKED) else None
     session.clear()
-    if language:
-        session["language"] = language
+    if picked:
+        session[LANGUAGE] = picked
+        user.preferred_language = picked
     login_user(user)
     session[SIGNED_IN_AT] = session[SEEN_AT] = int(time.time())
 
 
-def end_session() -> None:
-    """Sign out this browser, keeping only its language choice."""
+def end_session(*, keep_pick: bool = False) -> None:
+    """Sign out this browser, keeping only its language choice (for the sign-in page).
+
+    `keep_pick`: the person signing in now picked it (see `start_session`)."""
     logout_user()
-    language = session.get("language")
+    kept = {key: session[key] for key in (LANGUAGE, LANGUAGE_PICKED) if key in session}
     session.clear()
-    if language:
-        session["language"] = language
+    if not keep_pick:
+        kept.pop(LANGUAGE_PICKED, None)
+    session.update(kept)
+
+
+def pick_language(language: str) -> None:
+    """Remember this browser's interface language; picked before signing in, it is the person's
+    who signs in next."""
+    session[LANGUAGE] = language
+    if not current_user.is_authenticated:
+        session[LANGUAGE_PICKED] = True
 
 
 def open_before_two_factor(view: F) -> F:

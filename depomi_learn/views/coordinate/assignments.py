@@ -14,8 +14,10 @@ from ...learning.assignments import (
     cancel_assignment,
     change_due_date,
     create_assignment,
+    matching_learners,
     target_in_scope,
 )
+from ...learning.prerequisites import learners_lacking, prerequisite_versions, quoted_titles
 from ...models import Assignment, Course
 from ...permissions import MANAGER_ROLES, assignments_visible_to, is_national, role_required
 from ...reports.filters import FilterError, filter_choices
@@ -73,6 +75,7 @@ def assignments():
                 ),
                 "success",
             )
+            _warn_of_prerequisites(assignment, language)
             return redirect(url_for("coordinate.assignments", created=assignment.id))
     listed = db.session.scalars(
         assignments_visible_to(current_user)
@@ -92,6 +95,29 @@ def assignments():
         assignments=listed,
         progress=assignment_progress(current_user, [a.id for a in listed]),
         national=is_national(current_user),
+    )
+
+
+def _warn_of_prerequisites(assignment: Assignment, language: str) -> None:
+    """Tell how many of the learners assigned have not completed the course's prerequisites:
+    the assignment enrols them all the same (it is the coordinator's decision)."""
+    version = assignment.course.current_version
+    lacking = learners_lacking(version, matching_learners(assignment))
+    if not lacking:
+        return
+    courses = quoted_titles(prerequisite_versions(version), language)
+    flash(
+        ngettext(
+            "%(num)d of these learners has not completed the prerequisites of this course "
+            "(%(courses)s). The assignment enrols them all the same: ask them to complete "
+            "the prerequisites first.",
+            "%(num)d of these learners have not completed the prerequisites of this course "
+            "(%(courses)s). The assignment enrols them all the same: ask them to complete "
+            "the prerequisites first.",
+            lacking,
+            courses=courses,
+        ),
+        "warning",
     )
 
 
