@@ -34,6 +34,7 @@ from ..models import (
     utcnow,
 )
 from ..permissions import can_view_assignment, can_view_learner, is_national, learners_visible_to
+from ..reports.counters import counting
 from ..reports.filters import FilterError, parse_filters
 
 MAX_CHOSEN = 500
@@ -223,6 +224,19 @@ def apply_assignment(assignment: Assignment, only_user_id: int | None = None) ->
     matching = matching_learners(assignment)
     if only_user_id is not None:
         matching = matching.where(User.id == only_user_id)
+    # The dashboard's counters change in this transaction, for the matching learners only.
+    with counting(db.session.scalars(matching).all()):
+        _enrol_matching(assignment, matching)
+    carrying = sa.select(sa.func.count(Enrolment.id)).where(
+        Enrolment.assignment_id == assignment.id
+    )
+    if only_user_id is not None:
+        carrying = carrying.where(Enrolment.user_id == only_user_id)
+    return db.session.scalar(carrying)
+
+
+def _enrol_matching(assignment: Assignment, matching: sa.Select) -> None:
+    """Give the due date to the matching enrolments (unless earlier) and enrol the others."""
     values = {
         "due_at": assignment.due_at,
         "assigned_by_id": assignment.created_by_id,
@@ -254,13 +268,7 @@ def apply_assignment(assignment: Assignment, only_user_id: int | None = None) ->
         ["user_id", "course_id", "enrolled_at", "due_at", "assigned_by_id", "assignment_id"], rows
     )
     db.session.execute(insert)
-    # Counted afterwards: drivers do not all report rowcount for INSERT ... SELECT.
-    carrying = sa.select(sa.func.count(Enrolment.id)).where(
-        Enrolment.assignment_id == assignment.id
-    )
-    if only_user_id is not None:
-        carrying = carrying.where(Enrolment.user_id == only_user_id)
-    return db.session.scalar(carrying)
+    # Counted by the caller: drivers do not all report rowcount for INSERT ... SELECT.
 
 
 def _insert_ignoring_duplicates():

@@ -41,7 +41,11 @@ def _sums(region_id: int | None, now: datetime) -> list:
         C.dimension,
         C.value,
         course,
-        *(sa.func.sum(C[name]).label(name) for name in COUNTS if name != "learners"),
+        *(
+            sa.func.sum(C[name]).label(name)
+            for name in COUNTS
+            if name not in ("learners", "overdue")
+        ),
         sa.func.sum(C.learners).label("learners"),
         sa.func.sum(overdue).label("overdue"),
     ).group_by(C.region_id, C.dimension, C.value, course)

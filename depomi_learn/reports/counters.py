@@ -259,3 +259,34 @@ def count_added(user_ids: Iterable[int]) -> None:
     session = db.session
     session.flush()
     apply_change(session.connection(), {}, contributions(session.connection(), user_ids))
+
+
+# Checking the counters ----------------------------------------------------------------------------
+
+Difference = tuple[Key, list | None, list | None]  # key, stored, live
+
+
+def _same(stored: list | None, live: list | None) -> bool:
+    stored, live = stored or [0] * len(COUNT_COLUMNS), live or [0] * len(COUNT_COLUMNS)
+    return all(
+        abs(a - b) <= 1e-6 * max(1.0, abs(b)) if name == "score_sum" else a == b
+        for name, a, b in zip(COUNT_COLUMNS, stored, live, strict=True)
+    )
+
+
+def differences(connection: sa.Connection) -> list[Difference]:
+    """Return the counters whose stored values differ from the live rows', in key order."""
+    if connection.dialect.name == "postgresql":
+        # Writers wait until the comparison (and a repair) is over: no change counted twice.
+        connection.execute(sa.text("LOCK TABLE report_counter IN EXCLUSIVE MODE"))
+    stored, live = stored_counts(connection), live_counts(connection)
+    return [
+        (key, stored.get(key), live.get(key))
+        for key in sorted(set(stored) | set(live))
+        if not _same(stored.get(key), live.get(key))
+    ]
+
+
+def repair(connection: sa.Connection) -> None:
+    """Store the counters as the live rows give them (after `differences`, in its transaction)."""
+    replace_all(connection, live_counts(connection))
