@@ -318,6 +318,15 @@ def _owned_enrolments(assignment: Assignment) -> sa.Update:
     )
 
 
+def _carriers(assignment: Assignment) -> list[int]:
+    """Return the learners whose enrolments carry `assignment` (their counters will move)."""
+    return list(
+        db.session.scalars(
+            sa.select(Enrolment.user_id).where(Enrolment.assignment_id == assignment.id)
+        )
+    )
+
+
 def _reapply_others(assignment: Assignment) -> None:
     """Let the course's other open assignments give back an earlier due date they lost."""
     others = sa.select(Assignment).where(
@@ -340,9 +349,10 @@ def change_due_date(actor: User, assignment: Assignment, due_on: date, *, ip: st
     previous = assignment.due_at
     assignment.due_at = end_of_day(due_on)
     db.session.flush()
-    db.session.execute(_owned_enrolments(assignment).values(due_at=assignment.due_at))
-    # A later date gives way to an earlier one from another assignment, as when assigning.
-    _reapply_others(assignment)
+    with counting(_carriers(assignment)):
+        db.session.execute(_owned_enrolments(assignment).values(due_at=assignment.due_at))
+        # A later date gives way to an earlier one from another assignment, as when assigning.
+        _reapply_others(assignment)
     count = apply_assignment(assignment)
     record(
         "assignment_due_date_changed",
@@ -364,10 +374,13 @@ def cancel_assignment(actor: User, assignment: Assignment, *, ip: str = "") -> i
     assignment.cancelled_at = utcnow()
     assignment.cancelled_by_id = actor.id
     db.session.flush()
-    released = db.session.execute(
-        _owned_enrolments(assignment).values(due_at=None, assigned_by_id=None, assignment_id=None)
-    ).rowcount
-    _reapply_others(assignment)
+    with counting(_carriers(assignment)):
+        released = db.session.execute(
+            _owned_enrolments(assignment).values(
+                due_at=None, assigned_by_id=None, assignment_id=None
+            )
+        ).rowcount
+        _reapply_others(assignment)
     record(
         "assignment_cancelled",
         actor=actor,
