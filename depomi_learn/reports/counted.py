@@ -79,7 +79,8 @@ def counted_dashboard(
     months: dict[str, int] = {}
     for row in _sums(region_id, now):  # type: ignore[arg-type]
         if row.dimension == "month":
-            months[decoded("month", row.value)] = row.completed  # type: ignore[index]
+            month: str = decoded("month", row.value)  # type: ignore[assignment]
+            months[month] = months.get(month, 0) + (row.completed or 0)
             continue
         if row.dimension == "all":
             _add_row(summary, row)
