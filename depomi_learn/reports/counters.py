@@ -124,7 +124,7 @@ def live_counts(connection: sa.Connection) -> Counts:
     people = {p.id: p for p in connection.execute(_people_query())}
     for person in people.values():
         _add_person(counts, person)
-    rows = connection.execution_options(yield_per=5000).execute(_enrolments_query())
+    rows = connection.execute(_enrolments_query().execution_options(yield_per=5000))
     for row in rows:
         person = people.get(row.user_id)
         if person is not None:
