@@ -38,6 +38,7 @@ from depomi_learn.models import (
 )
 from depomi_learn.operations.demo import populate
 from depomi_learn.operations.regions import load_reference_regions
+from depomi_learn.reports.counters import differences
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "bench password 2026"  # noqa: S105 - throwaway accounts in a throwaway database
@@ -57,7 +58,9 @@ RESULT_PAGES = {
     "regional by sex": ("c@bench.ma", "/results/?by=sex"),
     "quarterly XLSX national": ("n@bench.ma", "/results/quarterly.xlsx"),
 }
-PAGE_SETS = {"reports": PAGES, "results": RESULT_PAGES}
+# The dashboards alone (`--pages dashboards`): what the counters serve.
+DASHBOARD_PAGES = {name: PAGES[name] for name in ("dashboard national", "dashboard regional")}
+PAGE_SETS = {"reports": PAGES, "results": RESULT_PAGES, "dashboards": DASHBOARD_PAGES}
 
 
 def _reset(app) -> None:
@@ -161,7 +164,13 @@ def run(url: str, sizes: list[int], pages: dict = PAGES) -> list[dict]:
                 db.session.execute(sa.text("ANALYZE"))
                 db.session.commit()
             generated = time.perf_counter() - start
+            start = time.perf_counter()
+            # The counters kept while populating must equal the live rows (`flask reports check`).
+            assert differences(db.session.connection()) == [], "counters differ"
+            db.session.rollback()
+            checked = time.perf_counter() - start
             row = {
+                "check s": checked,
                 "learners": _count(User) - 2,
                 "enrolments": _count(Enrolment),
                 "progress": _count(ModuleProgress),
@@ -180,7 +189,7 @@ def run(url: str, sizes: list[int], pages: dict = PAGES) -> list[dict]:
 def report(title: str, results: list[dict], pages: dict = PAGES) -> None:
     print(f"\n{title}")
     print(
-        f"{'learners':>9} {'enrolments':>10} {'progress':>9} {'generate':>9}  "
+        f"{'learners':>9} {'enrolments':>10} {'progress':>9} {'generate':>9} {'check':>6}  "
         + "  ".join(f"{name:>24}" for name in pages)
     )
     first = results[0]
@@ -190,7 +199,8 @@ def report(title: str, results: list[dict], pages: dict = PAGES) -> None:
         ]
         print(
             f"{row['learners']:>9} {row['enrolments']:>10} {row['progress']:>9} "
-            f"{row['generate s']:>8.1f}s  " + "  ".join(f"{c:>24}" for c in cells)
+            f"{row['generate s']:>8.1f}s {row['check s']:>5.1f}s  "
+            + "  ".join(f"{c:>24}" for c in cells)
         )
 
 
