@@ -34,9 +34,10 @@ from depomi_learn.models import (
     utcnow,
 )
 from depomi_learn.operations.demo import populate
+from depomi_learn.permissions import learners_visible_to
 from depomi_learn.reports.counted import counted_dashboard
 from depomi_learn.reports.counters import differences
-from depomi_learn.reports.filters import ReportFilters
+from depomi_learn.reports.filters import ReportFilters, filter_choices
 from depomi_learn.reports.queries import DIMENSIONS, course_breakdown, measures, timeline
 from tests.conftest import make_user
 from tests.report_world import build_world
@@ -62,6 +63,14 @@ def _viewers(ids: dict[str, int]) -> list[User]:
     return [db.session.get(User, ids[k]) for k in ("national", "coord_souss", "coord_oriental")]
 
 
+def _live_choices(viewer: User) -> tuple[list, list]:
+    people = learners_visible_to(viewer).where(User.role == Role.LEARNER)
+    rows = db.session.execute(people.with_only_columns(User.institution_id, User.job_function))
+    found = rows.all()
+    institutions = sorted({str(i) for i, _f in found if i is not None})
+    return institutions, sorted({f for _i, f in found if f})
+
+
 def assert_counters_match_live(ids: dict[str, int], later: timedelta = timedelta()) -> None:
     """The dashboard's figures from the counters equal the live queries', for every scope."""
     now = utcnow() + later
@@ -69,6 +78,9 @@ def assert_counters_match_live(ids: dict[str, int], later: timedelta = timedelta
     for viewer in _viewers(ids):
         counted = counted_dashboard(viewer, ReportFilters(), DIMENSIONS, "fr", now)
         assert counted == _live(viewer, now), viewer.email
+        choices = filter_choices(viewer, "fr")
+        offered = sorted(key for key, _name in choices["institution"])
+        assert (offered, sorted(k for k, _n in choices["job_function"])) == _live_choices(viewer)
     db.session.rollback()
 
 
