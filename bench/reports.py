@@ -124,12 +124,12 @@ def _count(model) -> int:
     return db.session.scalar(sa.select(sa.func.count()).select_from(model))
 
 
-def _time(app, email: str, path: str) -> float:
+def _time(app, email: str, path: str, repeat: int = 3) -> float:
     client = app.test_client()
     with client:
         client.post("/login", data={"email": email, "password": PASSWORD})
         best = float("inf")
-        for _ in range(3):
+        for _ in range(repeat):
             start = time.perf_counter()
             response = client.get(path)
             size = len(response.get_data())
@@ -139,7 +139,7 @@ def _time(app, email: str, path: str) -> float:
     return best
 
 
-def run(url: str, sizes: list[int], pages: dict = PAGES) -> list[dict]:
+def run(url: str, sizes: list[int], pages: dict = PAGES, repeat: int = 3) -> list[dict]:
     results = []
     for size in sizes:
         app = create_app(
@@ -177,7 +177,7 @@ def run(url: str, sizes: list[int], pages: dict = PAGES) -> list[dict]:
                 "generate s": generated,
             }
         for name, (email, path) in pages.items():
-            row[name] = _time(app, email, path)
+            row[name] = _time(app, email, path, repeat)
         with app.app_context():
             db.session.remove()
             db.engine.dispose()
@@ -210,6 +210,7 @@ def main() -> None:
     parser.add_argument("--postgres", default="", help="SQLAlchemy URL of an existing database")
     parser.add_argument("--no-sqlite", action="store_true")
     parser.add_argument("--pages", choices=tuple(PAGE_SETS), default="reports")
+    parser.add_argument("--repeat", type=int, default=3, help="requests per page (the best kept)")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     pages = PAGE_SETS[args.pages]
@@ -218,10 +219,10 @@ def main() -> None:
             results = []
             for size in sizes:
                 url = f"sqlite:///{folder}/bench-{size}.sqlite3"
-                results += run(url, [size], pages)
+                results += run(url, [size], pages, args.repeat)
             report("SQLite (WAL, file)", results, pages)
     if args.postgres:
-        report("PostgreSQL", run(args.postgres, sizes, pages), pages)
+        report("PostgreSQL", run(args.postgres, sizes, pages, args.repeat), pages)
 
 
 if __name__ == "__main__":
