@@ -6,6 +6,7 @@ adds the new ones. ORM flushes are counted by session events; bulk statements (a
 revocation, demo data) run inside `counting(user_ids)` or call `count_added(user_ids)`.
 """
 
+import logging
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -31,6 +32,7 @@ WATCHED = {
     Enrolment: ("user_id", "course_id", "due_at", "completed_at", "score", "last_activity_at"),
     Certificate: ("user_id", "course_id", "revoked_at"),
 }  # fmt: skip
+logger = logging.getLogger(__name__)
 STATE = "report_counting"  # session.info: the touched learners between before and after flush
 HELD = "report_counting_held"  # session.info: learners a `counting` block is in charge of
 
@@ -220,7 +222,11 @@ def _before_flush(session: Session, _context, _instances) -> None:
 def _after_flush(session: Session, _context) -> None:
     ids, before = session.info.pop(STATE, (set(), {}))
     # New learners have their id now; they counted for nothing before.
-    ids = ids | _touched(session)
+    late = _touched(session) - ids
+    created = {obj.id for obj in session.new if isinstance(obj, User)}
+    if late - created:  # a row added without its user's id: its old contribution is unknown
+        logger.warning("report counters: run `flask reports check --repair` (users %s)", late)
+    ids = ids | late
     if ids:
         connection = session.connection()
         apply_change(connection, before, contributions(connection, ids))
