@@ -177,3 +177,10 @@ def test_blueprints_do_not_import_each_other():
             if tparts[2] != parts[2]:
                 crossing.append(f"{module} imports {target}")
     assert crossing == []
+
+
+def test_test_files_have_unique_names():
+    # Without __init__.py files pytest imports test modules by basename: two equal names in
+    # different folders stop the whole collection.
+    names = [path.name for path in Path(__file__).resolve().parent.rglob("test_*.py")]
+    assert sorted({n for n in names if names.count(n) > 1}) == []
