@@ -8,7 +8,7 @@ Everything but the texts is the answer key of the assignment and must agree acro
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from flask_babel import lazy_gettext as _l
 
@@ -23,10 +23,6 @@ from .fields import (
     raw_of,
 )
 from .findings import Findings
-
-if TYPE_CHECKING:
-    from .quiz import QuizBlock
-    from .source import ModuleSource
 from .yamlmarks import MarkedDict, YamlProblem, load_marked
 
 FILE_TYPES = ("pdf", "docx", "xlsx", "odt", "png", "jpg")
@@ -67,7 +63,19 @@ class ParsedAssignment:
         return {**self.settings, "rubric": self.rubric}
 
 
-def parse_assignment(block: QuizBlock, path: str, findings: Findings) -> ParsedAssignment | None:
+class _Block(Protocol):  # quiz.QuizBlock, which imports this module
+    text: str
+    line: int
+
+
+class _ModuleFile(Protocol):  # source.ModuleSource, which imports this module
+    path: str
+    relpath: str
+    assignment: ParsedAssignment | None
+    assignment_ids: set[str]
+
+
+def parse_assignment(block: _Block, path: str, findings: Findings) -> ParsedAssignment | None:
     """Parse one assignment block (a QuizBlock of kind 'assignment'); None when unusable."""
     local = Findings()
     try:
@@ -239,7 +247,7 @@ def _criterion(scope: Scope, item: object, line: int | None, number: int) -> dic
 
 
 def check_assignment_translation(
-    default: ModuleSource, translation: ModuleSource, findings: Findings
+    default: _ModuleFile, translation: _ModuleFile, findings: Findings
 ) -> None:
     """Compare a translated module's assignment with the default-language file's (E714-E716)."""
     original, translated = default.assignment, translation.assignment
