@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import csrf_token, make_user
-from tests.test_quizzes import QUIZ_COURSE, RIGHT, import_course, start, submit
+from tests.helpers.people import csrf_token, make_user
+from tests.helpers.quizzes import QUIZ_COURSE, RIGHT, import_course, start, submit
 
 WRONG_SINGLE = {**RIGHT, "q-q-single": "b", "q-q-true-false": "true"}
 

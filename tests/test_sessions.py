@@ -37,15 +37,9 @@ from depomi_learn.sessions.scheduling import (
     parse_day,
     update_session,
 )
-from tests.conftest import make_user
-from tests.factories import make_course
-from tests.session_factories import (
-    day_span,
-    future_day,
-    make_learners,
-    make_session,
-    register_all,
-)
+from tests.helpers.courses import make_course
+from tests.helpers.people import make_user
+from tests.helpers.sessions import day_span, future_day, make_learners, make_session, register_all
 
 
 def _region_id(code: str) -> int:
