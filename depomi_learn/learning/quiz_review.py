@@ -37,7 +37,8 @@ def answers_shown(attempt: QuizAttempt, user: User) -> bool:
     if rule == SHOWN_AFTER_EACH_ATTEMPT:
         return True
     course = get_course(attempt.course_id)
-    found = find_module(course.current_version, attempt.module_key) if course else None
+    version = course.current_version if course else None
+    found = find_module(version, attempt.module_key) if version else None
     if found is None:  # a module since removed from the course: nothing more to try
         return True
     return quiz_state(user, attempt.course_id, found[1], close_expired=False).attempts_left == 0
