@@ -23,7 +23,7 @@ from depomi_learn.learning.progress import enrol
 from depomi_learn.learning.quizzes import start_attempt, submit_attempt
 from depomi_learn.models import Course, Region, Role
 from depomi_learn.operations.regions import load_reference_regions
-from tests.conftest import FIXTURES, ROOT
+from tests.helpers.database import FIXTURES, ROOT
 
 MIGRATIONS = str(ROOT / "migrations")
 
@@ -131,7 +131,7 @@ def test_the_report_counters_migration_fills_them_from_the_existing_rows(scratch
         _populate("a")
         db.session.remove()
         # Down drops the counters; up builds them again from the rows alone.
-        flask_migrate.downgrade(directory=MIGRATIONS, revision="5d2c8e41a7b3")
+        flask_migrate.downgrade(directory=MIGRATIONS, revision="7a3c9e1f5b20")
         flask_migrate.upgrade(directory=MIGRATIONS, revision="7c1d5e9a2b40")
         enrolled = sa.select(sa.func.sum(ReportCounter.enrolled)).where(
             ReportCounter.dimension == "all"

@@ -1,7 +1,7 @@
 """report_counter: the coordinator dashboard's sums, filled from the existing rows
 
 Revision ID: 7c1d5e9a2b40
-Revises: 5d2c8e41a7b3
+Revises: 7a3c9e1f5b20
 Create Date: 2026-12-05 08:00:00.000000
 
 From here on every change to learners, enrolments and certificates keeps the counters in its own
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '7c1d5e9a2b40'
-down_revision = '5d2c8e41a7b3'
+down_revision = '7a3c9e1f5b20'
 branch_labels = None
 depends_on = None
 
