@@ -5,7 +5,6 @@ from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
-from tests.report_world import build_world
 
 from depomi_learn.accounts.administration import set_active
 from depomi_learn.accounts.privacy import erase_user
@@ -40,7 +39,8 @@ from depomi_learn.reports.counted import counted_dashboard
 from depomi_learn.reports.counters import differences
 from depomi_learn.reports.filters import ReportFilters, filter_choices
 from depomi_learn.reports.queries import DIMENSIONS, course_breakdown, measures, timeline
-from tests.conftest import make_user
+from tests.helpers.people import make_user
+from tests.helpers.reports import build_world
 
 PEOPLE = tuple(d for d in DIMENSIONS if d != "course")
 IMPORTED = (
