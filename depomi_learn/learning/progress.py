@@ -21,8 +21,8 @@ from ..models import (
     User,
     utcnow,
 )
-from .catalog import with_outline
 from .completion import hours_attended, is_complete
+from .outlines import VERSION_KEY_COLUMNS, ModuleOutline, VersionOutline, outlines_by_version_id
 
 
 @dataclass(frozen=True)
@@ -213,9 +213,9 @@ def next_module(version: CourseVersion, done: frozenset[str], after: str | None)
 @dataclass(frozen=True)
 class ContinuePoint:
     enrolment: Enrolment
-    version: CourseVersion
+    version: VersionOutline
     progress: CourseProgress
-    module: Module | None  # None: the course is complete
+    module: ModuleOutline | None  # None: the course is complete
 
 
 def continue_points(user: User) -> list[ContinuePoint]:
@@ -223,22 +223,23 @@ def continue_points(user: User) -> list[ContinuePoint]:
 
     A constant number of queries however many courses the learner follows.
     """
-    enrolments = db.session.scalars(
-        sa.select(Enrolment)
-        .join(Course)
-        .where(Enrolment.user_id == user.id, Course.current_version_id.is_not(None))
+    rows = db.session.execute(
+        sa.select(Enrolment, *VERSION_KEY_COLUMNS)
+        .join(Course, Course.id == Enrolment.course_id)
+        .join(CourseVersion, CourseVersion.id == Course.current_version_id)
+        .where(Enrolment.user_id == user.id)
         .order_by(
             Enrolment.due_at.is_(None),
             Enrolment.due_at,
             Enrolment.last_activity_at.desc().nulls_last(),
             Enrolment.enrolled_at.desc(),
         )
-        .options(with_outline(Enrolment.course))
     ).all()
-    done = completed_by_course(user, [enrolment.course_id for enrolment in enrolments])
+    outlines = outlines_by_version_id(rows)
+    done = completed_by_course(user, [row.Enrolment.course_id for row in rows])
     points = []
-    for enrolment in enrolments:
-        version = enrolment.course.current_version
+    for row in rows:
+        enrolment, version = row.Enrolment, outlines[row.version_id]
         progress = CourseProgress(
             completed_in(version, done[version.course_id]), len(version.modules)
         )
