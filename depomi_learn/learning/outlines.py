@@ -246,20 +246,24 @@ def _key(row: sa.Row) -> VersionKey:
     return (row.version_id, row.content_hash, row.imported_at)
 
 
+# Built once (putting a statement together costs about as much as running it on SQLite).
+_COURSE_ROW = (
+    sa.select(
+        Course.id,
+        Course.current_version_id,
+        Course.archived,
+        CourseVersion.id.label("version_id"),
+        *_VERSION_KEY[1:],
+    )
+    .join(CourseVersion, CourseVersion.id == Course.current_version_id)
+    .where(Course.id == sa.bindparam("course_id"))
+)
+
+
 def course_outline(user: object, course_id: str) -> tuple[CourseHead, VersionOutline] | None:
     """Return the course and its current version's outline if `user` (signed in or anonymous)
     may see it; None otherwise. One query when the outline is kept."""
-    row = db.session.execute(
-        sa.select(
-            Course.id,
-            Course.current_version_id,
-            Course.archived,
-            CourseVersion.id.label("version_id"),
-            *_VERSION_KEY[1:],
-        )
-        .join(CourseVersion, CourseVersion.id == Course.current_version_id)
-        .where(Course.id == course_id)
-    ).first()
+    row = db.session.execute(_COURSE_ROW, {"course_id": course_id}).first()
     if row is None:
         return None
     head = CourseHead(row.id, row.current_version_id, row.archived)

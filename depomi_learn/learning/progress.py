@@ -39,10 +39,32 @@ class CourseProgress:
         return round(100 * self.completed / self.total) if self.total else 0
 
 
-def find_enrolment(user: User, course_id: str) -> Enrolment | None:
-    return db.session.scalar(
-        sa.select(Enrolment).where(Enrolment.user_id == user.id, Enrolment.course_id == course_id)
+# The statements every learner page runs are built once: on SQLite, putting the expression
+# together cost about as much as running it.
+_ENROLMENT = sa.select(Enrolment).where(
+    Enrolment.user_id == sa.bindparam("user_id"), Enrolment.course_id == sa.bindparam("course_id")
+)
+_COMPLETED = sa.select(ModuleProgress.course_id, ModuleProgress.module_key).where(
+    ModuleProgress.user_id == sa.bindparam("user_id"),
+    ModuleProgress.course_id.in_(sa.bindparam("course_ids", expanding=True)),
+    ModuleProgress.completed_at.is_not(None),
+)
+_CONTINUE_ROWS = (
+    sa.select(Enrolment, *VERSION_KEY_COLUMNS)
+    .join(Course, Course.id == Enrolment.course_id)
+    .join(CourseVersion, CourseVersion.id == Course.current_version_id)
+    .where(Enrolment.user_id == sa.bindparam("user_id"))
+    .order_by(
+        Enrolment.due_at.is_(None),
+        Enrolment.due_at,
+        Enrolment.last_activity_at.desc().nulls_last(),
+        Enrolment.enrolled_at.desc(),
     )
+)
+
+
+def find_enrolment(user: User, course_id: str) -> Enrolment | None:
+    return db.session.scalar(_ENROLMENT, {"user_id": user.id, "course_id": course_id})
 
 
 def enrol(user: User, course: Course) -> Enrolment:
@@ -142,13 +164,7 @@ def completed_module_keys(user: User, version: CourseVersion) -> frozenset[str]:
 
 def completed_by_course(user: User, course_ids: list[str]) -> dict[str, set[str]]:
     """Return the module keys the user has completed in each course, in one query."""
-    rows = db.session.execute(
-        sa.select(ModuleProgress.course_id, ModuleProgress.module_key).where(
-            ModuleProgress.user_id == user.id,
-            ModuleProgress.course_id.in_(course_ids),
-            ModuleProgress.completed_at.is_not(None),
-        )
-    )
+    rows = db.session.execute(_COMPLETED, {"user_id": user.id, "course_ids": list(course_ids)})
     done: dict[str, set[str]] = {course_id: set() for course_id in course_ids}
     for course_id, module_key in rows:
         done[course_id].add(module_key)
@@ -223,18 +239,7 @@ def continue_points(user: User) -> list[ContinuePoint]:
 
     A constant number of queries however many courses the learner follows.
     """
-    rows = db.session.execute(
-        sa.select(Enrolment, *VERSION_KEY_COLUMNS)
-        .join(Course, Course.id == Enrolment.course_id)
-        .join(CourseVersion, CourseVersion.id == Course.current_version_id)
-        .where(Enrolment.user_id == user.id)
-        .order_by(
-            Enrolment.due_at.is_(None),
-            Enrolment.due_at,
-            Enrolment.last_activity_at.desc().nulls_last(),
-            Enrolment.enrolled_at.desc(),
-        )
-    ).all()
+    rows = db.session.execute(_CONTINUE_ROWS, {"user_id": user.id}).all()
     outlines = outlines_by_version_id(rows)
     done = completed_by_course(user, [row.Enrolment.course_id for row in rows])
     points = []
