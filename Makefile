@@ -92,8 +92,8 @@ bench-faults: $(STAMP) translations
 # Type-checked so far (the rest of the domain packages: see README, "Type checking").
 MYPY_PATHS := depomi_learn/accounts depomi_learn/certificates depomi_learn/operations \
 	depomi_learn/reports depomi_learn/permissions.py depomi_learn/audit.py \
-	depomi_learn/database.py depomi_learn/learning/record.py depomi_learn/views/results.py \
-	depomi_learn/sessions depomi_learn/offline
+	depomi_learn/database.py depomi_learn/learning depomi_learn/views/results.py \
+	depomi_learn/sessions depomi_learn/offline depomi_learn/content depomi_learn/authoring
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

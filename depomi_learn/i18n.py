@@ -2,6 +2,7 @@
 writing dates, times, numbers and counts the way each language writes them."""
 
 from datetime import date, datetime
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from babel import Locale
@@ -99,7 +100,9 @@ def format_clock(moment: datetime, language: str | None = None) -> str:
     return format_time(local_moment(moment), CLOCK, locale=format_locale(language))
 
 
-def format_number(value: float, decimals: int | None = None, language: str | None = None) -> str:
+def format_number(
+    value: float | Decimal, decimals: int | None = None, language: str | None = None
+) -> str:
     """Return a number with the language's decimal sign: `decimals` fixed, else up to three."""
     if decimals is None:
         pattern = "#,##0.###"

@@ -10,32 +10,13 @@ import sqlalchemy as sa
 from depomi_learn.extensions import db
 from depomi_learn.models import AuditEvent, Role, User
 from depomi_learn.permissions import can_manage_user, users_manageable_by
-from tests.conftest import Auth, csrf_token, get_user, make_user
-from tests.test_users_import import GOOD_ROWS, HEADER
-
-ACCOUNT = {
-    "email": "new@example.ma",
-    "name_latin": "Nouvelle Personne",
-    "name_arabic": "شخص جديد",
-    "role": "learner",
-    "region": "souss-massa",
-    "province": "tiznit",
-    "institution": "Commune de Tiznit",
-    "job_function": "Agente",
-    "preferred_language": "ar",
-}
+from tests.helpers.admin import ACCOUNT, _users
+from tests.helpers.people import Auth, csrf_token, get_user, make_user
+from tests.helpers.users_csv import GOOD_ROWS, HEADER
 
 
 def _post(client, path, data, token_from=None):
     return client.post(path, data={**data, "csrf_token": csrf_token(client, token_from or path)})
-
-
-def _users(app) -> dict[str, User]:
-    with app.app_context():
-        users = db.session.scalars(sa.select(User)).all()
-        for user in users:
-            db.session.expunge(user)
-        return {user.email: user for user in users}
 
 
 def _actions(app) -> list[str]:
@@ -255,28 +236,6 @@ def test_the_database_never_holds_a_usable_link(app, client, auth):
     assert token not in stored
 
 
-@pytest.fixture
-def smtp_server():
-    """A local SMTP server that keeps the messages it receives."""
-    from aiosmtpd.controller import Controller
-
-    from tests.live_gunicorn import free_port
-
-    class Inbox:
-        def __init__(self) -> None:
-            self.messages: list = []
-
-        async def handle_DATA(self, server, session, envelope):
-            self.messages.append(envelope)
-            return "250 OK"
-
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    yield controller.port, inbox
-    controller.stop()
-
-
 def test_password_link_is_emailed_when_smtp_is_configured(app, client, auth, smtp_server):
     port, inbox = smtp_server
     learner = make_user(app, email="l@example.ma", language="fr")
@@ -293,7 +252,7 @@ def test_password_link_is_emailed_when_smtp_is_configured(app, client, auth, smt
 
 
 def test_link_is_still_shown_when_the_mail_server_is_down(app, client, auth):
-    from tests.live_gunicorn import free_port
+    from tests.helpers.gunicorn import free_port
 
     learner = make_user(app, email="l@example.ma")
     auth.as_role(Role.ADMIN, region=None)

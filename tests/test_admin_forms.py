@@ -4,8 +4,8 @@ province outside the chosen region, and errors summarised at the top with links 
 import re
 
 from depomi_learn.models import Role
-from tests.conftest import csrf_token
-from tests.test_admin import ACCOUNT, _users
+from tests.helpers.admin import ACCOUNT, _users
+from tests.helpers.people import csrf_token
 
 
 def _post_new(client, data):

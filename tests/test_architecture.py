@@ -177,3 +177,54 @@ def test_blueprints_do_not_import_each_other():
             if tparts[2] != parts[2]:
                 crossing.append(f"{module} imports {target}")
     assert crossing == []
+
+
+def test_test_files_have_unique_names():
+    # Without __init__.py files pytest imports test modules by basename: two equal names in
+    # different folders stop the whole collection.
+    names = [path.name for path in Path(__file__).resolve().parent.rglob("test_*.py")]
+    assert sorted({n for n in names if names.count(n) > 1}) == []
+
+
+TESTS = Path(__file__).resolve().parent
+
+
+def _test_imports(path: Path) -> list[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            found.append(node.module)
+        elif isinstance(node, ast.Import):
+            found.extend(alias.name for alias in node.names)
+    return found
+
+
+def _imports_a_test_module_or_conftest(module: str) -> bool:
+    last = module.rsplit(".", 1)[-1]
+    return module.startswith("tests.") and (last == "conftest" or last.startswith("test_"))
+
+
+def test_tests_import_helpers_not_conftest_or_other_tests():
+    offenders = [
+        f"{path.relative_to(TESTS.parent)} imports {module}"
+        for path in sorted(TESTS.rglob("*.py"))
+        for module in _test_imports(path)
+        if _imports_a_test_module_or_conftest(module)
+    ]
+    assert offenders == []
+
+
+def test_the_offence_is_recognised():
+    assert _imports_a_test_module_or_conftest("tests.conftest")
+    assert _imports_a_test_module_or_conftest("tests.e2e.test_learner_journey")
+    assert not _imports_a_test_module_or_conftest("tests.helpers.people")
+
+
+def test_helpers_live_in_tests_helpers():
+    loose = [
+        p.name
+        for p in TESTS.glob("*.py")
+        if p.name != "conftest.py" and not p.name.startswith("test_") and p.name != "__init__.py"
+    ]
+    assert loose == []

@@ -23,9 +23,9 @@ from depomi_learn.models import (
     User,
     utcnow,
 )
-from tests.conftest import csrf_token
-from tests.factories import make_course
-from tests.report_world import add_learner, build_world
+from tests.helpers.courses import make_course
+from tests.helpers.people import csrf_token
+from tests.helpers.reports import add_learner, build_world
 
 NEXT_MONTH = date.today() + timedelta(days=30)
 

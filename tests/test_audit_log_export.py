@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from depomi_learn import audit
 from depomi_learn.extensions import db
 from depomi_learn.models import AuditEvent, Role
-from tests.conftest import csrf_token
+from tests.helpers.people import csrf_token
 
 # Casablanca is UTC+1: 23:30 UTC on 3 December is already 4 December there.
 EVENTS = (

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from depomi_learn.accounts.passwords import hash_password, needs_rehash, verify_password
 from depomi_learn.extensions import db
 from depomi_learn.models import AuditEvent, Role, User
-from tests.conftest import PASSWORD, csrf_token, get_user, make_user
+from tests.helpers.people import PASSWORD, csrf_token, get_user, make_user
 
 
 def test_sign_in_with_right_password_opens_home(app, client, auth):

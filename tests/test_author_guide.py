@@ -9,8 +9,8 @@ from flask_babel import force_locale
 from depomi_learn.authoring.guide import GUIDE_LANGUAGES, guide_path, load_guide, section_of
 from depomi_learn.content.codes import CODES
 from depomi_learn.models import Role
-from tests.authoring_helpers import COURSE, import_course, make_author, module_file, post
-from tests.conftest import csrf_token
+from tests.helpers.authoring import COURSE, import_course, make_author, module_file, post
+from tests.helpers.people import csrf_token
 
 IDS = re.compile(r'\sid="([^"]+)"')
 

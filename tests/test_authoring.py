@@ -7,7 +7,7 @@ import sqlalchemy as sa
 
 from depomi_learn.extensions import db
 from depomi_learn.models import AuditEvent, Course, CourseAuthor, QuizAttempt, Role
-from tests.authoring_helpers import (
+from tests.helpers.authoring import (
     COURSE,
     draft_files,
     import_course,
@@ -16,7 +16,7 @@ from tests.authoring_helpers import (
     post,
     versions,
 )
-from tests.conftest import csrf_token, make_user
+from tests.helpers.people import csrf_token, make_user
 
 EVALUATION = "fr/02-evaluation.md"
 EVALUATION_AR = "ar/02-evaluation.md"

@@ -9,7 +9,7 @@ import pytest
 from depomi_learn.authoring import AuthoringError
 from depomi_learn.authoring.zipfiles import ZipLimits, folder_zip, read_zip
 from depomi_learn.models import Role
-from tests.authoring_helpers import (
+from tests.helpers.authoring import (
     COURSE,
     QUIZ_COURSE,
     draft_files,

@@ -8,15 +8,17 @@ from PIL import Image, PngImagePlugin
 from depomi_learn.authoring import AuthoringError
 from depomi_learn.authoring.images import clean_image
 from depomi_learn.models import Role
-from tests.authoring_helpers import COURSE, draft_files, import_course, make_author, post, zip_of
+from tests.helpers.authoring import (
+    COURSE,
+    draft_files,
+    import_course,
+    make_author,
+    picture,
+    post,
+    zip_of,
+)
 
 MARKER = b"SECRET-GPS-33.59N-7.61W"
-
-
-def picture(image_format: str, size=(40, 20), mode="RGB", **save) -> bytes:
-    buffer = io.BytesIO()
-    Image.new(mode, size, (200, 30, 30) if mode == "RGB" else 0).save(buffer, image_format, **save)
-    return buffer.getvalue()
 
 
 def exif_with_marker(orientation: int | None = None) -> bytes:

@@ -8,18 +8,18 @@ import sqlalchemy as sa
 from depomi_learn.extensions import db
 from depomi_learn.models import AuditEvent, Course, CourseAuthor, CourseVersion, Role, User
 from depomi_learn.permissions import can_edit_course, can_manage_authors, courses_editable_by
-from tests.authoring_helpers import (
+from tests.helpers.authoring import (
     COURSE,
     QUIZ_COURSE,
     draft_files,
     folder_entries,
     import_course,
     make_author,
+    picture,
     post,
     zip_of,
 )
-from tests.conftest import PASSWORD, csrf_token, make_user
-from tests.test_authoring_images import picture
+from tests.helpers.people import PASSWORD, csrf_token, make_user
 
 OWNER = "owner@example.ma"
 PATH = "fr/01-lecture.md"

@@ -7,8 +7,8 @@ import pytest
 from depomi_learn.authoring.statistics import QuestionStats, question_statistics
 from depomi_learn.extensions import db
 from depomi_learn.models import Course, QuizAttempt, Role, utcnow
-from tests.authoring_helpers import COURSE, import_course, make_author
-from tests.conftest import make_user
+from tests.helpers.authoring import COURSE, import_course, make_author
+from tests.helpers.people import make_user
 
 # learner: (single choice, true/false answer, short answer); the key is a / false / SNIAX.
 ANSWERS = {

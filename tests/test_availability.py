@@ -12,7 +12,8 @@ from flask import Flask
 from depomi_learn import create_app
 from depomi_learn.extensions import db
 from depomi_learn.operations.regions import load_reference_regions
-from tests.conftest import ROOT, csrf_token
+from tests.helpers.database import ROOT
+from tests.helpers.people import csrf_token
 
 CLOSED_PORT_URL = "postgresql+psycopg://depomi@127.0.0.1:1/depomi?connect_timeout=2"
 

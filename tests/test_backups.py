@@ -23,7 +23,7 @@ from depomi_learn.learning.quizzes import start_attempt, submit_attempt
 from depomi_learn.models import Course, QuizAttempt, User
 from depomi_learn.operations.backups import integrity_problems
 from depomi_learn.operations.regions import load_reference_regions
-from tests.conftest import FIXTURES, ROOT
+from tests.helpers.database import FIXTURES, ROOT
 
 LEARNERS = 30
 

@@ -3,8 +3,12 @@
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 
 from depomi_learn.content import load_tree
+from depomi_learn.content.importer import import_tree
+from depomi_learn.extensions import db
+from depomi_learn.models import CourseAsset
 
 COURSES = Path(__file__).resolve().parent.parent / "courses"
 
@@ -359,3 +363,15 @@ def test_invented_cases_are_marked_fictional_in_both_languages():
         fr_cases = sum(line.startswith("*Cas fictif") for line in fr_lines)
         ar_cases = sum(line.startswith(("*حالة افتراضية", "*حالات افتراضية")) for line in ar_lines)
         assert fr_cases == ar_cases, fr_path
+
+
+def test_every_bundled_course_imports_into_the_database(app):
+    # On PostgreSQL a value longer than its column refuses the whole import (SQLite stores it):
+    # an XLSX template's media type once did.
+    with app.app_context():
+        results, findings = import_tree(COURSES)
+        assert [f for f in findings if f.is_error] == []
+        db.session.commit()
+        stored = db.session.scalars(sa.select(CourseAsset.media_type)).all()
+        assert "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" in stored
+        assert {r.course_id for r in results} == {c.name for c in COURSES.iterdir() if c.is_dir()}

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from depomi_learn.accounts.resets import create_reset_link
 from depomi_learn.extensions import db
 from depomi_learn.models import User
-from tests.conftest import csrf_token, make_user
+from tests.helpers.people import csrf_token, make_user
 
 
 def test_sign_in_page_is_not_stored_when_signed_out(client):

@@ -21,9 +21,9 @@ from depomi_learn.certificates.stored import render_and_store, stored_pdf
 from depomi_learn.extensions import db
 from depomi_learn.learning.progress import find_enrolment
 from depomi_learn.models import AuditEvent, Certificate, CourseVersion, User, utcnow
-from tests.certificate_factories import certificate_row, complete_course, update_certificate
-from tests.conftest import csrf_token, make_user
-from tests.factories import make_course
+from tests.helpers.certificates import certificate_row, complete_course, update_certificate
+from tests.helpers.courses import make_course
+from tests.helpers.people import csrf_token, make_user
 
 CODE_RE = re.compile(r"^[0-9A-HJKMNP-TV-Z]{4}(-[0-9A-HJKMNP-TV-Z]{4}){3}$")
 EMAIL = "fatima.alaoui@example.ma"

@@ -26,14 +26,14 @@ from depomi_learn.models import (
     User,
     utcnow,
 )
-from tests.certificate_factories import (
+from tests.helpers.certificates import (
     certificate_row,
     complete_course,
     latest_code,
     update_certificate,
 )
-from tests.conftest import csrf_token, make_user
-from tests.factories import make_course
+from tests.helpers.courses import make_course
+from tests.helpers.people import csrf_token, make_user
 
 LEARNER = "learner@example.ma"
 

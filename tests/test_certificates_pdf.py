@@ -16,9 +16,9 @@ from depomi_learn.certificates.pdf import _local_fonts_fetcher, pdf_sha256, rend
 from depomi_learn.certificates.stored import render_and_store
 from depomi_learn.extensions import db
 from depomi_learn.models import Certificate, CourseVersion
-from tests.certificate_factories import complete_course
-from tests.conftest import make_user
-from tests.factories import make_course
+from tests.helpers.certificates import complete_course
+from tests.helpers.courses import make_course
+from tests.helpers.people import make_user
 
 NAME_AR = "أمينة آيت علي بن يوسف"
 TITLE_AR = "الاستراتيجية الوطنية للهجرة واللجوء"

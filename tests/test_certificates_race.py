@@ -5,40 +5,19 @@ file SQLite database (WAL, BEGIN IMMEDIATE) or, when the suite runs on PostgreSQ
 database, where both transactions really do insert and the unique constraint decides.
 """
 
-import threading
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 import sqlalchemy as sa
 from flask import Flask
 
-from depomi_learn import create_app
 from depomi_learn.certificates.issuing import issue_certificate
 from depomi_learn.extensions import db
 from depomi_learn.learning.progress import complete_module, enrol, find_enrolment, mark_read
 from depomi_learn.models import Certificate, Course, User
-from tests.conftest import make_user, reset_schema
-from tests.factories import make_course
-from tests.live_gunicorn import clean_up
+from tests.helpers.courses import make_course
+from tests.helpers.people import make_user
+from tests.helpers.races import _race
 
 pytestmark = pytest.mark.slow  # live servers, crashes, races: make test-fast skips them
-
-RACERS = 6
-
-
-@pytest.fixture
-def race_app(app: Flask, tmp_path: Path) -> Iterator[Flask]:
-    """An app whose database many connections can share: the suite's PostgreSQL, or a file."""
-    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
-        yield app
-        return
-    file_app = create_app(
-        "testing", SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'race.sqlite3'}"
-    )
-    reset_schema(file_app)
-    yield file_app
-    clean_up(file_app)
 
 
 def _ready_to_finish(app: Flask) -> int:
@@ -53,28 +32,6 @@ def _ready_to_finish(app: Flask) -> int:
             mark_read(user, enrolment, module)
         db.session.commit()
     return user_id
-
-
-def _race(app: Flask, work) -> list:
-    barrier = threading.Barrier(RACERS)
-    results: list = [None] * RACERS
-
-    def run(index: int) -> None:
-        with app.app_context():
-            try:
-                barrier.wait()
-                results[index] = work()
-                db.session.commit()
-            except Exception as error:
-                db.session.rollback()
-                results[index] = error
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(RACERS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return results
 
 
 def _certificates(app: Flask) -> list[str]:

@@ -17,10 +17,9 @@ from depomi_learn.certificates.stored import render_and_store
 from depomi_learn.extensions import db
 from depomi_learn.learning.progress import enrol
 from depomi_learn.models import Certificate, CertificatePdf, Course, Role, User
-from tests.certificate_factories import complete_course
-from tests.conftest import csrf_token, make_user
-from tests.factories import make_course
-from tests.test_certificates_race import race_app  # noqa: F401 - the fixture
+from tests.helpers.certificates import complete_course
+from tests.helpers.courses import make_course
+from tests.helpers.people import csrf_token, make_user
 
 ROOT = Path(__file__).resolve().parent.parent
 EMAIL = "learner@example.ma"
@@ -153,7 +152,7 @@ def test_render_missing_repairs_a_crash_and_runs_twice_harmlessly(app, issued_un
 
 
 @pytest.mark.slow
-def test_two_concurrent_renderings_store_one_pdf(race_app, monkeypatch):  # noqa: F811
+def test_two_concurrent_renderings_store_one_pdf(race_app, monkeypatch):
     app = race_app  # threads need connections of their own: a file SQLite, or PostgreSQL
     make_course(app)
     complete_course(app, make_user(app, email=EMAIL))

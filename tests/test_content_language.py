@@ -2,9 +2,9 @@
 
 import re
 
-from tests.conftest import csrf_token, make_user
-from tests.factories import make_course
-from tests.test_quizzes import import_course, submit
+from tests.helpers.courses import make_course
+from tests.helpers.people import csrf_token, make_user
+from tests.helpers.quizzes import import_course, submit
 
 
 def form_data(client) -> dict:

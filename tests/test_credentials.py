@@ -25,9 +25,9 @@ from depomi_learn.certificates.credentials import (
 from depomi_learn.certificates.issuing import revoke_certificate
 from depomi_learn.extensions import db
 from depomi_learn.models import Certificate, Role, User, utcnow
-from tests.certificate_factories import complete_course, update_certificate
-from tests.conftest import csrf_token, make_user
-from tests.factories import make_course
+from tests.helpers.certificates import complete_course, update_certificate
+from tests.helpers.courses import make_course
+from tests.helpers.people import csrf_token, make_user
 
 EMAIL = "holder@example.ma"
 ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"

@@ -11,10 +11,10 @@ import sqlalchemy as sa
 from depomi_learn.content.importer import import_tree
 from depomi_learn.extensions import db
 from depomi_learn.models import CourseAsset, CourseVersion, Role, TrainingSession
-from tests.factories import make_course
-from tests.report_world import build_world
-from tests.results_world import build_results_world
-from tests.session_factories import make_learners, make_session, register_all
+from tests.helpers.courses import make_course
+from tests.helpers.reports import build_world
+from tests.helpers.results import build_results_world
+from tests.helpers.sessions import make_learners, make_session, register_all
 
 CSV_TYPE = "text/csv; charset=utf-8"
 

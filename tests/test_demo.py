@@ -17,8 +17,8 @@ from depomi_learn.models import (
     User,
     utcnow,
 )
-from tests.factories import make_course
-from tests.session_factories import make_blended_course
+from tests.helpers.courses import make_course
+from tests.helpers.sessions import make_blended_course
 
 
 def test_populate_creates_learners_with_learning_history(app):

@@ -11,9 +11,9 @@ from flask_babel import force_locale
 from depomi_learn.authoring.commands import environment_language
 from depomi_learn.content import validate_tree
 from depomi_learn.content.codes import CODES
-from tests.test_content_validate import CASES, copy_course
-from tests.test_practical_format import CASES as ASSIGNMENT_CASES
-from tests.test_practical_format import COURSE as PRACTICAL_COURSE
+from tests.helpers.broken_assignments import CASES as ASSIGNMENT_CASES
+from tests.helpers.broken_assignments import COURSE as PRACTICAL_COURSE
+from tests.helpers.broken_courses import CASES, copy_course
 
 ARABIC = re.compile(r"[\u0600-\u06ff]")
 

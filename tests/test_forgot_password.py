@@ -8,14 +8,13 @@ import sqlalchemy as sa
 
 from depomi_learn.extensions import db
 from depomi_learn.models import AuditEvent, PasswordResetToken
-from tests.conftest import csrf_token, make_user
-from tests.test_admin import smtp_server  # noqa: F401 - the fixture
+from tests.helpers.people import csrf_token, make_user
 
 ANSWER = "If an account uses this address, a link to choose a new password is on its way."
 
 
 @pytest.fixture
-def mail(app, smtp_server):  # noqa: F811 - the fixture imported above
+def mail(app, smtp_server):
     port, inbox = smtp_server
     app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=port, SMTP_SECURITY="none")
     yield inbox

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT
-from tests.live_gunicorn import free_port
+from tests.helpers.database import ROOT
+from tests.helpers.gunicorn import free_port
 
 
 def _start(port: int, log: Path) -> subprocess.Popen:

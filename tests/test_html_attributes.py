@@ -3,7 +3,7 @@
 import pytest
 
 from depomi_learn.models import Role
-from tests.conftest import csrf_token
+from tests.helpers.people import csrf_token
 
 
 def _pages_without_arguments(app) -> list[str]:

@@ -9,8 +9,8 @@ from babel.messages.pofile import read_po
 
 from depomi_learn.i18n import direction, pick_content_language
 from depomi_learn.models import Role
-from tests.conftest import csrf_token, get_user, make_user
-from tests.factories import make_course
+from tests.helpers.courses import make_course
+from tests.helpers.people import csrf_token, get_user, make_user
 
 ROOT = Path(__file__).resolve().parent.parent
 PLACEHOLDER = re.compile(r"%\(\w+\)[sd]")

@@ -6,8 +6,8 @@ import sqlalchemy as sa
 from depomi_learn.extensions import db
 from depomi_learn.learning.progress import continue_points, enrol, mark_read, record_visit
 from depomi_learn.models import Course, Enrolment, ModuleProgress, User
-from tests.conftest import csrf_token, make_user
-from tests.factories import make_course
+from tests.helpers.courses import make_course
+from tests.helpers.people import csrf_token, make_user
 
 
 def _enrol(client, course_id="demo-course"):

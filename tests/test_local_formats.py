@@ -14,9 +14,9 @@ from depomi_learn.i18n import format_day, format_moment, format_number, plural_c
 from depomi_learn.models import QuizAttempt, Role, utcnow
 from depomi_learn.reports.exports import write_xlsx
 from depomi_learn.reports.tables import Column, Table, cell_display, cell_text
-from tests.certificate_factories import certificate_row, complete_course, update_certificate
-from tests.conftest import csrf_token, make_user
-from tests.factories import make_course
+from tests.helpers.certificates import certificate_row, complete_course, update_certificate
+from tests.helpers.courses import make_course
+from tests.helpers.people import csrf_token, make_user
 
 DECEMBER_AFTERNOON = datetime(2026, 12, 5, 14, 30, tzinfo=UTC)  # 15:30 in Casablanca (UTC+1)
 

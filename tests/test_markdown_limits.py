@@ -13,7 +13,7 @@ from depomi_learn.content.limits import MarkdownRefused, markdown_problem, time_
 from depomi_learn.content.render import render_markdown
 from depomi_learn.extensions import db
 from depomi_learn.models import CourseVersion, Role
-from tests.authoring_helpers import (
+from tests.helpers.authoring import (
     COURSE,
     QUIZ_COURSE,
     folder_entries,

@@ -23,7 +23,7 @@ from depomi_learn.learning.progress import enrol
 from depomi_learn.learning.quizzes import start_attempt, submit_attempt
 from depomi_learn.models import Course, Region, Role
 from depomi_learn.operations.regions import load_reference_regions
-from tests.conftest import FIXTURES, ROOT
+from tests.helpers.database import FIXTURES, ROOT
 
 MIGRATIONS = str(ROOT / "migrations")
 

@@ -2,8 +2,8 @@
 
 import pytest
 
-from tests.conftest import csrf_token, make_user
-from tests.factories import make_course
+from tests.helpers.courses import make_course
+from tests.helpers.people import csrf_token, make_user
 
 
 def read_module(client, course_id: str, key: str) -> str:

@@ -5,8 +5,8 @@ import sqlalchemy as sa
 
 from depomi_learn.extensions import db
 from depomi_learn.models import RateLimitHit, Role, User
-from tests.authoring_helpers import COURSE, import_course
-from tests.conftest import csrf_token, get_user, make_user
+from tests.helpers.authoring import COURSE, import_course
+from tests.helpers.people import csrf_token, get_user, make_user
 
 HUGE = ["9" * 25, str(2**31), str(2**63), "1" + "0" * 40]
 

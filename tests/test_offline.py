@@ -15,7 +15,8 @@ from depomi_learn.content.importer import import_tree
 from depomi_learn.extensions import db
 from depomi_learn.models import ModuleProgress, OfflineSubmission, QuizAttempt, Role
 from depomi_learn.offline.release import release_digest
-from tests.conftest import FIXTURES, csrf_token
+from tests.helpers.database import FIXTURES
+from tests.helpers.people import csrf_token
 
 COURSE = "offline-course"
 ANSWERS = {"p-un": "true", "p-deux": "a"}

@@ -9,7 +9,8 @@ from depomi_learn.content.importer import import_tree
 from depomi_learn.extensions import db
 from depomi_learn.learning.outlines import BoundedCache, kept_counts
 from depomi_learn.models import Course, Role
-from tests.conftest import FIXTURES, csrf_token
+from tests.helpers.database import FIXTURES
+from tests.helpers.people import csrf_token
 
 MODULE = "/courses/quiz-course/modules/lecture"
 

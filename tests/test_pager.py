@@ -11,9 +11,9 @@ import sqlalchemy as sa
 from depomi_learn.certificates.issuing import generate_code
 from depomi_learn.extensions import db
 from depomi_learn.models import AuditEvent, Certificate, CourseVersion, Role
-from tests.conftest import csrf_token
-from tests.factories import make_course
-from tests.report_world import add_learner
+from tests.helpers.courses import make_course
+from tests.helpers.people import csrf_token
+from tests.helpers.reports import add_learner
 
 EXTRA = 55  # more than one page of 50 on every list
 

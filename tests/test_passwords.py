@@ -12,7 +12,7 @@ from depomi_learn.accounts.passwords import (
 )
 from depomi_learn.extensions import db
 from depomi_learn.models import User
-from tests.conftest import PASSWORD, make_user
+from tests.helpers.people import PASSWORD, make_user
 
 
 @pytest.mark.parametrize(

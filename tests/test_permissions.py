@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from depomi_learn.extensions import db
 from depomi_learn.models import Role, User
 from depomi_learn.permissions import can_view_learner, learners_visible_to
-from tests.conftest import csrf_token, make_user
+from tests.helpers.people import csrf_token, make_user
 
 STAFF_PAGES = {
     "/coordinate/": (Role.COORDINATOR, Role.ADMIN),

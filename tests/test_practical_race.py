@@ -10,10 +10,9 @@ from depomi_learn.learning.practical_work.reviews import Decision, decide
 from depomi_learn.learning.practical_work.submissions import submit
 from depomi_learn.learning.progress import enrol
 from depomi_learn.models import Course, Module, Review, Role, Submission, User
-from tests.conftest import FIXTURES, make_user
-from tests.test_certificates_race import _race, race_app
-
-__all__ = ["race_app"]  # the fixture
+from tests.helpers.database import FIXTURES
+from tests.helpers.people import make_user
+from tests.helpers.races import _race
 
 
 def _learner(app, tmp_path) -> int:

@@ -31,10 +31,11 @@ from depomi_learn.permissions import (
     submissions_reviewable_by,
     submissions_visible_to,
 )
-from tests.authoring_helpers import make_author
-from tests.conftest import FIXTURES, PASSWORD, csrf_token, make_user
-from tests.factories import make_course
-from tests.practical_files import ALLOWED, REFUSED, pdf
+from tests.helpers.authoring import make_author
+from tests.helpers.courses import make_course
+from tests.helpers.database import FIXTURES
+from tests.helpers.people import PASSWORD, csrf_token, make_user
+from tests.helpers.practical import ALLOWED, REFUSED, pdf
 
 COURSE_ID = "practical-course"
 MODULE = f"/courses/{COURSE_ID}/modules/profil"

@@ -7,9 +7,9 @@ import sqlalchemy as sa
 
 from depomi_learn.extensions import db
 from depomi_learn.models import Course, Enrolment, utcnow
-from tests.conftest import csrf_token, make_user
-from tests.factories import make_course
-from tests.report_world import build_world
+from tests.helpers.courses import make_course
+from tests.helpers.people import csrf_token, make_user
+from tests.helpers.reports import build_world
 
 BASICS, ADVANCED = "snia-foundations", "acces-droits-services"
 

@@ -6,9 +6,9 @@ import sqlalchemy as sa
 
 from depomi_learn.extensions import db
 from depomi_learn.models import AuditEvent, Certificate, Enrolment, ModuleProgress, Role, User
-from tests.certificate_factories import complete_course
-from tests.conftest import PASSWORD, Auth, csrf_token, enrol_two_factor, get_user, make_user
-from tests.factories import make_course
+from tests.helpers.certificates import complete_course
+from tests.helpers.courses import make_course
+from tests.helpers.people import PASSWORD, Auth, csrf_token, enrol_two_factor, get_user, make_user
 
 
 def _download(client):

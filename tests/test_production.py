@@ -14,9 +14,9 @@ from flask import Flask
 from depomi_learn import create_app
 from depomi_learn.extensions import db
 from depomi_learn.models import Enrolment, ModuleProgress, Role
-from tests.conftest import ROOT
-from tests.factories import make_course
-from tests.test_query_counts import enrol
+from tests.helpers.courses import make_course
+from tests.helpers.database import ROOT
+from tests.helpers.queries import enrol
 
 STATIC_LINK = re.compile(r'(?:href|src)="(/static/[^"?]+)\?v=([0-9a-f]{12})"')
 

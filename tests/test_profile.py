@@ -23,8 +23,8 @@ from depomi_learn.permissions import (
     change_requests_visible_to,
     learners_visible_to,
 )
-from tests.conftest import PASSWORD, Auth, csrf_token, get_user, make_user
-from tests.test_users_import import GOOD_ROWS, HEADER
+from tests.helpers.people import PASSWORD, Auth, csrf_token, get_user, make_user
+from tests.helpers.users_csv import GOOD_ROWS, HEADER
 
 LEARNER = "learner@example.ma"
 ORIENTAL_LEARNER = "o@example.ma"

@@ -5,52 +5,14 @@ budget and must not change when the world grows (no N+1 query hidden in a loop o
 Transaction control (BEGIN, SAVEPOINT...) is not counted: only what the database has to answer.
 """
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 import pytest
-import sqlalchemy as sa
 from flask import Flask
-from flask.testing import FlaskClient
 
-from depomi_learn.extensions import db
 from depomi_learn.models import Role
-from tests.conftest import Auth, csrf_token, delete_rows, make_user
-from tests.factories import make_course
-
-CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE")
-
-
-@contextmanager
-def counting_queries(app: Flask) -> Iterator[list[str]]:
-    """Collect the SQL statements sent to the database inside the block."""
-    statements: list[str] = []
-
-    def record(_conn, _cursor, statement, _parameters, _context, _executemany) -> None:
-        if not statement.lstrip().upper().startswith(CONTROL):
-            statements.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    sa.event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", record)
-
-
-def queries_for(app: Flask, client: FlaskClient, path: str) -> int:
-    """Request `path` twice (the first view of a module records the visit) and count the second."""
-    assert client.get(path).status_code == 200, path
-    with counting_queries(app) as statements:
-        response = client.get(path)
-    assert response.status_code == 200, path
-    return len(statements)
-
-
-def enrol(client: FlaskClient, course_id: str) -> None:
-    token = csrf_token(client, "/courses")
-    assert client.post(f"/courses/{course_id}/enrol", data={"csrf_token": token}).status_code == 302
+from tests.helpers.courses import make_course
+from tests.helpers.database import delete_rows
+from tests.helpers.people import Auth, csrf_token, make_user
+from tests.helpers.queries import enrol, queries_for
 
 
 def make_courses(app: Flask, count: int, modules: int) -> list[str]:

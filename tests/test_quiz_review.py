@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import csrf_token, make_user
-from tests.test_quizzes import QUIZ_COURSE, RIGHT, import_course, start, submit
+from tests.helpers.people import csrf_token, make_user
+from tests.helpers.quizzes import QUIZ_COURSE, RIGHT, import_course, start, submit
 
 WRONG_SINGLE = {**RIGHT, "q-q-single": "b", "q-q-true-false": "true"}
 
@@ -90,3 +90,13 @@ def test_course_can_keep_right_answers_until_the_last_attempt(client, enrolled, 
         html = client.get(f"/quiz/attempts/{attempt_id}").get_data(as_text=True)
         assert "Right answer" in option_item(html, "Option A fr")[-1]
         assert "once you have used your last attempt" not in html
+
+
+def test_a_numeric_right_answer_is_written_with_the_interface_decimal_sign(app, client, enrolled):
+    enrolled()
+    attempt_id = start(client)
+    submit(client, attempt_id, {**RIGHT, "q-q-numeric": "9"})
+    client.post("/language", data={"language": "fr", "csrf_token": csrf_token(client, "/")})
+    html = client.get(f"/quiz/attempts/{attempt_id}").get_data(as_text=True)
+    assert "3,5 ± 0,01" in html
+    assert "3.5 ± 0.01" not in html

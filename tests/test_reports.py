@@ -4,8 +4,8 @@ import pytest
 
 from depomi_learn.models import Role
 from depomi_learn.reports.exports import neutralise
-from tests.conftest import make_user
-from tests.report_pages import (
+from tests.helpers.people import make_user
+from tests.helpers.report_pages import (
     csv_rows,
     number,
     summary_on_page,
@@ -13,7 +13,7 @@ from tests.report_pages import (
     total_on_page,
     xlsx_rows,
 )
-from tests.report_world import ORIENTAL_MARKERS, build_world
+from tests.helpers.reports import ORIENTAL_MARKERS, build_world
 
 METRICS = ("learners", "enrolled", "started", "completed", "certified", "overdue")
 TABLES = ("summary", "province", "institution", "job_function", "course", "timeline")
@@ -44,7 +44,7 @@ FILTERED_URLS = [u for u in REGIONAL_URLS if u != "/coordinate/assignments"]
 def _text(response) -> str:
     """Return everything a response shows, XLSX cells included."""
     if response.mimetype.endswith("spreadsheetml.sheet"):
-        from tests.report_pages import xlsx_cells
+        from tests.helpers.report_pages import xlsx_cells
 
         return "\n".join(str(c.value) for c in xlsx_cells(response.data) if c.value is not None)
     return response.get_data(as_text=True)
@@ -283,7 +283,7 @@ def test_drilldown_sorts_only_by_allowed_columns(world, auth, client):
 
 
 def test_drilldown_pages(world, app, auth, client):
-    from tests.report_world import add_learner
+    from tests.helpers.reports import add_learner
 
     for number_ in range(60):
         add_learner(app, f"extra{number_:02d}@souss.ma", province="tiznit")
@@ -329,7 +329,7 @@ def test_learner_page_shows_courses_progress_attempts_and_certificates(world, au
     ],
 )
 def test_coordinator_pages_render_in_every_language(world, auth, client, language, path):
-    from tests.conftest import csrf_token
+    from tests.helpers.people import csrf_token
 
     auth.login("n@depomi.ma")
     client.post("/language", data={"language": language, "csrf_token": csrf_token(client, "/")})
@@ -339,7 +339,7 @@ def test_coordinator_pages_render_in_every_language(world, auth, client, languag
 
 
 def test_charts_are_mirrored_in_arabic(world, auth, client):
-    from tests.conftest import csrf_token
+    from tests.helpers.people import csrf_token
 
     auth.login("n@depomi.ma")
     french = client.get("/coordinate/").get_data(as_text=True)

@@ -8,8 +8,8 @@ from flask import Flask
 from depomi_learn.extensions import db
 from depomi_learn.reports.charts import Bar, bar_chart, column_chart
 from depomi_learn.reports.exports import csv_field, neutralise
-from tests.report_pages import csv_rows, xlsx_cells
-from tests.report_world import (
+from tests.helpers.report_pages import csv_rows, xlsx_cells
+from tests.helpers.reports import (
     FORMULA_INSTITUTION,
     FORMULA_JOB,
     XSS_NAME,

@@ -9,8 +9,8 @@ from depomi_learn.models import User
 from depomi_learn.reports.quarterly import build_quarterly
 from depomi_learn.reports.result_tables import flat_rows
 from depomi_learn.reports.results import ResultsRequest, results
-from tests.results_world import EXPECTED_TOTALS, build_results_world, grow_world
-from tests.test_query_counts import counting_queries
+from tests.helpers.queries import counting_queries
+from tests.helpers.results import EXPECTED_TOTALS, build_results_world, grow_world
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ import pytest
 from openpyxl import load_workbook
 
 from depomi_learn.reports.indicators import INDICATOR_IDS
-from tests.results_world import EXPECTED_TOTALS, build_results_world
+from tests.helpers.results import EXPECTED_TOTALS, build_results_world
 
 
 @pytest.fixture

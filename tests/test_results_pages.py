@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 
 from depomi_learn.models import Role
 from depomi_learn.reports.indicators import INDICATOR_IDS, INDICATORS
-from tests.results_world import build_results_world
+from tests.helpers.results import build_results_world
 
 QUERY = "?by=region&by=sex&from=2026-01-01&to=2026-12-31"
 CELL_RE = re.compile(r'<td class="value"[^>]*>([^<]*)</td>')

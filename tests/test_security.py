@@ -10,7 +10,7 @@ from flask import Flask
 from depomi_learn import create_app
 from depomi_learn.extensions import db
 from depomi_learn.models import AuditEvent, Role, User
-from tests.conftest import PASSWORD, csrf_token, get_user, make_user
+from tests.helpers.people import PASSWORD, csrf_token, get_user, make_user
 
 
 def _snapshot(app: Flask) -> str:
@@ -166,7 +166,7 @@ def test_deactivated_user_is_signed_out_on_next_request(app, client, auth):
     auth.login("l@example.ma")
     assert client.get("/profile").status_code == 200
     admin = app.test_client()
-    from tests.conftest import Auth
+    from tests.helpers.people import Auth
 
     Auth(app, admin).as_role(Role.ADMIN, region=None)
     response = admin.post(

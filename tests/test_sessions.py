@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from depomi_learn.extensions import db
 from depomi_learn.models import (
     AuditEvent,
+    Course,
     CourseAuthor,
     Enrolment,
     Region,
@@ -36,15 +37,9 @@ from depomi_learn.sessions.scheduling import (
     parse_day,
     update_session,
 )
-from tests.conftest import make_user
-from tests.factories import make_course
-from tests.session_factories import (
-    day_span,
-    future_day,
-    make_learners,
-    make_session,
-    register_all,
-)
+from tests.helpers.courses import make_course
+from tests.helpers.people import make_user
+from tests.helpers.sessions import day_span, future_day, make_learners, make_session, register_all
 
 
 def _region_id(code: str) -> int:
@@ -304,3 +299,25 @@ def test_the_real_flask_command_prints_the_id_alone_last_then_ics_and_json(tmp_p
     ]
     [listed] = json.loads(run("sessions", "list", "--format", "json"))
     assert (listed["id"], listed["capacity"], listed["place"]) == (int(last), 20, "Agadir")
+
+
+def test_a_learner_lacking_a_prerequisite_cannot_register_but_a_group_registration_can(app):
+    make_course(app, "basics")
+    make_course(app, "c1")
+    with app.app_context():
+        db.session.get(Course, "c1").current_version.prerequisites = ["basics"]
+        db.session.commit()
+    session_id = make_session(app, "c1")
+    learner = make_user(app, email="l@example.ma")
+    coordinator = make_user(app, email="c@example.ma", role=Role.COORDINATOR)
+    with app.app_context():
+        session = db.session.get(TrainingSession, session_id)
+        with pytest.raises(SessionError) as caught:
+            register(db.session.get(User, learner), session)
+        assert caught.value.status == 409
+        assert "basics title" in caught.value.message
+        db.session.rollback()
+        assert db.session.scalar(sa.select(sa.func.count(SessionRegistration.id))) == 0
+        register(db.session.get(User, learner), session, by=db.session.get(User, coordinator))
+        db.session.commit()
+        assert db.session.scalar(sa.select(sa.func.count(SessionRegistration.id))) == 1

@@ -20,8 +20,8 @@ from depomi_learn.models import (
 from depomi_learn.sessions.attendance import Mark, check_in, check_in_code, minute_of, record_marks
 from depomi_learn.sessions.attendance_csv import import_attendance_csv
 from depomi_learn.sessions.scheduling import SessionError, close_session
-from tests.conftest import make_user
-from tests.session_factories import (
+from tests.helpers.people import make_user
+from tests.helpers.sessions import (
     day_span,
     future_day,
     make_blended_course,
@@ -236,7 +236,7 @@ def test_certificate_only_when_modules_post_test_and_attendance_meet_the_rule(ap
 
 def test_pre_test_alone_never_completes_and_a_course_without_rule_behaves_as_before(app):
     from depomi_learn.learning.progress import complete_module
-    from tests.factories import make_course
+    from tests.helpers.courses import make_course
 
     make_course(app, "plain", modules=("a", "b"))
     learner = make_user(app, email="p@example.ma")

@@ -16,10 +16,9 @@ from depomi_learn.sessions.scheduling import (
     parse_day,
     update_session,
 )
-from tests.conftest import make_user
-from tests.factories import make_course
-from tests.session_factories import day_span, future_day, make_learners, make_session, register_all
-from tests.test_admin import smtp_server  # noqa: F401 - the fixture
+from tests.helpers.courses import make_course
+from tests.helpers.people import make_user
+from tests.helpers.sessions import day_span, future_day, make_learners, make_session, register_all
 
 
 def _events(text: str) -> list:
@@ -102,7 +101,7 @@ def tomorrow_session(app):
     return session_id
 
 
-def test_remind_twice_sends_each_reminder_once(app, tomorrow_session, smtp_server):  # noqa: F811
+def test_remind_twice_sends_each_reminder_once(app, tomorrow_session, smtp_server):
     port, inbox = smtp_server
     app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=port, SMTP_SECURITY="none")
     try:

@@ -16,9 +16,9 @@ from depomi_learn.models import Region, SessionAttendance, TrainingSession, User
 from depomi_learn.sessions.attendance import current_code
 from depomi_learn.sessions.registration import register
 from depomi_learn.sessions.scheduling import SessionPlan, create_session
-from tests.conftest import PASSWORD
-from tests.factories import make_course
-from tests.live_gunicorn import Browser, clean_up, prepared_app, start_gunicorn, stop_gunicorn
+from tests.helpers.courses import make_course
+from tests.helpers.gunicorn import Browser, clean_up, prepared_app, start_gunicorn, stop_gunicorn
+from tests.helpers.people import PASSWORD
 
 LEARNERS = 51  # 50 check in together; the last one scans ten times at once
 pytestmark = pytest.mark.slow  # a live gunicorn server: make test-fast skips it

@@ -16,10 +16,10 @@ from depomi_learn.models import (
     SurveyResponse,
     TrainingSession,
 )
-from tests.conftest import make_user
-from tests.factories import make_course
-from tests.report_pages import csv_rows, table_on_page, xlsx_rows
-from tests.session_factories import make_learners, make_session
+from tests.helpers.courses import make_course
+from tests.helpers.people import make_user
+from tests.helpers.report_pages import csv_rows, table_on_page, xlsx_rows
+from tests.helpers.sessions import make_learners, make_session
 
 # Session title -> (region, province index or None, evaluations answered with these marks)
 PLAN = {
@@ -194,7 +194,7 @@ def test_coordinator_dashboard_shows_the_same_groups_and_drills_down(app, client
 
 
 def test_report_queries_do_not_grow_with_learners_or_evaluations(app, client, auth, evaluated):
-    from tests.test_query_counts import queries_for
+    from tests.helpers.queries import queries_for
 
     auth.login("national@example.ma")
     paths = ("/sessions/report", "/sessions/report?by=region", "/sessions/report?by=province")

@@ -17,10 +17,9 @@ from depomi_learn.models import (
     TrainingSession,
     User,
 )
-from tests.conftest import csrf_token, make_user
-from tests.factories import make_course
-from tests.session_factories import future_day, make_learners, make_session, register_all
-from tests.test_admin import smtp_server  # noqa: F401 - the fixture
+from tests.helpers.courses import make_course
+from tests.helpers.people import csrf_token, make_user
+from tests.helpers.sessions import future_day, make_learners, make_session, register_all
 
 BIDI_CONTROLS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
@@ -352,7 +351,7 @@ def test_cancelling_and_moving_tell_every_registered_person_in_their_language(
     app,
     client,
     auth,
-    smtp_server,  # noqa: F811 - the fixture imported above
+    smtp_server,
 ):
     from email import message_from_bytes, policy
 

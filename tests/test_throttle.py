@@ -11,8 +11,8 @@ from depomi_learn.accounts import ratelimit
 from depomi_learn.accounts.users import UserFields, create_user
 from depomi_learn.extensions import db
 from depomi_learn.models import RateLimitHit
-from tests.conftest import PASSWORD, csrf_token, enrol_two_factor, make_user
-from tests.live_gunicorn import Browser, clean_up, prepared_app, start_gunicorn, stop_gunicorn
+from tests.helpers.gunicorn import Browser, clean_up, prepared_app, start_gunicorn, stop_gunicorn
+from tests.helpers.people import PASSWORD, csrf_token, enrol_two_factor, make_user
 
 
 def _sign_in(client, email="learner@example.ma", password="not the password", address=None):

@@ -1,6 +1,5 @@
 """Two-factor authentication: enrolment, sign-in with a code, recovery codes, required for staff."""
 
-import re
 import time
 
 import pyotp
@@ -11,40 +10,21 @@ from sqlalchemy.orm.attributes import set_committed_value
 from depomi_learn.accounts import two_factor
 from depomi_learn.extensions import db
 from depomi_learn.models import AuditEvent, RecoveryCode, Role, User
-from tests.conftest import PASSWORD, TOTP_SECRET, csrf_token, enrol_two_factor, get_user, make_user
+from tests.helpers.people import (
+    PASSWORD,
+    TOTP_SECRET,
+    csrf_token,
+    enrol_two_factor,
+    get_user,
+    make_user,
+)
+from tests.helpers.two_factor import _enrol_through_pages, _password_step
 
 CODE_STEP = "/login/code"
 
 
-def _password_step(client, email="learner@example.ma", next_url=None):
-    return client.post(
-        "/login",
-        query_string={"next": next_url} if next_url else None,
-        data={"email": email, "password": PASSWORD, "csrf_token": csrf_token(client)},
-    )
-
-
 def _code_step(client, code):
     return client.post(CODE_STEP, data={"code": code, "csrf_token": csrf_token(client, CODE_STEP)})
-
-
-def _enrol_through_pages(client) -> tuple[str, list[str]]:
-    """Set up two-factor as a person does: start, read the key, type a code; return both."""
-    token = csrf_token(client, "/account/two-factor")
-    client.post("/account/two-factor/start", data={"csrf_token": token})
-    page = client.get("/account/two-factor").get_data(as_text=True)
-    assert 'src="data:image/svg+xml' in page  # the QR code, inline (CSP img-src data:)
-    secret = re.search(r'id="totp-secret"[^>]*>([A-Z2-7]+)<', page).group(1)
-    response = client.post(
-        "/account/two-factor/confirm",
-        data={
-            "code": pyotp.TOTP(secret).now(),
-            "csrf_token": csrf_token(client, "/account/two-factor"),
-        },
-    )
-    assert response.status_code == 200
-    codes = re.findall(r"<code>([a-z2-9]{5}-[a-z2-9]{5})</code>", response.get_data(as_text=True))
-    return secret, codes
 
 
 def test_learner_enrols_then_signs_in_with_password_and_code(app, client, auth):

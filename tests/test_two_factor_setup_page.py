@@ -6,8 +6,8 @@ import re
 import pytest
 
 from depomi_learn.models import Role
-from tests.conftest import csrf_token, make_user
-from tests.test_two_factor import _enrol_through_pages, _password_step
+from tests.helpers.people import csrf_token, make_user
+from tests.helpers.two_factor import _enrol_through_pages, _password_step
 
 MENU_PATHS = ("/courses", "/coordinate/", "/admin/users", "/profile", "/certificates")
 

@@ -20,8 +20,8 @@ from depomi_learn.authoring.folder import check_folder
 from depomi_learn.authoring.publishing import upload_new_course
 from depomi_learn.extensions import db
 from depomi_learn.models import AuditEvent, Course, Role, User
-from tests.authoring_helpers import COURSE, QUIZ_COURSE, folder_entries, post, zip_of
-from tests.conftest import make_user
+from tests.helpers.authoring import COURSE, QUIZ_COURSE, folder_entries, post, zip_of
+from tests.helpers.people import make_user
 
 PROPERTY = settings(
     max_examples=60,

@@ -5,17 +5,7 @@ import sqlalchemy as sa
 from depomi_learn.accounts.users import import_users_csv
 from depomi_learn.extensions import db
 from depomi_learn.models import Role, User
-
-HEADER = (
-    "email,name_latin,name_arabic,role,region,province,institution,job_function,"
-    "preferred_language,password\n"
-)
-GOOD_ROWS = (
-    "amal@souss.ma,Amal Idrissi,أمل الإدريسي,learner,souss-massa,tiznit,"
-    "Commune de Tiznit,Agente,ar,"
-    "a long password here\n"
-    "omar@oriental.ma,Omar Tazi,,coordinator,oriental,,Conseil régional,Coordinateur,fr,\n"
-)
+from tests.helpers.users_csv import GOOD_ROWS, HEADER
 
 
 def _count_users(app):

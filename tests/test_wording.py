@@ -8,7 +8,7 @@ import pytest
 from babel.messages.pofile import read_po
 
 from depomi_learn.models import Role
-from tests.conftest import make_user
+from tests.helpers.people import make_user
 
 ROOT = Path(__file__).resolve().parent.parent
 # Words a template may show as they are: names, formats, and the language names of the links

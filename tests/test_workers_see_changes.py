@@ -13,8 +13,9 @@ from depomi_learn.content.importer import import_tree
 from depomi_learn.extensions import db
 from depomi_learn.learning.progress import enrol
 from depomi_learn.models import Course, Role, User
-from tests.conftest import FIXTURES, PASSWORD
-from tests.live_gunicorn import Browser, clean_up, prepared_app, start_gunicorn, stop_gunicorn
+from tests.helpers.database import FIXTURES
+from tests.helpers.gunicorn import Browser, clean_up, prepared_app, start_gunicorn, stop_gunicorn
+from tests.helpers.people import PASSWORD
 
 pytestmark = pytest.mark.slow
 

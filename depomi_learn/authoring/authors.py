@@ -67,7 +67,7 @@ def remove_author(course: Course, user_id: int, by: User) -> CourseAuthor:
                 CourseAuthor.course_id == course.id, CourseAuthor.is_owner.is_(True)
             )
         )
-        if owners <= 1:
+        if (owners or 0) <= 1:
             raise AuthoringError(_("A course keeps at least one owner: name another one first."))
     db.session.delete(row)
     db.session.flush()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 
 import click
@@ -38,12 +39,12 @@ def _root_and_display(directory: Path | None) -> tuple[Path, str]:
     return root, shown
 
 
-def environment_language(environ: dict[str, str] | None = None) -> str:
+def environment_language(environ: Mapping[str, str] | None = None) -> str:
     """Return the language of LC_ALL, LC_MESSAGES or LANG (the first set), if spoken, else en."""
-    environ = os.environ if environ is None else environ
+    variables: Mapping[str, str] = os.environ if environ is None else environ
     for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
-        if environ.get(name):
-            primary = environ[name].split(".")[0].split("_")[0].split("-")[0].lower()
+        if variables.get(name):
+            primary = variables[name].split(".")[0].split("_")[0].split("-")[0].lower()
             return primary if primary in FINDING_LANGUAGES else "en"
     return "en"
 

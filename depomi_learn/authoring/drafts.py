@@ -10,6 +10,7 @@ import hashlib
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.exc import IntegrityError
 
 from ..content import Finding
@@ -85,7 +86,9 @@ def start_draft(course: Course, user: User) -> CourseDraft:
         with db.session.begin_nested():
             db.session.add(draft)
     except IntegrityError:  # a co-author started it at the same moment: use theirs
-        return get_draft(course.id)
+        theirs = get_draft(course.id)
+        assert theirs is not None  # the unique constraint that refused ours is theirs
+        return theirs
     return draft
 
 
@@ -165,7 +168,7 @@ def write_file(
         if expected_sha is not None:
             condition.append(DraftFile.sha256 == expected_sha)
         values = {"data": data, "sha256": _sha256(data), "updated_at": utcnow()}
-        result = db.session.execute(
+        result: CursorResult = db.session.execute(  # type: ignore[assignment]
             sa.update(DraftFile)
             .where(*condition)
             .values(**values, updated_by_id=user.id)

@@ -48,7 +48,7 @@ def clean_image(filename: str, data: bytes, *, max_bytes: int = MAX_UPLOAD_BYTES
     if media_type == "image/svg+xml":
         raise AuthoringError(_("SVG images are not accepted here: export the drawing as PNG."))
     image = _decode(data)
-    if FORMATS[image.format][0] != media_type:
+    if image.format not in FORMATS or FORMATS[image.format][0] != media_type:
         raise AuthoringError(_("The file's content does not match any accepted image type."))
     end = image_end(data, image.format)
     if end is None or data[end:].strip(b"\0\r\n\t "):
@@ -106,9 +106,10 @@ def _jpeg_end(data: bytes) -> int | None:
         length = int.from_bytes(data[offset + 2 : offset + 4], "big")
         offset += 2 + length
         if marker == 0xDA:  # start of scan: skip the entropy-coded data to the next marker
-            offset = _after_scan(data, offset)
-            if offset is None:
+            after = _after_scan(data, offset)
+            if after is None:
                 return None
+            offset = after
     return None
 
 
@@ -154,7 +155,9 @@ def _prepared(image: Image.Image) -> Image.Image:
     image = ImageOps.exif_transpose(image) or image
     if max(image.size) > MAX_SIDE:
         image.thumbnail((MAX_SIDE, MAX_SIDE))
-    keep = {"transparency": image.info["transparency"]} if "transparency" in image.info else {}
+    keep: dict = {}
+    if "transparency" in image.info:
+        keep["transparency"] = image.info["transparency"]
     image.info = keep  # no EXIF, XMP, ICC profile, text chunks or comments are carried over
     return image
 

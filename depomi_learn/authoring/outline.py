@@ -61,7 +61,8 @@ def outline(
         for path in files
         if path != COURSE_YAML and path not in in_rows and not path.startswith("assets/")
     )
-    errors, warnings = Counter(), Counter()
+    errors: Counter[str] = Counter()
+    warnings: Counter[str] = Counter()
     for finding in findings:
         (errors if finding.is_error else warnings)[relative_path(finding, course_id)] += 1
     return Outline(meta, default, languages, rows, assets, others, errors, warnings)

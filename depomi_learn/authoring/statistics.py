@@ -164,6 +164,7 @@ def _add_answers(stats: dict, attempts: sa.Subquery, dialect: str) -> None:
     """Count typed answers (true/false, short text, numbers): wrong ones reveal missing accepts."""
     results = _elements(attempts.c.results, dialect)
     key = _text(results.c.value, "key", dialect)
+    answer: sa.ColumnElement[str]
     if dialect == "postgresql":
         answer = sa.type_coerce(attempts.c.answers, sa.Text).op("->>")(key)
     else:

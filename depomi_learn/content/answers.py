@@ -19,6 +19,7 @@ from .fields import (
     get_id,
     get_number,
     get_text,
+    line_of,
     raw_of,
     trap_hint,
 )
@@ -147,11 +148,11 @@ def _true_false(scope: Scope, data: MarkedDict, question_type: str, text: Questi
         name = {True: "true", False: "false", "true": "true", "false": "false"}.get(key)
         if name is None:
             message = _l("unknown feedback key '%(key)s'", key=key)
-            scope.add(scope.unknown_code, feedback.line_of(key), message)
+            scope.add(scope.unknown_code, line_of(feedback, key), message)
         elif not isinstance(value, str):
             shown = describe(value, raw_of(feedback, key))
             message = _l("feedback must be text, not %(value)s", value=shown)
-            scope.add("E208", feedback.line_of(key), message)
+            scope.add("E208", line_of(feedback, key), message)
             return None
         else:
             text.feedback[name] = value
@@ -228,12 +229,12 @@ def _numeric_range(scope: Scope, data: MarkedDict):
 
 
 def _number(scope: Scope, container: MarkedDict | MarkedList, key: str | int) -> int | float | None:
-    value = container[key]
+    value = container[key]  # type: ignore[index]  # a key of a mapping, an index of a list
     number = get_number(value)
     if number is not None:
         return number
     where = f"'{key}'" if isinstance(key, str) else _l("range bound")
-    line = container.line_of(key)
+    line = line_of(container, key)
     if isinstance(value, str) and ARABIC_DIGITS.search(value):
         message = _l(
             "%(where)s '%(value)s' is written with Arabic-Indic digits", where=where, value=value

@@ -8,18 +8,28 @@ Everything but the texts is the answer key of the assignment and must agree acro
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from flask_babel import lazy_gettext as _l
 
-from .fields import Scope, check_unknown_keys, describe, get_id, get_number, get_text, raw_of
+from .fields import (
+    Scope,
+    check_unknown_keys,
+    describe,
+    get_id,
+    get_number,
+    get_text,
+    line_of,
+    raw_of,
+)
 from .findings import Findings
 from .yamlmarks import MarkedDict, YamlProblem, load_marked
 
 FILE_TYPES = ("pdf", "docx", "xlsx", "odt", "png", "jpg")
 ACCEPTS = ("text", "files")
 REVIEWERS = ("course", "region")
-KEYS = ("id", "title", "instructions", "accept", "file_types", "max_size_mb", "max_files")
-KEYS += ("rubric", "pass_mark", "reviewers")
+KEYS: tuple[str, ...] = ("id", "title", "instructions", "accept", "file_types", "max_size_mb")
+KEYS += ("max_files", "rubric", "pass_mark", "reviewers")
 MAX_SIZE_MB = 20
 MAX_FILES = 10
 
@@ -53,7 +63,19 @@ class ParsedAssignment:
         return {**self.settings, "rubric": self.rubric}
 
 
-def parse_assignment(block: object, path: str, findings: Findings) -> ParsedAssignment | None:
+class _Block(Protocol):  # quiz.QuizBlock, which imports this module
+    text: str
+    line: int
+
+
+class _ModuleFile(Protocol):  # source.ModuleSource, which imports this module
+    path: str
+    relpath: str
+    assignment: ParsedAssignment | None
+    assignment_ids: set[str]
+
+
+def parse_assignment(block: _Block, path: str, findings: Findings) -> ParsedAssignment | None:
     """Parse one assignment block (a QuizBlock of kind 'assignment'); None when unusable."""
     local = Findings()
     try:
@@ -167,7 +189,7 @@ def _rubric(scope: Scope, data: MarkedDict) -> list[dict]:
         return []
     criteria, seen = [], set()
     for index, item in enumerate(value):
-        line = value.line_of(index)
+        line = line_of(value, index)
         criterion = _criterion(scope, item, line, index + 1)
         if criterion is None:
             continue
@@ -202,13 +224,13 @@ def _criterion(scope: Scope, item: object, line: int | None, number: int) -> dic
         name = get_text(scope, level, "title") if isinstance(level, MarkedDict) else None
         if value is None or value < 0 or not name:
             message = _l("%(level)s needs a title and points >= 0", level=shown)
-            scope.add("E710", levels.line_of(index), message)
+            scope.add("E710", line_of(levels, index), message)
             return None
         extra = [key for key in level if key not in ("title", "points")]
         if extra:  # {title: Bon, mais incomplet, points: 2} reads as a title "Bon" and a key
             scope.add(
                 "E710",
-                levels.line_of(index),
+                line_of(levels, index),
                 _l(
                     "%(level)s: '%(key)s' is not a field of a level; "
                     "put a title that holds a comma in quotes",
@@ -224,7 +246,9 @@ def _criterion(scope: Scope, item: object, line: int | None, number: int) -> dic
     return {"id": criterion_id, "title": title, "levels": titles, "points": points}
 
 
-def check_assignment_translation(default: object, translation: object, findings: Findings) -> None:
+def check_assignment_translation(
+    default: _ModuleFile, translation: _ModuleFile, findings: Findings
+) -> None:
     """Compare a translated module's assignment with the default-language file's (E714-E716)."""
     original, translated = default.assignment, translation.assignment
     if original is not None and translated is None and not translation.assignment_ids:

@@ -107,6 +107,7 @@ def _parse_entry(item: object, line: int, scope: Scope) -> Citation | None:
         message = _l("source '%(id)s' has no 'cite' text", id=source_id)
         scope.add("E115", item.line_of("cite"), message)
         return None
+    assert isinstance(source_id, str)  # is_valid_id said so
     as_of = _as_of(item, source_id, scope)
     url = item.get("url")
     if url is not None and not (isinstance(url, str) and URL.match(url)):

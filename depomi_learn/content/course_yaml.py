@@ -176,10 +176,10 @@ def _languages(scope: Scope, meta: MarkedDict) -> tuple[list[str], str]:
         if not isinstance(item, str) or not LANGUAGE_CODE.match(item):
             raw = raw_of(value, index)
             message = _l("language code %(value)s is not valid", value=describe(item, raw))
-            scope.add("E010", value.line_of(index), message, trap_hint(item, raw))
+            scope.add("E010", line_of(value, index), message, trap_hint(item, raw))
         elif item in languages:
             message = _l("language '%(language)s' is listed twice", language=item)
-            scope.add("E010", value.line_of(index), message)
+            scope.add("E010", line_of(value, index), message)
         else:
             languages.append(item)
     default = get_text(scope, meta, "default_language") or ""
@@ -326,7 +326,9 @@ def _modules(scope: Scope, meta: MarkedDict, course: CourseSource) -> None:
         message = _l("'modules' must list at least one module id")
         scope.add("E008", meta.line_of("modules"), message)
         return
-    for index, item in enumerate(value or []):
+    if not isinstance(value, MarkedList):
+        return  # no 'modules' key: E007 says so
+    for index, item in enumerate(value):
         line = value.line_of(index)
         if not is_valid_id(item):
             shown = describe(item, raw_of(value, index))

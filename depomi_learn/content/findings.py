@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TypeAlias
 
 from flask_babel import gettext as _
 from flask_babel import ngettext
@@ -16,7 +17,7 @@ from flask_babel.speaklater import LazyString
 
 from .codes import CODES, severity_of
 
-Text = str | LazyString  # a text shown to an author: plain, or translated when shown
+Text: TypeAlias = str | LazyString  # a text shown to an author: plain, or translated when shown
 
 
 def joined(*parts: Text) -> LazyString:

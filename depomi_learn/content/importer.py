@@ -153,10 +153,12 @@ def removals_with_learner_work(source: CourseSource) -> list[str]:
 
 
 def _has_attempts(course_id: str, module_key: str) -> bool:
-    return db.session.scalar(
-        sa.select(
-            sa.exists().where(
-                QuizAttempt.course_id == course_id, QuizAttempt.module_key == module_key
+    return bool(
+        db.session.scalar(
+            sa.select(
+                sa.exists().where(
+                    QuizAttempt.course_id == course_id, QuizAttempt.module_key == module_key
+                )
             )
         )
     )
@@ -249,6 +251,7 @@ def _new_module(
 
 def _new_practical_work(module: CourseModule, urls: _Urls) -> PracticalWork:
     assignment = module.default.assignment
+    assert assignment is not None  # called for modules with an assignment only
     texts = {}
     for language, source in module.texts.items():
         text = (source.assignment or assignment).text

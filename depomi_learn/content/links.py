@@ -64,8 +64,8 @@ def find_links(lines: list[tuple[int, str]]) -> list[Link]:
         text = CODE_SPAN.sub("", text)
         for found in INLINE.finditer(text):
             links.append(Link(number, found.group(2).strip("<>"), found.group(1) == "!"))
-        if found := REFERENCE.match(text):
-            links.append(Link(number, found.group(1).strip("<>"), False))
+        if reference := REFERENCE.match(text):
+            links.append(Link(number, reference.group(1).strip("<>"), False))
         for found in RAW_HTML.finditer(text):
             target = found.group(2) or found.group(3) or found.group(4) or ""
             links.append(Link(number, target, found.group(1).lower() == "img"))

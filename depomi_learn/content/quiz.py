@@ -33,7 +33,7 @@ TYPE_KEYS = {
     "short_text": ("accept", "case_sensitive"),
     "numeric": ("answer", "tolerance", "range"),
 }
-ALL_KEYS = (*COMMON_KEYS, "options", "scoring", "answer", "feedback", "accept")
+ALL_KEYS: tuple[str, ...] = (*COMMON_KEYS, "options", "scoring", "answer", "feedback", "accept")
 ALL_KEYS += ("case_sensitive", "tolerance", "range")
 SETTINGS_KEYS = (
     "pass_mark",

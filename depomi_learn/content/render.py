@@ -180,7 +180,9 @@ def render_question_text(text: QuestionText, *, language: str, asset_url: AssetU
     if text.accept:
         rendered["accept"] = list(text.accept)
     if text.feedback:
-        rendered["feedback"] = {key: inline(value) for key, value in text.feedback.items()}
+        rendered["feedback"] = {  # type: ignore[assignment]  # a dict among lists
+            key: inline(value) for key, value in text.feedback.items()
+        }
     return rendered
 
 

@@ -68,7 +68,7 @@ def parse_survey(block: QuizBlock, path: str, findings: Findings) -> SurveyItem 
     findings.extend(local)
     if local.has_errors or not (item_id and prompt):
         return None
-    return SurveyItem(item_id, kind, block.line, prompt, options)
+    return SurveyItem(item_id, str(kind), block.line, prompt, options)
 
 
 def _options(scope: Scope, data: MarkedDict) -> list[tuple[str, str]]:
@@ -137,11 +137,11 @@ def survey_of(course: CourseSource) -> list[dict] | None:
     items = []
     for module in course.modules:
         for item in module.default.survey_items:
-            texts = {
+            found_in = {
                 language: next((i for i in source.survey_items if i.id == item.id), None)
                 for language, source in module.texts.items()
             }
-            texts = {language: found for language, found in texts.items() if found is not None}
+            texts = {language: found for language, found in found_in.items() if found is not None}
             items.append(
                 {
                     "id": item.id,

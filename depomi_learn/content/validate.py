@@ -286,7 +286,9 @@ def _check_question_ids(course: CourseSource, findings: Findings) -> None:
         seen: dict[str, ModuleSource] = {}
         for module in course.modules:
             source = module.texts.get(language)
-            for question in source.questions if source else []:
+            if source is None:
+                continue
+            for question in source.questions:
                 first = seen.setdefault(question.id, source)
                 if first is not source:
                     message = _l(

@@ -260,7 +260,7 @@ def apply_assignment(assignment: Assignment, only_user_id: int | None = None) ->
     )
     if only_user_id is not None:
         carrying = carrying.where(Enrolment.user_id == only_user_id)
-    return db.session.scalar(carrying)
+    return db.session.scalar(carrying) or 0
 
 
 def _insert_ignoring_duplicates():
@@ -358,7 +358,7 @@ def cancel_assignment(actor: User, assignment: Assignment, *, ip: str = "") -> i
     db.session.flush()
     released = db.session.execute(
         _owned_enrolments(assignment).values(due_at=None, assigned_by_id=None, assignment_id=None)
-    ).rowcount
+    ).rowcount  # type: ignore[attr-defined]  # an UPDATE's CursorResult
     _reapply_others(assignment)
     record(
         "assignment_cancelled",

@@ -35,7 +35,7 @@ def course_cards(
             for e in db.session.scalars(sa.select(Enrolment).where(Enrolment.user_id == user.id))
         }
     shown = [v.course_id for v in versions if v.course_id in enrolments]
-    done = completed_by_course(user, shown) if shown else {}
+    done = completed_by_course(user, shown) if user is not None and shown else {}
     completed = {cid for cid, e in enrolments.items() if e.completed_at is not None}
     by_id = {v.course_id: v for v in visible}
     cards = []

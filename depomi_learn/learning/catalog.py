@@ -4,6 +4,7 @@ a person may open, its modules and the language to show them in."""
 import re
 import unicodedata
 from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Load, QueryableAttribute, defer, selectinload, undefer
@@ -83,7 +84,7 @@ def with_outline(*path: QueryableAttribute, titles: bool = True) -> Load:
     The texts' HTML and Markdown and the questions stay unloaded. `path` leads to the course
     (e.g. `Enrolment.course`); empty when loading courses themselves.
     """
-    option = None
+    option: Any = None  # a loader chain: selectinload(...).selectinload(...)
     for relationship in (*path, Course.current_version, CourseVersion.modules):
         option = selectinload(relationship) if option is None else option.selectinload(relationship)
     option = option.options(undefer(Module.question_count), undefer(Module.has_practical_work))

@@ -204,7 +204,7 @@ def _text_matches(answer_key: dict, response: object, accept: Sequence[str]) -> 
 
 
 def _number_matches(answer_key: dict, response: object) -> bool:
-    value = parse_number(response)
+    value = parse_number(response) if isinstance(response, str) else None
     if value is None:
         return False
     if "range" in answer_key:

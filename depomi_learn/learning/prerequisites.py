@@ -36,7 +36,11 @@ def prerequisite_versions(version: CourseVersion) -> list[CourseVersion]:
         )
         .options(selectinload(Course.current_version))
     ).all()
-    by_id = {course.id: course.current_version for course in courses}
+    by_id = {
+        course.id: course.current_version
+        for course in courses
+        if course.current_version is not None
+    }
     return [by_id[course_id] for course_id in version.prerequisites if course_id in by_id]
 
 

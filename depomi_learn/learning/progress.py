@@ -77,7 +77,9 @@ def enrol(user: User, course: Course) -> Enrolment:
             enrolment = Enrolment(user_id=user.id, course_id=course.id)
             db.session.add(enrolment)
     except IntegrityError:  # a concurrent request enrolled first
-        return find_enrolment(user, course.id)
+        theirs = find_enrolment(user, course.id)
+        assert theirs is not None  # the row that refused ours
+        return theirs
     return enrolment
 
 
@@ -95,8 +97,10 @@ def _progress_row(user: User, course_id: str, module_key: str) -> ModuleProgress
         with db.session.begin_nested():
             row = ModuleProgress(user_id=user.id, course_id=course_id, module_key=module_key)
             db.session.add(row)
-    except IntegrityError:
-        row = db.session.scalar(query)
+    except IntegrityError:  # a concurrent request made it first
+        theirs = db.session.scalar(query)
+        assert theirs is not None
+        return theirs
     return row
 
 
@@ -183,6 +187,8 @@ def course_progress(user: User, version: CourseVersion) -> CourseProgress:
 def update_course_completion(user: User, enrolment: Enrolment) -> None:
     """Set the completion time and score once the current version is complete."""
     version = enrolment.course.current_version
+    if version is None:  # a course never published has nothing to complete
+        return
     progress = course_progress(user, version)
     # A blended course's completion rule (attendance, post-test) decides; else every module.
     if is_complete(user.id, version, progress.completed_keys) and not enrolment.completed_at:

@@ -3,6 +3,7 @@ the right answers when the course lets them be shown."""
 
 from dataclasses import dataclass
 
+from ..i18n import format_number
 from ..models import QuizAttempt, User
 from .catalog import find_module, get_course
 from .quizzes import quiz_state
@@ -37,7 +38,8 @@ def answers_shown(attempt: QuizAttempt, user: User) -> bool:
     if rule == SHOWN_AFTER_EACH_ATTEMPT:
         return True
     course = get_course(attempt.course_id)
-    found = find_module(course.current_version, attempt.module_key) if course else None
+    version = course.current_version if course else None
+    found = find_module(version, attempt.module_key) if version else None
     if found is None:  # a module since removed from the course: nothing more to try
         return True
     return quiz_state(user, attempt.course_id, found[1], close_expired=False).attempts_left == 0
@@ -81,9 +83,11 @@ def _right_answer(question: dict, texts: dict) -> str | None:
         accepted = texts.get("accept") or question["accept"]
         return accepted[0] if accepted else None
     if question["type"] == "numeric":
+        # Written with the interface language's decimal sign, as the learner may type it.
         if "range" in key:
             low, high = key["range"]
-            return f"{low:g} – {high:g}"
+            return f"{format_number(low)} – {format_number(high)}"
         tolerance = key.get("tolerance") or 0
-        return f"{key['answer']:g}" + (f" ± {tolerance:g}" if tolerance else "")
+        shown = format_number(key["answer"])
+        return shown + (f" ± {format_number(tolerance)}" if tolerance else "")
     return None

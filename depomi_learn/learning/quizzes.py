@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.exc import IntegrityError
 
 from ..certificates.issuing import learning_cycle_start
@@ -189,7 +190,7 @@ def save_answers(attempt: QuizAttempt, raw: dict[str, object]) -> bool:
     if _expired(attempt, now):
         return False
     answers = {**(attempt.answers or {}), **clean_answers(attempt, raw)}
-    result = db.session.execute(
+    result: CursorResult = db.session.execute(  # type: ignore[assignment]  # an UPDATE
         sa.update(QuizAttempt)
         .where(QuizAttempt.id == attempt.id, QuizAttempt.submitted_at.is_(None))
         .values(answers=answers, answers_saved_at=now)
@@ -262,7 +263,7 @@ def record_submission(attempt: QuizAttempt, submission: Submission, *, again: bo
     unchanged = (
         saved_at.is_(None) if submission.saved_at is None else saved_at == submission.saved_at
     )
-    result = db.session.execute(
+    result: CursorResult = db.session.execute(  # type: ignore[assignment]  # an UPDATE
         sa.update(QuizAttempt)
         .where(
             QuizAttempt.id == attempt.id,

@@ -156,6 +156,6 @@ class CourseAsset(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     version_id: Mapped[int] = mapped_column(sa.ForeignKey("course_version.id"), index=True)
     path: Mapped[str] = mapped_column(sa.String(255))  # relative to assets/
-    media_type: Mapped[str] = mapped_column(sa.String(64))
+    media_type: Mapped[str] = mapped_column(sa.String(255))
     sha256: Mapped[str] = mapped_column(sa.String(64))
     data: Mapped[bytes] = mapped_column(sa.LargeBinary)

@@ -125,13 +125,13 @@ def cell_display(value: object, kind: str, language: str | None = None) -> str:
     """Return a cell as a page or PDF shows it: the language's decimal sign, days written out."""
     if value is None or value == "":
         return ""
-    number = isinstance(value, NUMBERS) and not isinstance(value, bool)
-    if kind in ("rate", "score") and number:
-        return format_number(float(value), 1, language)
-    if kind == "ratio" and number:
-        return format_number(float(value), 2, language)
-    if kind == "value" and number:
-        return format_number(value, None, language)
+    if isinstance(value, NUMBERS) and not isinstance(value, bool):
+        if kind in ("rate", "score"):
+            return format_number(float(value), 1, language)
+        if kind == "ratio":
+            return format_number(float(value), 2, language)
+        if kind == "value":
+            return format_number(value, None, language)
     if kind == "date" and isinstance(value, datetime):
         return format_day(value, "long", language)
     if kind == "month" and isinstance(value, str) and MONTH.fullmatch(value):

@@ -16,7 +16,8 @@ from flask_babel import ngettext
 from ..audit import record
 from ..extensions import db
 from ..learning.assignments import matching_learners
-from ..learning.progress import enrol
+from ..learning.prerequisites import missing_prerequisites, quoted_titles
+from ..learning.progress import enrol, find_enrolment
 from ..models import (
     Assignment,
     Institution,
@@ -77,6 +78,15 @@ def register(
     row = registration_of(user.id, session)
     if row is not None and row.status in ACTIVE:
         return row
+    if by is None and find_enrolment(user, session.course_id) is None:
+        # A learner registering alone meets the course's prerequisites, as when enrolling; a
+        # coordinator's group registration decides for them, as an assignment does.
+        version = session.course.current_version
+        missing = missing_prerequisites(user, version) if version is not None else []
+        if missing:
+            titles = quoted_titles(missing, user.preferred_language)
+            message = _("first complete the prerequisite courses: %(courses)s", courses=titles)
+            raise SessionError("session", message, status=409)
     status = "registered" if registered_count(session) < session.capacity else "waiting"
     if row is None:
         row = SessionRegistration(session_id=session.id, user_id=user.id)

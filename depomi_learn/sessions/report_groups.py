@@ -52,7 +52,9 @@ def hidden_satisfaction(user: User) -> set[Key]:
         .group_by(Region.code, Province.code, TrainingSession.id)
     )
     rows = db.session.execute(answered)
-    people = {(region, province, session): count for region, province, session, count in rows}
+    people: dict[tuple, int] = {
+        (region, province, session): count for region, province, session, count in rows
+    }
     return suppressed_in_tree(people, MIN_ANSWERS)
 
 

@@ -241,11 +241,22 @@ def session_rows(
 
 def place_name(model: type[Region] | type[Province], language: str) -> sa.ColumnElement[str]:
     """The name column of a region or province in the reader's language (Arabic or French)."""
-    return model.name_ar if language == "ar" else model.name_fr
+    column = model.name_ar if language == "ar" else model.name_fr
+    return column.expression
 
 
-def session_table(user: User, **where: int | bool | str | None) -> Table:
-    return Table("sessions", SESSION_COLUMNS, session_rows(user, **where))
+def session_table(
+    user: User,
+    region_id: int | None = None,
+    province_id: int | None = None,
+    *,
+    without_province: bool = False,
+    language: str = "fr",
+) -> Table:
+    rows = session_rows(
+        user, region_id, province_id, without_province=without_province, language=language
+    )
+    return Table("sessions", SESSION_COLUMNS, rows)
 
 
 def session_summary(session: TrainingSession) -> dict:

@@ -19,11 +19,10 @@ from depomi_learn.content.importer import import_tree
 from depomi_learn.extensions import db
 from depomi_learn.models import CourseAuthor, Region, Role, User
 from depomi_learn.operations.regions import load_reference_regions
+from tests.helpers.accessibility import AXE
+from tests.helpers.browser import ARTIFACTS, PASSWORD, ROOT
 
-ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("DEPOMI_CHROMIUM", "/usr/bin/chromium")
-ARTIFACTS = ROOT / "test-artifacts"
-PASSWORD = "a long e2e password"
 # email, role, region code, Latin name, Arabic name; all share PASSWORD
 E2E_ACCOUNTS = (
     ("amina@souss.ma", Role.LEARNER, "souss-massa", "Amina Ait Ali", "أمينة آيت علي"),
@@ -140,7 +139,11 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
     return report
 
 
-def screenshot(page, name: str) -> None:
-    """Save a screenshot of a key page as a CI artefact."""
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+@pytest.fixture(scope="module")
+def axe_source() -> str:
+    if not AXE.exists():
+        message = "axe-core is not installed: run `npm ci` (package.json)"
+        if os.environ.get("DEPOMI_REQUIRE_E2E"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return AXE.read_text()

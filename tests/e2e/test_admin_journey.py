@@ -6,7 +6,7 @@ import time
 import pyotp
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import PASSWORD, screenshot
+from tests.helpers.browser import PASSWORD, screenshot
 
 HEADER = "email,name_latin,name_arabic,role,region,province,preferred_language\n"
 GOOD = "hajar@souss.ma,Hajar Amrani,هاجر العمراني,learner,souss-massa,tiznit,ar\n"

@@ -7,8 +7,7 @@ import subprocess
 
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import PASSWORD, screenshot
-from tests.e2e.test_quiz_journey import answer
+from tests.helpers.browser import PASSWORD, answer, screenshot
 
 REASON = "Attribué par erreur : le module final n'a pas été suivi"
 

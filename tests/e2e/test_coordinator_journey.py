@@ -16,7 +16,7 @@ from depomi_learn import create_app
 from depomi_learn.accounts.users import UserFields, create_user
 from depomi_learn.extensions import db
 from depomi_learn.models import Province, Region
-from tests.e2e.conftest import PASSWORD, screenshot
+from tests.helpers.browser import PASSWORD, screenshot
 
 LEARNER = ("hassan@souss.ma", "Hassan Ait Baha", "حسن آيت باها")
 

@@ -9,8 +9,8 @@ import pytest
 from PIL import Image
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import PASSWORD
-from tests.e2e.test_accessibility import AXE, LANGUAGE_BUTTON, Audit, new_page
+from tests.helpers.accessibility import AXE, LANGUAGE_BUTTON, Audit, new_page
+from tests.helpers.browser import PASSWORD
 
 MODULE = """---
 id: images

@@ -3,7 +3,7 @@ scrolls sideways on a 360 px phone (a flex item holding an input must be allowed
 
 import pytest
 
-from tests.e2e.conftest import PASSWORD
+from tests.helpers.browser import PASSWORD
 
 PHONE = {"width": 360, "height": 780}
 # Fonts of other machines: a wide monospace one and a condensed one (both in fonts-dejavu-core).

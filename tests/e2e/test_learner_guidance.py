@@ -19,7 +19,7 @@ from depomi_learn import create_app
 from depomi_learn.accounts.users import UserFields, create_user
 from depomi_learn.content.importer import import_tree
 from depomi_learn.extensions import db
-from tests.e2e.conftest import PASSWORD, ROOT, screenshot
+from tests.helpers.browser import PASSWORD, ROOT, screenshot
 
 LEARNERS = ("prerequis@depomi.ma", "langue@depomi.ma", "resultat@depomi.ma", "place@depomi.ma")
 SIGN_IN_BUTTON = "form:not(.languages) button[type=submit]"

@@ -4,14 +4,7 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import PASSWORD, screenshot
-
-
-def sign_in(page, base: str) -> None:
-    page.goto(f"{base}/login")
-    page.locator("#email").fill("amina@souss.ma")
-    page.locator("#password").fill(PASSWORD)
-    page.locator("form:not(.languages) button[type=submit]").click()
+from tests.helpers.browser import screenshot, sign_in
 
 
 def test_read_in_arabic_mark_read_and_continue_after_signing_in_again(page, live_server):

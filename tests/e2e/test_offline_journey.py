@@ -22,7 +22,7 @@ from depomi_learn.accounts.users import UserFields, create_user
 from depomi_learn.content.importer import import_tree
 from depomi_learn.extensions import db
 from depomi_learn.models import ModuleProgress, OfflineSubmission, QuizAttempt, User
-from tests.e2e.conftest import PASSWORD, ROOT
+from tests.helpers.browser import PASSWORD, ROOT
 
 COURSE = "offline-course"
 OWNER, NEIGHBOUR = "hors-ligne@depomi.ma", "voisin@depomi.ma"
@@ -358,7 +358,7 @@ def test_a_new_release_activates_with_its_own_cache_and_deletes_the_old_one(brow
 
 @pytest.mark.parametrize("language", ["fr", "ar"])
 def test_offline_pages_meet_wcag_aa_and_fit_a_phone(browser, served, language):
-    from tests.e2e.test_accessibility import AXE, LANGUAGE_BUTTON, Audit
+    from tests.helpers.accessibility import AXE, LANGUAGE_BUTTON, Audit
 
     if not AXE.exists():
         pytest.skip("axe-core is not installed: run `npm ci` (package.json)")

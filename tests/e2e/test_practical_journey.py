@@ -5,10 +5,8 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.e2e.test_accessibility import PHONE, Audit, axe_source, new_page, sign_in
-from tests.practical_files import pdf
-
-__all__ = ["axe_source"]  # the fixture, shared with the accessibility checks
+from tests.helpers.accessibility import PHONE, Audit, new_page, sign_in
+from tests.helpers.practical import pdf
 
 MODULE = "/courses/practical-course/modules/profil"
 

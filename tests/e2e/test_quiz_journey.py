@@ -4,21 +4,9 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import screenshot
-from tests.e2e.test_learner_journey import sign_in
+from tests.helpers.browser import answer, screenshot, sign_in
 
 RIGHT = {"q-single": "a", "q-true-false": "false"}
-
-
-def answer(page, *, right: bool) -> None:
-    """Answer every question of the evaluation quiz, all right or all wrong."""
-    page.locator("#q-q-single-" + ("a" if right else "b")).check()
-    for option in ("a", "b", "c"):
-        box = page.locator(f"#q-q-multiple-{option}")
-        box.set_checked(right and option in ("a", "b"))
-    page.locator("#q-q-true-false-" + ("false" if right else "true")).check()
-    page.locator("#q-q-short").fill("الاستراتيجية السرية" if right else "لا أعرف")
-    page.locator("#q-q-numeric").fill("٣٫٥" if right else "9")
 
 
 def test_fail_then_pass_a_quiz_in_arabic_and_complete_the_course(page, live_server):

@@ -5,7 +5,7 @@ sideways."""
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import PASSWORD
+from tests.helpers.browser import PASSWORD
 
 DESKTOP, PHONE = {"width": 1280, "height": 900}, {"width": 360, "height": 780}
 PAGES = (

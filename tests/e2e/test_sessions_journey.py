@@ -28,7 +28,7 @@ from depomi_learn.models import (
 )
 from depomi_learn.operations.regions import load_reference_regions
 from depomi_learn.sessions.scheduling import ZONE
-from tests.e2e.conftest import PASSWORD, ROOT, screenshot
+from tests.helpers.browser import PASSWORD, ROOT, screenshot
 
 LEARNERS = [f"apprenant{n}@souss.ma" for n in range(1, 6)]
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"

@@ -5,7 +5,7 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import PASSWORD, screenshot
+from tests.helpers.browser import PASSWORD, screenshot
 
 COURSE = "e2e-migrations-locales"
 MODULE_FR = """---

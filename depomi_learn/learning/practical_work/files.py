@@ -93,7 +93,7 @@ def _image_type(name: str, data: bytes) -> str:
             kind = image.format
     except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError) as error:
         raise SubmissionRefused(_("%(name)s is not a readable image.", name=name)) from error
-    return {"PNG": "png", "JPEG": "jpg"}[kind]
+    return {"PNG": "png", "JPEG": "jpg"}[kind or ""]
 
 
 def _document_type(name: str, data: bytes) -> str:

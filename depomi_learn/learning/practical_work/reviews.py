@@ -113,7 +113,7 @@ def _close(submission: Submission, status: str) -> None:
         .where(Submission.id == submission.id, Submission.status == SubmissionStatus.SUBMITTED)
         .values(status=status)
         .execution_options(synchronize_session=False)
-    ).rowcount
+    ).rowcount  # type: ignore[attr-defined]  # an UPDATE's CursorResult
     if changed != 1:
         raise SubmissionRefused(_("This work has already been reviewed."))
     db.session.refresh(submission)
@@ -138,13 +138,15 @@ def _quiz_done(submission: Submission) -> bool:
     ).one()
     if not module.questions:
         return True
-    return db.session.scalar(
-        sa.select(
-            sa.exists().where(
-                QuizAttempt.user_id == submission.user_id,
-                QuizAttempt.course_id == submission.course_id,
-                QuizAttempt.module_key == submission.module_key,
-                QuizAttempt.passed.is_(True),
+    return bool(
+        db.session.scalar(
+            sa.select(
+                sa.exists().where(
+                    QuizAttempt.user_id == submission.user_id,
+                    QuizAttempt.course_id == submission.course_id,
+                    QuizAttempt.module_key == submission.module_key,
+                    QuizAttempt.passed.is_(True),
+                )
             )
         )
     )

@@ -74,13 +74,15 @@ def work_state(user: User, course_id: str, module: Module) -> WorkState:
 
 def has_passed(user_id: int, course_id: str, module_key: str) -> bool:
     """Return whether the learner's work on a module has passed review."""
-    return db.session.scalar(
-        sa.select(
-            sa.exists().where(
-                Submission.user_id == user_id,
-                Submission.course_id == course_id,
-                Submission.module_key == module_key,
-                Submission.status == SubmissionStatus.PASSED,
+    return bool(
+        db.session.scalar(
+            sa.select(
+                sa.exists().where(
+                    Submission.user_id == user_id,
+                    Submission.course_id == course_id,
+                    Submission.module_key == module_key,
+                    Submission.status == SubmissionStatus.PASSED,
+                )
             )
         )
     )

@@ -9,11 +9,13 @@ from pathlib import Path
 import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
+from PIL import Image
 
 from depomi_learn.content.importer import import_tree
 from depomi_learn.extensions import db
 from depomi_learn.models import CourseAuthor, CourseDraft, CourseVersion, DraftFile
-from tests.conftest import FIXTURES, csrf_token
+from tests.helpers.database import FIXTURES
+from tests.helpers.people import csrf_token
 
 QUIZ_COURSE = FIXTURES / "quiz-course"
 COURSE = "quiz-course"
@@ -81,3 +83,9 @@ def folder_entries(folder: Path, prefix: str = "") -> dict[str, bytes]:
 def module_file(module_id: str, title: str, body: str = "", *, settings: str = "") -> str:
     """Return a module file's text."""
     return f"---\nid: {module_id}\ntitle: {title}\nduration_minutes: 5\n{settings}---\n\n{body}\n"
+
+
+def picture(image_format: str, size=(40, 20), mode="RGB", **save) -> bytes:
+    buffer = io.BytesIO()
+    Image.new(mode, size, (200, 30, 30) if mode == "RGB" else 0).save(buffer, image_format, **save)
+    return buffer.getvalue()

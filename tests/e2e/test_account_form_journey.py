@@ -3,7 +3,7 @@ and lists every province, grouped by region, without it."""
 
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import PASSWORD
+from tests.helpers.browser import PASSWORD
 
 
 def _sign_in_as_admin(browser, base: str, **options):

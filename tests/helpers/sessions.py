@@ -9,8 +9,8 @@ from depomi_learn.extensions import db
 from depomi_learn.models import Course, Module, Region, TrainingSession, User, utcnow
 from depomi_learn.sessions.registration import register
 from depomi_learn.sessions.scheduling import ZONE, SessionPlan, create_session
-from tests.conftest import make_user
-from tests.factories import make_course
+from tests.helpers.courses import make_course
+from tests.helpers.people import make_user
 
 BLENDED_RULE = {"modules": "all", "attendance_percent": 80, "post_test": True}
 

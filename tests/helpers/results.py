@@ -43,7 +43,7 @@ from depomi_learn.models import (
     User,
     utcnow,
 )
-from tests.factories import make_course
+from tests.helpers.courses import make_course
 
 FEB = datetime(2026, 2, 10, 10, tzinfo=UTC)
 MAR = datetime(2026, 3, 12, 10, tzinfo=UTC)

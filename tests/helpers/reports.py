@@ -17,8 +17,8 @@ from depomi_learn.models import (
     User,
     utcnow,
 )
-from tests.conftest import make_user
-from tests.factories import make_course
+from tests.helpers.courses import make_course
+from tests.helpers.people import make_user
 
 XSS_NAME = "<script>alert(1)</script>"
 FORMULA_INSTITUTION = "=cmd|' /C calc'!A0"

@@ -21,7 +21,7 @@ from flask import Flask
 
 from depomi_learn import create_app
 from depomi_learn.extensions import db
-from tests.conftest import ROOT, delete_rows, reset_schema
+from tests.helpers.database import ROOT, delete_rows, reset_schema
 
 CSRF = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
 APP = 'depomi_learn:create_app("testing", PROPAGATE_TEST_ERRORS=False)'
