@@ -175,7 +175,7 @@ def completed_by_course(user: User, course_ids: list[str]) -> dict[str, set[str]
     return done
 
 
-def completed_in(version: CourseVersion, done: set[str]) -> frozenset[str]:
+def completed_in(version: CourseVersion | VersionOutline, done: set[str]) -> frozenset[str]:
     """Return the keys of the version's modules among `done` (completed keys, aliases count)."""
     return frozenset(m.key for m in version.modules if done & {m.key, *m.aliases})
 
@@ -221,9 +221,11 @@ def course_score(user: User, version: CourseVersion) -> float | None:
     return round(sum(scores.get(key) or 0 for key in quiz_keys) / len(quiz_keys), 2)
 
 
-def next_module(version: CourseVersion, done: frozenset[str], after: str | None) -> Module | None:
+def next_module(
+    version: CourseVersion | VersionOutline, done: frozenset[str], after: str | None
+) -> Module | ModuleOutline | None:
     """Return the first incomplete module after `after` (wrapping round), or None when all done."""
-    modules = version.modules
+    modules: list[Module | ModuleOutline] = list(version.modules)
     keys = [m.key for m in modules]
     start = keys.index(after) + 1 if after in keys else 0
     for module in modules[start:] + modules[:start]:
@@ -267,7 +269,7 @@ def continue_points(user: User) -> list[ContinuePoint]:
 
 
 def _module_before(
-    version: CourseVersion, last_key: str | None, progress: CourseProgress
+    version: CourseVersion | VersionOutline, last_key: str | None, progress: CourseProgress
 ) -> str | None:
     """Resume at the last module seen if it is unfinished, otherwise just after it."""
     keys = [m.key for m in version.modules]
