@@ -2,6 +2,7 @@
 
 from collections.abc import Callable
 from functools import wraps
+from typing import Protocol
 
 import sqlalchemy as sa
 from flask import abort
@@ -190,7 +191,15 @@ def courses_visible_to(user: User | None) -> sa.Select:
     return query
 
 
-def can_view_course(user: User | None, course: Course) -> bool:
+class _CourseState(Protocol):  # a Course, or the outline cache's head of one
+    @property
+    def current_version_id(self) -> int | None: ...
+
+    @property
+    def archived(self) -> bool: ...
+
+
+def can_view_course(user: User | None, course: _CourseState) -> bool:
     """Return whether `user` may open `course`."""
     if course.current_version_id is None:
         return False

@@ -32,13 +32,14 @@ def learner_pages(course_id: str) -> dict[str, str]:
     }
 
 
-# Budgets: the signed-in user (1), then the page's own reads. The course page reads the course,
-# version, modules and titles, the enrolment and progress; the module page the course, version,
-# modules, the texts of the module and its neighbours, enrolment and progress (a quiz module also
-# the attempts and any renewal); home the enrolments with their courses and progress, and the
-# catalogue for suggestions. Home and course pages also list upcoming sessions with their days.
-# The catalogue's cards read the learner's enrolments and their completed modules.
-BUDGETS = {"home": 12, "catalogue": 6, "course": 9, "module": 7, "quiz module": 9}
+# Budgets: the signed-in user (1), then the page's own reads. What hangs off a course version
+# (its modules, titles, settings, module bodies) is kept per process (learning/outlines.py), so a
+# page reads the course row with its current version's key, then only what is the learner's:
+# the module page the enrolment and progress (a quiz module also the attempts and any renewal);
+# the course page the enrolment, progress and upcoming sessions; home the enrolments, progress,
+# the visible courses and upcoming sessions; the catalogue the visible courses and the learner's
+# enrolments with their completed modules.
+BUDGETS = {"home": 5, "catalogue": 4, "course": 5, "module": 4, "quiz module": 6}
 
 
 def count_learner_pages(app: Flask, auth: Auth, courses: int, modules: int) -> dict[str, int]:

@@ -1,6 +1,7 @@
 """What one worker commits, every other worker sees at the next request: a new published
 version, a role change, a deactivation. Guards any per-process cache (pages keep nothing that
-is not keyed by an immutable version id; the signed-in user is loaded at each request)."""
+is not keyed by an immutable version: learning/outlines.py; the signed-in user is loaded at
+each request)."""
 
 import shutil
 
@@ -10,7 +11,8 @@ import sqlalchemy as sa
 from depomi_learn.accounts.users import UserFields, create_user
 from depomi_learn.content.importer import import_tree
 from depomi_learn.extensions import db
-from depomi_learn.models import Role, User
+from depomi_learn.learning.progress import enrol
+from depomi_learn.models import Course, Role, User
 from tests.helpers.database import FIXTURES
 from tests.helpers.gunicorn import Browser, clean_up, prepared_app, start_gunicorn, stop_gunicorn
 from tests.helpers.people import PASSWORD
@@ -56,21 +58,33 @@ def _change_user(app, email: str, **fields) -> None:
 
 def test_a_new_published_version_is_seen_by_every_worker(two_servers, tmp_path):
     app, bases = two_servers
+    with app.app_context():
+        learner = db.session.scalar(sa.select(User).where(User.email == "l@example.ma"))
+        enrol(learner, db.session.get(Course, "quiz-course"))
+        db.session.commit()
     browsers = [_signed_in(base, "l@example.ma") for base in bases]
     for browser in browsers:  # each worker has served the course page and its modules
         assert "Cours de quiz" in browser.request(COURSE)[2]
         browser.request(COURSE + "/modules/evaluation")
+        assert "Un module à lire." in browser.request(COURSE + "/modules/lecture")[2]
     folder = tmp_path / "quiz-course"
     shutil.copytree(FIXTURES / "quiz-course", folder)
     manifest = folder / "course.yaml"
     text = manifest.read_text("utf-8").replace('version: "2026.1"', 'version: "2026.2"')
     manifest.write_text(text.replace("fr: Cours de quiz,", "fr: Cours de quiz revu,"), "utf-8")
+    lesson = folder / "fr" / "01-lecture.md"
+    lesson.write_text(
+        lesson.read_text("utf-8").replace("Un module à lire.", "Un module réécrit."), "utf-8"
+    )
     with app.app_context():
         results, findings = import_tree(folder)
         assert results, findings
         db.session.commit()
     for browser in browsers:
         assert "Cours de quiz revu" in browser.request(COURSE)[2]
+        module_page = browser.request(COURSE + "/modules/lecture")[2]
+        assert "Un module réécrit." in module_page
+        assert "Un module à lire." not in module_page
 
 
 def test_a_role_change_is_seen_by_every_worker(two_servers):

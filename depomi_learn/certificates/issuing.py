@@ -373,10 +373,12 @@ def open_renewal(certificate: Certificate, *, actor: User, ip: str = "") -> Enro
     return enrolment
 
 
+_CYCLE_START = sa.select(sa.func.max(Certificate.renewal_opened_at)).where(
+    Certificate.user_id == sa.bindparam("user_id"),
+    Certificate.course_id == sa.bindparam("course_id"),
+)  # built once: every quiz module page asks
+
+
 def learning_cycle_start(user_id: int, course_id: str) -> datetime | None:
     """Return when the learner's current pass through the course began (None: the first one)."""
-    return db.session.scalar(
-        sa.select(sa.func.max(Certificate.renewal_opened_at)).where(
-            Certificate.user_id == user_id, Certificate.course_id == course_id
-        )
-    )
+    return db.session.scalar(_CYCLE_START, {"user_id": user_id, "course_id": course_id})

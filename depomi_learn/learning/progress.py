@@ -21,8 +21,8 @@ from ..models import (
     User,
     utcnow,
 )
-from .catalog import with_outline
 from .completion import hours_attended, is_complete
+from .outlines import VERSION_KEY_COLUMNS, ModuleOutline, VersionOutline, outlines_by_version_id
 
 
 @dataclass(frozen=True)
@@ -39,10 +39,32 @@ class CourseProgress:
         return round(100 * self.completed / self.total) if self.total else 0
 
 
-def find_enrolment(user: User, course_id: str) -> Enrolment | None:
-    return db.session.scalar(
-        sa.select(Enrolment).where(Enrolment.user_id == user.id, Enrolment.course_id == course_id)
+# The statements every learner page runs are built once: on SQLite, putting the expression
+# together cost about as much as running it.
+_ENROLMENT = sa.select(Enrolment).where(
+    Enrolment.user_id == sa.bindparam("user_id"), Enrolment.course_id == sa.bindparam("course_id")
+)
+_COMPLETED = sa.select(ModuleProgress.course_id, ModuleProgress.module_key).where(
+    ModuleProgress.user_id == sa.bindparam("user_id"),
+    ModuleProgress.course_id.in_(sa.bindparam("course_ids", expanding=True)),
+    ModuleProgress.completed_at.is_not(None),
+)
+_CONTINUE_ROWS = (
+    sa.select(Enrolment, *VERSION_KEY_COLUMNS)
+    .join(Course, Course.id == Enrolment.course_id)
+    .join(CourseVersion, CourseVersion.id == Course.current_version_id)
+    .where(Enrolment.user_id == sa.bindparam("user_id"))
+    .order_by(
+        Enrolment.due_at.is_(None),
+        Enrolment.due_at,
+        Enrolment.last_activity_at.desc().nulls_last(),
+        Enrolment.enrolled_at.desc(),
     )
+)
+
+
+def find_enrolment(user: User, course_id: str) -> Enrolment | None:
+    return db.session.scalar(_ENROLMENT, {"user_id": user.id, "course_id": course_id})
 
 
 def enrol(user: User, course: Course) -> Enrolment:
@@ -146,20 +168,14 @@ def completed_module_keys(user: User, version: CourseVersion) -> frozenset[str]:
 
 def completed_by_course(user: User, course_ids: list[str]) -> dict[str, set[str]]:
     """Return the module keys the user has completed in each course, in one query."""
-    rows = db.session.execute(
-        sa.select(ModuleProgress.course_id, ModuleProgress.module_key).where(
-            ModuleProgress.user_id == user.id,
-            ModuleProgress.course_id.in_(course_ids),
-            ModuleProgress.completed_at.is_not(None),
-        )
-    )
+    rows = db.session.execute(_COMPLETED, {"user_id": user.id, "course_ids": list(course_ids)})
     done: dict[str, set[str]] = {course_id: set() for course_id in course_ids}
     for course_id, module_key in rows:
         done[course_id].add(module_key)
     return done
 
 
-def completed_in(version: CourseVersion, done: set[str]) -> frozenset[str]:
+def completed_in(version: CourseVersion | VersionOutline, done: set[str]) -> frozenset[str]:
     """Return the keys of the version's modules among `done` (completed keys, aliases count)."""
     return frozenset(m.key for m in version.modules if done & {m.key, *m.aliases})
 
@@ -205,9 +221,11 @@ def course_score(user: User, version: CourseVersion) -> float | None:
     return round(sum(scores.get(key) or 0 for key in quiz_keys) / len(quiz_keys), 2)
 
 
-def next_module(version: CourseVersion, done: frozenset[str], after: str | None) -> Module | None:
+def next_module(
+    version: CourseVersion | VersionOutline, done: frozenset[str], after: str | None
+) -> Module | ModuleOutline | None:
     """Return the first incomplete module after `after` (wrapping round), or None when all done."""
-    modules = version.modules
+    modules: list[Module | ModuleOutline] = list(version.modules)
     keys = [m.key for m in modules]
     start = keys.index(after) + 1 if after in keys else 0
     for module in modules[start:] + modules[:start]:
@@ -219,9 +237,9 @@ def next_module(version: CourseVersion, done: frozenset[str], after: str | None)
 @dataclass(frozen=True)
 class ContinuePoint:
     enrolment: Enrolment
-    version: CourseVersion
+    version: VersionOutline
     progress: CourseProgress
-    module: Module | None  # None: the course is complete
+    module: ModuleOutline | None  # None: the course is complete
 
 
 def continue_points(user: User) -> list[ContinuePoint]:
@@ -229,24 +247,12 @@ def continue_points(user: User) -> list[ContinuePoint]:
 
     A constant number of queries however many courses the learner follows.
     """
-    enrolments = db.session.scalars(
-        sa.select(Enrolment)
-        .join(Course)
-        .where(Enrolment.user_id == user.id, Course.current_version_id.is_not(None))
-        .order_by(
-            Enrolment.due_at.is_(None),
-            Enrolment.due_at,
-            Enrolment.last_activity_at.desc().nulls_last(),
-            Enrolment.enrolled_at.desc(),
-        )
-        .options(with_outline(Enrolment.course))
-    ).all()
-    done = completed_by_course(user, [enrolment.course_id for enrolment in enrolments])
+    rows = db.session.execute(_CONTINUE_ROWS, {"user_id": user.id}).all()
+    outlines = outlines_by_version_id(rows)
+    done = completed_by_course(user, [row.Enrolment.course_id for row in rows])
     points = []
-    for enrolment in enrolments:
-        version = enrolment.course.current_version
-        if version is None:
-            continue
+    for row in rows:
+        enrolment, version = row.Enrolment, outlines[row.version_id]
         progress = CourseProgress(
             completed_in(version, done[version.course_id]), len(version.modules)
         )
@@ -263,7 +269,7 @@ def continue_points(user: User) -> list[ContinuePoint]:
 
 
 def _module_before(
-    version: CourseVersion, last_key: str | None, progress: CourseProgress
+    version: CourseVersion | VersionOutline, last_key: str | None, progress: CourseProgress
 ) -> str | None:
     """Resume at the last module seen if it is unfinished, otherwise just after it."""
     keys = [m.key for m in version.modules]

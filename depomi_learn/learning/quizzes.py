@@ -47,19 +47,21 @@ def grace() -> timedelta:
     return timedelta(seconds=current_app.config["QUIZ_GRACE_SECONDS"])
 
 
+_ATTEMPTS = (  # built once: every quiz module page runs it
+    sa.select(QuizAttempt)
+    .where(
+        QuizAttempt.user_id == sa.bindparam("user_id"),
+        QuizAttempt.course_id == sa.bindparam("course_id"),
+        QuizAttempt.module_key == sa.bindparam("module_key"),
+    )
+    .order_by(QuizAttempt.number)
+)
+
+
 def attempts_for(user: User, course_id: str, module_key: str) -> list[QuizAttempt]:
     """Return the learner's attempts at a module, oldest first."""
-    return list(
-        db.session.scalars(
-            sa.select(QuizAttempt)
-            .where(
-                QuizAttempt.user_id == user.id,
-                QuizAttempt.course_id == course_id,
-                QuizAttempt.module_key == module_key,
-            )
-            .order_by(QuizAttempt.number)
-        )
-    )
+    parameters = {"user_id": user.id, "course_id": course_id, "module_key": module_key}
+    return list(db.session.scalars(_ATTEMPTS, parameters))
 
 
 @dataclass(frozen=True)

@@ -14,9 +14,8 @@ from ..learning.catalog import (
     filter_values,
     find_courses,
     visible_course,
-    visible_versions,
-    with_outline,
 )
+from ..learning.outlines import course_outline, visible_outlines
 from ..learning.prerequisites import missing_prerequisites, prerequisites_for, quoted_titles
 from ..learning.progress import continue_points, course_progress, enrol, find_enrolment, next_module
 from ..models import CourseVersion
@@ -31,7 +30,7 @@ def home():
         return redirect(url_for("catalog.courses"))
     points = continue_points(current_user)
     enrolled = {point.version.course_id for point in points}
-    suggestions = [v for v in visible_versions(current_user) if v.course_id not in enrolled]
+    suggestions = [v for v in visible_outlines(current_user) if v.course_id not in enrolled]
     return render_template(
         "catalog/home.html",
         points=points,
@@ -50,7 +49,7 @@ def courses():
         audience=args.get("audience", ""),
     )
     viewer = current_user if current_user.is_authenticated else None
-    visible = visible_versions(viewer)
+    visible = visible_outlines(viewer)
     return render_template(
         "catalog/courses.html",
         cards=course_cards(viewer, find_courses(visible, filters), visible),
@@ -61,8 +60,7 @@ def courses():
 
 @bp.route("/courses/<course_id>")
 def course(course_id: str):
-    course = visible_course(current_user, course_id, outline=with_outline()) or abort(404)
-    version = course.current_version
+    course, version = course_outline(current_user, course_id) or abort(404)
     language = content_language(version, request.args.get("lang", ""), current_language())
     enrolment = progress = resume = None
     upcoming_sessions = []

@@ -9,15 +9,9 @@ from ..certificates.stored import render_issued_pdfs
 from ..database import commit_keeping_objects
 from ..extensions import db
 from ..i18n import current_language
-from ..learning.catalog import (
-    content_language,
-    find_module,
-    load_texts,
-    visible_course,
-    with_outline,
-    without_leading_title,
-)
-from ..learning.practical_work.submissions import work_state
+from ..learning.catalog import content_language, find_module, visible_course
+from ..learning.outlines import course_outline, module_body
+from ..learning.practical_work.submissions import practical_work_of, work_state
 from ..learning.progress import (
     course_progress,
     find_enrolment,
@@ -35,10 +29,7 @@ bp = Blueprint("learn", __name__)
 @bp.route("/courses/<course_id>/modules/<module_key>")
 @login_required
 def module(course_id: str, module_key: str):
-    course = visible_course(current_user, course_id, outline=with_outline(titles=False)) or abort(
-        404
-    )
-    version = course.current_version
+    course, version = course_outline(current_user, course_id) or abort(404)
     index, module = find_module(version, module_key) or abort(404)
     if module.key != module_key:  # a former id: send bookmarks to the current one
         return redirect(url_for("learn.module", course_id=course.id, module_key=module.key), 301)
@@ -46,13 +37,12 @@ def module(course_id: str, module_key: str):
     if enrolment is None:
         flash(_("Enrol in the course to read its modules."), "info")
         return redirect(url_for("catalog.course", course_id=course.id))
-    load_texts(version.modules[max(index - 1, 0) : index + 2])  # its own and its neighbours'
     quiz = (
         quiz_state(current_user, course.id, module, close_expired=False)
         if module.has_quiz
         else None
     )
-    work = module.practical_work if module.has_practical_work else None
+    work = practical_work_of(module.id) if module.has_practical_work else None
     work_view = work_state(current_user, course.id, module) if work is not None else None
     language = content_language(version, request.args.get("lang", ""), current_language())
     text = module.text_for(language)
@@ -63,8 +53,7 @@ def module(course_id: str, module_key: str):
         version=version,
         module=module,
         text=text,
-        # Authors start modules with "# Title"; the page prints the title above the objectives.
-        body_html=without_leading_title(text.html),
+        body_html=module_body(version, module, text.language).html,
         language=language,
         fell_back=text.language != language,
         progress=course_progress(current_user, version),

@@ -5,14 +5,18 @@ from flask import (
     Blueprint,
     Response,
     abort,
+    current_app,
     has_request_context,
     jsonify,
     render_template,
     request,
     url_for,
 )
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf.csrf import CSRFError, generate_csrf
+from jinja2.utils import htmlsafe_json_dumps
+from markupsafe import Markup
 
 from ..certificates.stored import render_issued_pdfs
 from ..extensions import db
@@ -46,6 +50,85 @@ def _offline_context() -> dict:
         "offline_user": user_key(current_user) if signed_in else "",
         "theme_colour": THEME_COLOUR,
     }
+
+
+def _offline_texts_now() -> dict[str, str]:
+    """The offline script's messages in the current language ({placeholders} filled in JS)."""
+    return {
+        "copy_of": _("Offline copy of %(date)s", date="{date}"),
+        "needs_connection": _("needs a connection"),
+        "take_offline": _("Take this course offline"),
+        "also_in": _("Also in %(language)s", language="{language}"),
+        "download_size": _("Download (about %(size)s)", size="{size}"),
+        "downloading": _("Downloading: %(done)s of %(total)s", done="{done}", total="{total}"),
+        "on_phone": _(
+            "This course is on this phone (%(size)s, copy of %(date)s).",
+            size="{size}",
+            date="{date}",
+        ),
+        "remove": _("Remove"),
+        "list_link": _("Courses on this phone"),
+        "download_failed": _("The download stopped: check your connection and try again."),
+        "updating": _(
+            "A new version of “%(title)s” is available: your offline copy is being updated.",
+            title="{title}",
+        ),
+        "updated": _("Your offline copy of “%(title)s” is up to date.", title="{title}"),
+        "read_queued": _("Marked as read on this phone: it will be sent when you are online."),
+        "quiz_queued": _("Answers saved, graded when you are online."),
+        "quiz_graded": _("Graded: %(percent)s%%.", percent="{percent}"),
+        "passed": _("Passed: this module is complete."),
+        "not_passed": _("Not passed."),
+        "see_result": _("See the result"),
+        "quiz_needs_connection": _(
+            "This quiz needs a connection: it is timed, limited in attempts "
+            "or counts for the certificate."
+        ),
+        "pending": _("Saved on this phone and waiting to be sent: %(count)s.", count="{count}"),
+        "sign_in_to_send": _("Sign in to send what you did offline."),
+        "sign_in": _("Sign in"),
+        "problem_module_gone": _(
+            "“%(title)s” is no longer in the course: "
+            "what you did offline there could not be recorded.",
+            title="{title}",
+        ),
+        "problem_unknown_questions": _(
+            "Some answers to “%(title)s” were for questions "
+            "that no longer exist and were not counted.",
+            title="{title}",
+        ),
+        "problem_not_enrolled": _(
+            "What you did offline in “%(title)s” could not be recorded: "
+            "you are not enrolled in this course.",
+            title="{title}",
+        ),
+        "problem_needs_connection": _(
+            "Your answers to “%(title)s” could not be graded: "
+            "this quiz now needs a connection. Take it again online.",
+            title="{title}",
+        ),
+        "problem_refused": _(
+            "What you did offline in “%(title)s” could not be recorded: the course has changed.",
+            title="{title}",
+        ),
+        "dismiss": _("Dismiss"),
+        "kilobytes": _("%(size)s KB", size="{size}"),
+    }
+
+
+_OFFLINE_TEXTS: dict[str, Markup] = {}
+
+
+@bp.app_template_global()
+def offline_texts() -> Markup:
+    """The offline script's messages as JSON for an HTML attribute, built once per language
+    (every page carries them; thirty translations and a JSON dump at each page were a cost)."""
+    language = current_language()
+    texts = _OFFLINE_TEXTS.get(language)
+    if texts is None:
+        texts = htmlsafe_json_dumps(_offline_texts_now(), dumps=current_app.json.dumps)
+        _OFFLINE_TEXTS[language] = texts
+    return texts
 
 
 @bp.app_template_global()

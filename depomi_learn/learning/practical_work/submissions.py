@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from ...extensions import db
-from ...models import Module, Submission, SubmissionFile, SubmissionStatus, User
+from ...models import Module, PracticalWork, Submission, SubmissionFile, SubmissionStatus, User
 from . import SubmissionRefused
 from .files import check_file, remove_stored, store
 
@@ -57,6 +57,11 @@ def submissions_for(user: User, course_id: str, module_key: str) -> list[Submiss
             .options(selectinload(Submission.files), selectinload(Submission.review))
         )
     )
+
+
+def practical_work_of(module_id: int) -> PracticalWork | None:
+    """Return the assignment of the module with this id (the module page's outline has none)."""
+    return db.session.scalar(sa.select(PracticalWork).where(PracticalWork.module_id == module_id))
 
 
 def work_state(user: User, course_id: str, module: Module) -> WorkState:
