@@ -38,6 +38,7 @@ from depomi_learn.models import (
 )
 from depomi_learn.operations.demo import populate
 from depomi_learn.operations.regions import load_reference_regions
+from depomi_learn.reports.counters import differences
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "bench password 2026"  # noqa: S105 - throwaway accounts in a throwaway database
@@ -57,7 +58,9 @@ RESULT_PAGES = {
     "regional by sex": ("c@bench.ma", "/results/?by=sex"),
     "quarterly XLSX national": ("n@bench.ma", "/results/quarterly.xlsx"),
 }
-PAGE_SETS = {"reports": PAGES, "results": RESULT_PAGES}
+# The dashboards alone (`--pages dashboards`): what the counters serve.
+DASHBOARD_PAGES = {name: PAGES[name] for name in ("dashboard national", "dashboard regional")}
+PAGE_SETS = {"reports": PAGES, "results": RESULT_PAGES, "dashboards": DASHBOARD_PAGES}
 
 
 def _reset(app) -> None:
@@ -121,12 +124,12 @@ def _count(model) -> int:
     return db.session.scalar(sa.select(sa.func.count()).select_from(model))
 
 
-def _time(app, email: str, path: str) -> float:
+def _time(app, email: str, path: str, repeat: int = 3) -> float:
     client = app.test_client()
     with client:
         client.post("/login", data={"email": email, "password": PASSWORD})
         best = float("inf")
-        for _ in range(3):
+        for _ in range(repeat):
             start = time.perf_counter()
             response = client.get(path)
             size = len(response.get_data())
@@ -136,7 +139,7 @@ def _time(app, email: str, path: str) -> float:
     return best
 
 
-def run(url: str, sizes: list[int], pages: dict = PAGES) -> list[dict]:
+def run(url: str, sizes: list[int], pages: dict = PAGES, repeat: int = 3) -> list[dict]:
     results = []
     for size in sizes:
         app = create_app(
@@ -161,14 +164,20 @@ def run(url: str, sizes: list[int], pages: dict = PAGES) -> list[dict]:
                 db.session.execute(sa.text("ANALYZE"))
                 db.session.commit()
             generated = time.perf_counter() - start
+            start = time.perf_counter()
+            # The counters kept while populating must equal the live rows (`flask reports check`).
+            assert differences(db.session.connection()) == [], "counters differ"
+            db.session.rollback()
+            checked = time.perf_counter() - start
             row = {
+                "check s": checked,
                 "learners": _count(User) - 2,
                 "enrolments": _count(Enrolment),
                 "progress": _count(ModuleProgress),
                 "generate s": generated,
             }
         for name, (email, path) in pages.items():
-            row[name] = _time(app, email, path)
+            row[name] = _time(app, email, path, repeat)
         with app.app_context():
             db.session.remove()
             db.engine.dispose()
@@ -180,7 +189,7 @@ def run(url: str, sizes: list[int], pages: dict = PAGES) -> list[dict]:
 def report(title: str, results: list[dict], pages: dict = PAGES) -> None:
     print(f"\n{title}")
     print(
-        f"{'learners':>9} {'enrolments':>10} {'progress':>9} {'generate':>9}  "
+        f"{'learners':>9} {'enrolments':>10} {'progress':>9} {'generate':>9} {'check':>6}  "
         + "  ".join(f"{name:>24}" for name in pages)
     )
     first = results[0]
@@ -190,7 +199,8 @@ def report(title: str, results: list[dict], pages: dict = PAGES) -> None:
         ]
         print(
             f"{row['learners']:>9} {row['enrolments']:>10} {row['progress']:>9} "
-            f"{row['generate s']:>8.1f}s  " + "  ".join(f"{c:>24}" for c in cells)
+            f"{row['generate s']:>8.1f}s {row['check s']:>5.1f}s  "
+            + "  ".join(f"{c:>24}" for c in cells)
         )
 
 
@@ -200,6 +210,7 @@ def main() -> None:
     parser.add_argument("--postgres", default="", help="SQLAlchemy URL of an existing database")
     parser.add_argument("--no-sqlite", action="store_true")
     parser.add_argument("--pages", choices=tuple(PAGE_SETS), default="reports")
+    parser.add_argument("--repeat", type=int, default=3, help="requests per page (the best kept)")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     pages = PAGE_SETS[args.pages]
@@ -208,10 +219,10 @@ def main() -> None:
             results = []
             for size in sizes:
                 url = f"sqlite:///{folder}/bench-{size}.sqlite3"
-                results += run(url, [size], pages)
+                results += run(url, [size], pages, args.repeat)
             report("SQLite (WAL, file)", results, pages)
     if args.postgres:
-        report("PostgreSQL", run(args.postgres, sizes, pages), pages)
+        report("PostgreSQL", run(args.postgres, sizes, pages, args.repeat), pages)
 
 
 if __name__ == "__main__":

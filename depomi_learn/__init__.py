@@ -14,10 +14,12 @@ def create_app(config_name: str | None = None, **overrides: object) -> Flask:
 
     from . import database, errors, i18n, logs  # noqa: F401 - database: engine events
     from .extensions import babel, csrf, db, login_manager, migrate
+    from .reports.counters import init_counting
     from .views import assets, inputs, register_blueprints, security, transactions
 
     logs.init_app(app)
     db.init_app(app)
+    init_counting()
     migrate.init_app(app, db, directory=str(app.config["MIGRATIONS_DIR"]))
     csrf.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale)

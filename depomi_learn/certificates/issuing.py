@@ -23,6 +23,7 @@ from ..audit import record
 from ..extensions import db
 from ..models import Certificate, CourseVersion, Enrolment, ModuleProgress, User, utcnow
 from ..permissions import MANAGER_ROLES, can_view_learner, learners_visible_to
+from ..reports.counters import counting
 
 ISSUER_NAME = "DEPOMI Learn"
 CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -305,16 +306,17 @@ def revoke_certificate(
     """Revoke `certificate` with a public reason; refused if it already is (even concurrently)."""
     text = clean_reason(reason)
     now = utcnow()
-    result: CursorResult = db.session.execute(  # type: ignore[assignment]  # an UPDATE
-        sa.update(Certificate)
-        .where(Certificate.id == certificate.id, Certificate.revoked_at.is_(None))
-        .values(
-            revoked_at=now,
-            revoked_by_id=actor.id if actor is not None else None,
-            revocation_reason=text,
+    with counting([certificate.user_id]):
+        result: CursorResult = db.session.execute(  # type: ignore[assignment]  # an UPDATE
+            sa.update(Certificate)
+            .where(Certificate.id == certificate.id, Certificate.revoked_at.is_(None))
+            .values(
+                revoked_at=now,
+                revoked_by_id=actor.id if actor is not None else None,
+                revocation_reason=text,
+            )
+            .execution_options(synchronize_session=False)
         )
-        .execution_options(synchronize_session=False)
-    )
     db.session.refresh(certificate)
     if result.rowcount != 1:
         raise CertificateError("already_revoked")

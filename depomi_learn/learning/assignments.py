@@ -34,6 +34,7 @@ from ..models import (
     utcnow,
 )
 from ..permissions import can_view_assignment, can_view_learner, is_national, learners_visible_to
+from ..reports.counters import counting
 from ..reports.filters import FilterError, parse_filters
 
 MAX_CHOSEN = 500
@@ -223,6 +224,19 @@ def apply_assignment(assignment: Assignment, only_user_id: int | None = None) ->
     matching = matching_learners(assignment)
     if only_user_id is not None:
         matching = matching.where(User.id == only_user_id)
+    # The dashboard's counters change in this transaction, for the matching learners only.
+    with counting(db.session.scalars(matching).all()):
+        _enrol_matching(assignment, matching)
+    carrying = sa.select(sa.func.count(Enrolment.id)).where(
+        Enrolment.assignment_id == assignment.id
+    )
+    if only_user_id is not None:
+        carrying = carrying.where(Enrolment.user_id == only_user_id)
+    return db.session.scalar(carrying) or 0
+
+
+def _enrol_matching(assignment: Assignment, matching: sa.Select) -> None:
+    """Give the due date to the matching enrolments (unless earlier) and enrol the others."""
     values = {
         "due_at": assignment.due_at,
         "assigned_by_id": assignment.created_by_id,
@@ -254,13 +268,7 @@ def apply_assignment(assignment: Assignment, only_user_id: int | None = None) ->
         ["user_id", "course_id", "enrolled_at", "due_at", "assigned_by_id", "assignment_id"], rows
     )
     db.session.execute(insert)
-    # Counted afterwards: drivers do not all report rowcount for INSERT ... SELECT.
-    carrying = sa.select(sa.func.count(Enrolment.id)).where(
-        Enrolment.assignment_id == assignment.id
-    )
-    if only_user_id is not None:
-        carrying = carrying.where(Enrolment.user_id == only_user_id)
-    return db.session.scalar(carrying) or 0
+    # Counted by the caller: drivers do not all report rowcount for INSERT ... SELECT.
 
 
 def _insert_ignoring_duplicates():
@@ -310,6 +318,15 @@ def _owned_enrolments(assignment: Assignment) -> sa.Update:
     )
 
 
+def _carriers(assignment: Assignment) -> list[int]:
+    """Return the learners whose enrolments carry `assignment` (their counters will move)."""
+    return list(
+        db.session.scalars(
+            sa.select(Enrolment.user_id).where(Enrolment.assignment_id == assignment.id)
+        )
+    )
+
+
 def _reapply_others(assignment: Assignment) -> None:
     """Let the course's other open assignments give back an earlier due date they lost."""
     others = sa.select(Assignment).where(
@@ -332,9 +349,10 @@ def change_due_date(actor: User, assignment: Assignment, due_on: date, *, ip: st
     previous = assignment.due_at
     assignment.due_at = end_of_day(due_on)
     db.session.flush()
-    db.session.execute(_owned_enrolments(assignment).values(due_at=assignment.due_at))
-    # A later date gives way to an earlier one from another assignment, as when assigning.
-    _reapply_others(assignment)
+    with counting(_carriers(assignment)):
+        db.session.execute(_owned_enrolments(assignment).values(due_at=assignment.due_at))
+        # A later date gives way to an earlier one from another assignment, as when assigning.
+        _reapply_others(assignment)
     count = apply_assignment(assignment)
     record(
         "assignment_due_date_changed",
@@ -356,10 +374,13 @@ def cancel_assignment(actor: User, assignment: Assignment, *, ip: str = "") -> i
     assignment.cancelled_at = utcnow()
     assignment.cancelled_by_id = actor.id
     db.session.flush()
-    released = db.session.execute(
-        _owned_enrolments(assignment).values(due_at=None, assigned_by_id=None, assignment_id=None)
-    ).rowcount  # type: ignore[attr-defined]  # an UPDATE's CursorResult
-    _reapply_others(assignment)
+    with counting(_carriers(assignment)):
+        released = db.session.execute(
+            _owned_enrolments(assignment).values(
+                due_at=None, assigned_by_id=None, assignment_id=None
+            )
+        ).rowcount  # type: ignore[attr-defined]  # an UPDATE's CursorResult
+        _reapply_others(assignment)
     record(
         "assignment_cancelled",
         actor=actor,

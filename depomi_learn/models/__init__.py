@@ -17,6 +17,7 @@ from .practical_work import (
 )
 from .profile_changes import ProfileChangeRequest, RequestStatus
 from .quizzes import QuizAttempt
+from .report_counters import ReportCounter
 from .security import PasswordResetToken, RateLimitHit, RecoveryCode
 from .sessions import (
     SessionAttendance,
@@ -56,6 +57,7 @@ __all__ = [
     "RateLimitHit",
     "RecoveryCode",
     "Region",
+    "ReportCounter",
     "RequestStatus",
     "Review",
     "Role",

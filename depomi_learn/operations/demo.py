@@ -31,6 +31,7 @@ from ..models import (
     User,
     utcnow,
 )
+from ..reports.counters import count_added
 from .demo_people import person as new_person
 from .demo_sessions import attempt_row, populate_sessions
 
@@ -302,6 +303,7 @@ def populate(
         counts.progress += insert_rows(ModuleProgress.__table__, batch.progress)
         counts.attempts += insert_rows(QuizAttempt.__table__, batch.attempts)
         counts.certificates += insert_rows(Certificate.__table__, batch.certificates)
+        count_added(ids.values())  # rows inserted in bulk: the ORM's flushes did not see them
     counts.assignments = _assignments(rng, regions, courses, now)
     programme = [region.id for region in regions if region.is_programme]
     blended = populate_sessions(rng, programme, tag, now, insert_rows)

@@ -1,4 +1,5 @@
-"""`flask reports indicators`: the results indicators on the command line, as JSON, CSV or XLSX.
+"""`flask reports indicators`: the results indicators on the command line, as JSON, CSV or XLSX;
+`flask reports check [--repair]`: the dashboard's counters against the live rows.
 
 The command sees what national staff see (or one region's learners with --region) and prints
 exactly the rows the results page and its downloads show.
@@ -16,12 +17,16 @@ from flask_babel import force_locale
 
 from ..extensions import db
 from ..models import Region, Role, User
+from ..models.report_counters import COUNT_COLUMNS, KEY_COLUMNS
+from . import counters
 from .exports import csv_chunks, write_xlsx
 from .indicators import parse_breakdowns, parse_indicators
 from .result_tables import flat_rows, flat_table
 from .results import ResultsRequest, results
 
-reports_cli = AppGroup("reports", help="Programme results indicators.")
+reports_cli = AppGroup(
+    "reports", help="Programme results indicators; the dashboard's counters checked."
+)
 
 
 def _date(_ctx, param, value: str | None) -> date | None:
@@ -106,3 +111,29 @@ def _write_text(text: str, output: str) -> None:
         return
     with click.open_file(output, "w", encoding="utf-8") as target:
         target.write(text)
+
+
+@reports_cli.command("check")
+@click.option("--repair", is_flag=True, help="Store the counters as the live rows give them.")
+@click.option("--limit", default=20, show_default=True, help="Differences printed at most.")
+def check_command(repair: bool, limit: int) -> None:
+    """Compare the dashboard's counters with the live rows; exit 1 when they differ (unrepaired)."""
+    connection = db.session.connection()
+    found = counters.differences(connection)
+    for key, stored, live in found[:limit]:
+        names = dict(zip(KEY_COLUMNS, key, strict=True))
+        click.echo(f"{names}: stored {_values(stored)}, live {_values(live)}")
+    if not found:
+        click.echo("The counters match the live rows.")
+        return
+    click.echo(f"{len(found)} counter(s) differ from the live rows.")
+    if not repair:
+        db.session.rollback()
+        raise SystemExit(1)
+    counters.repair(connection)
+    db.session.commit()
+    click.echo("Repaired: the counters now match the live rows.")
+
+
+def _values(values: list | None) -> dict:
+    return dict(zip(COUNT_COLUMNS, values or [0] * len(COUNT_COLUMNS), strict=True))

@@ -12,6 +12,7 @@ from ..extensions import db
 from ..models import Assignment, Course, CourseVersion, Institution, Province, Region, Role, User
 from ..models.types import parse_id
 from ..permissions import can_view_assignment, is_national, learners_visible_to
+from .counter_values import present_values
 
 MISSING = "-"  # in a URL: the "not specified" group of a breakdown (no province, no institution...)
 FILTER_KEYS = ("region", "province", "institution", "job_function", "course", "start", "end")
@@ -157,23 +158,15 @@ def filter_choices(user: User, language: str) -> dict[str, list[tuple[str, str]]
     provinces = db.session.scalars(
         sa.select(Province).where(Province.region_id.in_(region_ids)).order_by(Province.name_fr)
     ).all()
-    people = (
-        learners_visible_to(user).where(User.role == Role.LEARNER).with_only_columns(User.id)
-    ).subquery()
+    # The learners in scope are those of the user's region (every region when national).
+    scope = None if is_national(user) else user.region_id
+    institution_ids = [int(v) for v in present_values("institution", scope)]
     institutions = db.session.execute(
         sa.select(Institution.id, Institution.name)
-        .where(
-            Institution.id.in_(sa.select(User.institution_id).join(people, people.c.id == User.id))
-        )
+        .where(Institution.id.in_(institution_ids))
         .order_by(Institution.name)
     ).all()
-    functions = db.session.scalars(
-        sa.select(User.job_function)
-        .join(people, people.c.id == User.id)
-        .where(User.job_function != "")
-        .distinct()
-        .order_by(User.job_function)
-    ).all()
+    functions = [f for f in present_values("job_function", scope) if f]
     courses = db.session.execute(
         sa.select(Course.id, CourseVersion.title, CourseVersion.default_language)
         .join(CourseVersion, CourseVersion.id == Course.current_version_id)

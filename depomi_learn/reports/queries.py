@@ -197,11 +197,11 @@ def measures(
     summary = _add_up(cells, None).get(None, dict.fromkeys(COUNTS, 0))
     result = {"summary": [with_rates(summary)]}
     for by in dimensions:
-        result[by] = _labelled(by, _add_up(cells, CELL_KEYS[by]), language, user)
+        result[by] = labelled_groups(by, _add_up(cells, CELL_KEYS[by]), language, user)
     return result
 
 
-def _labelled(by: str, totals: dict[object, dict], language: str, user: User) -> list[dict]:
+def labelled_groups(by: str, totals: dict[object, dict], language: str, user: User) -> list[dict]:
     """Name each group (one query for the names), in a stable order, missing groups last."""
     if by == "region":
         return _regions(totals, language, user)

@@ -15,7 +15,8 @@ from flask_sqlalchemy.pagination import Pagination
 from ..database import paginate_rows
 from ..extensions import db
 from ..i18n import format_day, format_month, format_number
-from ..models import User
+from ..models import User, utcnow
+from .counted import counted_dashboard
 from .drilldown import Sort, drilldown
 from .filters import ReportFilters
 from .queries import DIMENSIONS, course_breakdown, course_titles, measures, timeline
@@ -172,10 +173,18 @@ def breakdown_table(user: User, filters: ReportFilters, by: str, language: str) 
 
 
 def dashboard_tables(
-    user: User, filters: ReportFilters, language: str, dimensions: tuple[str, ...]
+    user: User,
+    filters: ReportFilters,
+    language: str,
+    dimensions: tuple[str, ...],
+    counted: bool = False,
 ) -> dict[str, Table]:
     """Return every table of the dashboard: one scan for the summary and the breakdowns by
-    person, one for courses, one for the timeline."""
+    person, one for courses, one for the timeline; from the counters when `counted` and the
+    filters allow (the page), else from the live rows (the exports)."""
+    found = counted_dashboard(user, filters, dimensions, language, utcnow()) if counted else None
+    if found is not None:
+        return _counted_tables(found, dimensions)
     people = tuple(d for d in dimensions if d != "course")
     values = measures(user, filters, people, language)
     tables = {"summary": Table("summary", MEASURE_COLUMNS, values["summary"])}
@@ -189,9 +198,22 @@ def dashboard_tables(
     return tables
 
 
+def _counted_tables(found: dict[str, list[dict]], dimensions: tuple[str, ...]) -> dict:
+    tables = {"summary": Table("summary", MEASURE_COLUMNS, found["summary"])}
+    for by in dimensions:
+        tables[by] = Table(by, _breakdown_columns(by), found[by])
+    tables["timeline"] = Table("timeline", TIMELINE_COLUMNS, found["timeline"])
+    return tables
+
+
+TIMELINE_COLUMNS = (
+    Column("month", _l("Month"), "month"),
+    Column("completed", _l("Completed"), "count"),
+)
+
+
 def timeline_table(user: User, filters: ReportFilters) -> Table:
-    columns = (Column("month", _l("Month"), "month"), Column("completed", _l("Completed"), "count"))
-    return Table("timeline", columns, timeline(user, filters))
+    return Table("timeline", TIMELINE_COLUMNS, timeline(user, filters))
 
 
 def _shape(rows: Iterable, language: str, titles: dict[str, str]) -> Iterator[dict]:

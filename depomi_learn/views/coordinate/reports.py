@@ -47,7 +47,9 @@ def _filters() -> ReportFilters:
 def dashboard():
     filters = _filters()
     language = current_language()
-    tables = dashboard_tables(current_user, filters, language, dimensions_for(current_user))
+    tables = dashboard_tables(
+        current_user, filters, language, dimensions_for(current_user), counted=True
+    )
     largest = {
         by: sorted(tables[by].rows, key=lambda row: -row["learners"])[:DASHBOARD_ROWS]
         for by in DIMENSIONS
