@@ -51,7 +51,7 @@ def _sums(region_id: int | None, now: datetime) -> list:
     ).group_by(C.region_id, C.dimension, C.value, course)
     if region_id is not None:
         query = query.where(C.region_id == region_id)
-    return db.session.execute(query).all()
+    return list(db.session.execute(query).all())
 
 
 def _empty() -> dict:

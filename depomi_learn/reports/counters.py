@@ -128,9 +128,9 @@ def live_counts(connection: sa.Connection) -> Counts:
         _add_person(counts, person)
     rows = connection.execute(_enrolments_query().execution_options(yield_per=5000))
     for row in rows:
-        person = people.get(row.user_id)
-        if person is not None:
-            _add_enrolment(counts, person, row)
+        owner = people.get(row.user_id)
+        if owner is not None:
+            _add_enrolment(counts, owner, row)
     return counts
 
 
