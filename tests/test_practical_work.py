@@ -229,7 +229,9 @@ def test_review_resubmission_and_pass_complete_the_course(app, client, auth, lea
             (True, 10, {"donnees": 2, "projet": 2}),
         ]
         events = db.session.scalars(
-            sa.select(AuditEvent).where(AuditEvent.action == "practical_work_reviewed")
+            sa.select(AuditEvent)
+            .where(AuditEvent.action == "practical_work_reviewed")
+            .order_by(AuditEvent.id)
         ).all()
         assert [e.details["decision"] for e in events] == ["resubmit", "pass"]
         assert {e.actor_id for e in events} == {trainer}
