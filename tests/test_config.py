@@ -1,6 +1,5 @@
 """Configuration is read from the environment when an application is created, not at import."""
 
-import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -9,6 +8,7 @@ import pytest
 
 from config import config_for
 from depomi_learn import create_app
+from tests.helpers.make import make_env
 
 
 def test_settings_follow_the_environment_of_each_app(monkeypatch):
@@ -48,11 +48,7 @@ def test_make_run_takes_a_port():
             capture_output=True,
             text=True,
             check=True,
-            env={
-                k: v
-                for k, v in os.environ.items()
-                if k not in ("PORT", "FLASK_RUN_PORT", "MAKEFLAGS")
-            },
+            env=make_env(without=("PORT", "FLASK_RUN_PORT")),
         ).stdout
         return next(line for line in printed.splitlines() if "flask run" in line)
 

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers.make import make_env
+
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = ROOT / "tools" / "check_system.py"
 
@@ -83,13 +85,6 @@ def test_without_pdftotext_the_check_stops_with_one_line_naming_poppler(tmp_path
     assert lines[0].endswith("sudo apt-get install poppler-utils")
 
 
-def _make_env(**extra: str) -> dict[str, str]:
-    # Run from `make test PYTEST_ARGS=...` (as CI does), the outer make's variables reach this
-    # make through MAKEFLAGS: the command line below must be the only one that counts.
-    outer = ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES", "PYTEST_ARGS")
-    return {**{k: v for k, v in os.environ.items() if k not in outer}, **extra}
-
-
 def test_make_test_stops_before_pytest_without_the_browser(tmp_path):
     if shutil.which("make") is None:
         pytest.skip("make is not installed")
@@ -99,7 +94,7 @@ def test_make_test_stops_before_pytest_without_the_browser(tmp_path):
         cwd=ROOT,
         capture_output=True,
         text=True,
-        env=_make_env(PATH=path, DEPOMI_CHROMIUM=str(tmp_path / "no-chromium")),
+        env=make_env(PATH=path, DEPOMI_CHROMIUM=str(tmp_path / "no-chromium")),
         check=False,
     )
     assert result.returncode != 0
@@ -114,7 +109,7 @@ def test_make_without_e2e_does_not_ask_for_the_browser(tmp_path):
         cwd=ROOT,
         capture_output=True,
         text=True,
-        env=_make_env(DEPOMI_CHROMIUM=str(tmp_path / "no-chromium")),
+        env=make_env(DEPOMI_CHROMIUM=str(tmp_path / "no-chromium")),
         check=False,
     )
     assert result.returncode == 0, result.stderr
